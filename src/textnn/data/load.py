@@ -1,0 +1,183 @@
+"""`load_dataset`: a built-in dataset by name, or the user's own files, as a `Dataset`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from textnn.data import fetch, registry
+from textnn.data.dataset import Dataset, Examples, encode_labels, infer_label_names
+from textnn.data.readers import OnError, RawExamples, read, read_folder
+from textnn.errors import DataError
+
+PARSED_VERSION = 1  # bump when a parser's output changes, to invalidate parsed caches
+
+
+def load_dataset(
+    name_or_path: str | Path,
+    *,
+    splits: Sequence[str] | None = None,
+    data_dir: str | Path | None = None,
+    download: bool = True,
+    test: str | Path | None = None,
+    format: str | None = None,
+    label_names: Sequence[str] | None = None,
+    on_error: OnError = "raise",
+    **options,
+) -> Dataset:
+    """Load a dataset.
+
+    A built-in name (`imdb`, `ag_news`, `uci_sentences`, `mr`) resolves its files from
+    `data_dir`, the cache, the mirror (`TEXTNN_MIRROR`) and finally the canonical download;
+    `splits` picks which official splits to read (default: all). Built-in options:
+    `unlabeled=True` (imdb), `sources=("amazon", "imdb", "yelp")` (uci_sentences).
+
+    Anything else is a path to the user's data: a CSV/TSV/JSONL/fastText/text<TAB>label file or
+    a folder per class (a folder with `train/` and `test/` inside gives both splits), with an
+    optional separate `test` file in the same format. Reader options (`text_column`,
+    `label_column`, `text_field`, `encoding`, ...) pass through. Label names are inferred from the
+    training split unless `label_names` is given; a test label outside them is an error.
+    """
+    name = str(name_or_path)
+    if name in registry.DATASETS:
+        return _load_builtin(registry.DATASETS[name], splits, data_dir, download, options)
+    path = Path(name).expanduser()
+    if not path.exists():
+        registry.get(name)  # raises NotFoundError with close names when it looks like a name
+    return _load_user(path, test, format, label_names, on_error, options)
+
+
+def _load_builtin(spec: registry.BuiltinDataset, splits, data_dir, download, options) -> Dataset:
+    unknown = set(options) - set(spec.options)
+    if unknown:
+        accepted = ", ".join(spec.options) or "none"
+        raise TypeError(f"dataset {spec.name!r} takes no option {sorted(unknown)}; it accepts: "
+                        f"{accepted}")
+    splits = list(spec.split_files) if splits is None else list(splits)
+    for split in splits:
+        if split not in spec.split_files:
+            raise DataError(f"dataset {spec.name!r} has no split {split!r}; it has "
+                            f"{', '.join(spec.split_files)}")
+    keys = sorted({key for split in splits for key in spec.split_files[split]})
+    if spec.name == "uci_sentences":
+        keys = list(registry._check_sources(options.get("sources", registry.UCI_SOURCES)))
+    located = {key: fetch.locate(spec.files[key], data_dir, download=download) for key in keys}
+    paths = {key: loc.path for key, loc in located.items()}
+
+    cache_file = _parsed_cache_file(spec, paths, splits, options) if spec.cache_parsed else None
+    if cache_file is not None and cache_file.is_file():
+        loaded = _read_parsed(cache_file)
+        if loaded is not None:
+            return Dataset(spec.name, list(spec.label_names), loaded[0], loaded[1])
+
+    raw_splits, unlabeled = spec.parse(paths, splits, **options)
+    examples = {}
+    for split in splits:
+        examples[split] = encode_labels(raw_splits[split], spec.label_names)
+        _check_counts(spec, split, examples[split], located, options)
+    if cache_file is not None:
+        _write_parsed(cache_file, examples, unlabeled)
+    return Dataset(spec.name, list(spec.label_names), examples, unlabeled)
+
+
+def _check_counts(spec, split, examples: Examples, located, options) -> None:
+    expected = spec.expected_counts(split, **options)
+    found = tuple(int(c) for c in examples.class_counts(len(spec.label_names)))
+    if found != expected:
+        where = ", ".join(f"{loc.path} ({loc.origin})" for loc in located.values())
+        raise DataError(
+            f"dataset {spec.name!r} split {split!r} has {found} examples per class "
+            f"{spec.label_names}, expected {expected}: the copy at {where} is incomplete or "
+            "damaged. Delete it (or fix the mirror) and load again."
+        )
+
+
+def _parsed_cache_file(spec, paths: dict[str, Path], splits, options) -> Path:
+    """A parsed copy's name, keyed by the source files' identity (path, size, mtime) and options."""
+    identity = [spec.name, PARSED_VERSION, sorted(splits), sorted(options.items())]
+    for key in sorted(paths):
+        stat = paths[key].stat()
+        identity.append([key, str(paths[key].resolve()), stat.st_size, stat.st_mtime_ns])
+    key = hashlib.sha256(json.dumps(identity, default=str).encode()).hexdigest()[:16]
+    return fetch.cache_dir() / "parsed" / f"{spec.name}-{key}.json"
+
+
+def _read_parsed(path: Path) -> tuple[dict[str, Examples], list[str] | None] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        splits = {s: Examples(v["texts"], np.asarray(v["labels"], dtype=np.int32))
+                  for s, v in data["splits"].items()}
+        return splits, data.get("unlabeled")
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # a damaged parsed copy is rebuilt from the source files
+
+
+def _write_parsed(path: Path, examples: dict[str, Examples], unlabeled) -> None:
+    payload = {
+        "splits": {s: {"texts": e.texts, "labels": e.labels.tolist()} for s, e in examples.items()},
+        "unlabeled": unlabeled,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(payload, f, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        if os.path.exists(tmp):
+            os.unlink(tmp)  # a cache that cannot be written only costs time next load
+
+
+def _load_user(path: Path, test, format, label_names, on_error, options) -> Dataset:
+    if path.is_dir() and (path / "train").is_dir() and format in (None, "folder"):
+        raws = {"train": read_folder(path / "train", on_error=on_error, **options)}
+        if (path / "test").is_dir():
+            raws["test"] = read_folder(path / "test", on_error=on_error, **options)
+    else:
+        raws = {"train": read(path, format, on_error=on_error, **options)}
+    if test is not None:
+        if "test" in raws:
+            raise DataError("the folder already has a test/ split; do not also pass test=",
+                            path=path)
+        raws["test"] = read(test, format, on_error=on_error, **options)
+    for split, raw in raws.items():
+        if len(raw) == 0:
+            raise DataError(f"the {split} data holds no examples", path=raw_path(raw, path))
+    names = list(label_names) if label_names is not None else infer_label_names(raws["train"])
+    if len(names) < 2:
+        raise DataError(f"only one label ({names[0]!r}) in the training data; a classifier needs "
+                        "at least two", path=path)
+    skipped = [s for raw in raws.values() for s in raw.skipped]
+    if skipped:
+        first = "; ".join(str(s) for s in skipped[:3])
+        warnings.warn(f"skipped {len(skipped)} bad example(s) (on_error='skip'): {first}"
+                      f"{' ...' if len(skipped) > 3 else ''}", stacklevel=3)
+    examples = {split: encode_labels(raw, names) for split, raw in raws.items()}
+    return Dataset(path.stem if path.is_file() else path.name, names, examples, None, skipped)
+
+
+def raw_path(raw: RawExamples, default: Path) -> Path:
+    return Path(raw.where[0][0]) if raw.where else default
+
+
+def describe(name: str, data_dir: str | Path | None = None) -> dict:
+    """What a built-in dataset is, and where each of its files would come from now."""
+    spec = registry.get(name)
+    return {
+        "name": spec.name,
+        "title": spec.title,
+        "classes": list(spec.label_names),
+        "splits": {s: sum(c) for s, c in spec.counts.items()},
+        "files": {f.path: fetch.status(f, data_dir) for f in spec.files.values()},
+        "citation": spec.citation,
+        "licence": spec.licence,
+        "homepage": spec.homepage,
+        "notes": spec.notes,
+    }

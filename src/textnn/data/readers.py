@@ -1,0 +1,360 @@
+"""Readers for the user's own data: CSV/TSV, JSONL, fastText lines, text<TAB>label lines, a folder
+per class, and plain lines. Each returns `RawExamples` (texts, string labels, and where each came
+from) so that later checks can still name the file and line of a bad example.
+
+Bad input raises `DataError` naming the file, line (1-based) and field; with `on_error="skip"` the
+bad example is left out and recorded in `RawExamples.skipped` instead. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from textnn.errors import DataError
+
+OnError = Literal["raise", "skip"]
+Column = str | int
+
+FORMATS = ("csv", "tsv", "jsonl", "fasttext", "text-tab-label", "folder")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """One example left out under `on_error='skip'`, and why."""
+
+    path: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}{'' if self.line is None else f':{self.line}'}: {self.reason}"
+
+
+@dataclass
+class RawExamples:
+    """Texts with their labels as written in the file (strings), before labels become ids.
+
+    `where[i]` is `(path, line)` of example i (line is None for one-file-per-example folders).
+    """
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    where: list[tuple[str, int | None]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def extend(self, other: RawExamples) -> None:
+        self.texts += other.texts
+        self.labels += other.labels
+        self.where += other.where
+        self.skipped += other.skipped
+
+
+class _Collector:
+    """Accumulates examples; turns a DataError into a skip record when asked to."""
+
+    def __init__(self, path: Path, on_error: OnError) -> None:
+        if on_error not in ("raise", "skip"):
+            raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+        self.path, self.on_error, self.out = path, on_error, RawExamples()
+
+    def add(self, text: object, label: object, line: int | None, text_field: str = "text") -> None:
+        try:
+            if not isinstance(text, str):
+                raise DataError(
+                    f"text must be a string, got {type(text).__name__}",
+                    path=self.path, line=line, field=text_field,
+                )
+            if not text.strip():
+                raise DataError("text is empty or whitespace only", path=self.path, line=line,
+                                field=text_field)
+            if label is None or (isinstance(label, str) and not label.strip()):
+                raise DataError("label is missing", path=self.path, line=line, field="label")
+            if not isinstance(label, (str, int)) or isinstance(label, bool):
+                raise DataError(
+                    f"label must be a string or an integer, got {type(label).__name__}",
+                    path=self.path, line=line, field="label",
+                )
+        except DataError as err:
+            self.fail(err)
+            return
+        self.out.texts.append(text)
+        self.out.labels.append(str(label).strip())
+        self.out.where.append((str(self.path), line))
+
+    def fail(self, err: DataError) -> None:
+        if self.on_error == "raise":
+            raise err
+        self.out.skipped.append(Skipped(str(self.path), err.line, str(err).split(": ", 1)[-1]))
+
+
+def read_text(path: str | Path, encoding: str = "utf-8") -> str:
+    """A whole file as text; undecodable bytes raise DataError naming the line."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError("no such file", path=path)
+    if path.is_dir():
+        raise DataError("is a folder, expected a file", path=path)
+    data = path.read_bytes()
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise DataError(
+            f"bytes {data[err.start:err.end]!r} cannot be decoded as {encoding}; pass the file's "
+            "encoding (for example encoding='latin-1')",
+            path=path, line=line,
+        ) from None
+
+
+def split_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) over '\\n'-separated lines, keeping other control characters.
+
+    str.splitlines() would also break on characters such as U+0085 (NEL), which appear inside
+    sentences of Latin-1 corpora like MR; files break lines on '\\n' (and '\\r\\n') only.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    for number, line in enumerate(lines, start=1):
+        yield number, line.removesuffix("\r")
+
+
+def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
+    """One text per line (e.g. texts to predict). Blank lines raise DataError."""
+    path = Path(path)
+    out = []
+    for number, line in split_lines(read_text(path, encoding)):
+        if not line.strip():
+            raise DataError("line is empty or whitespace only", path=path, line=number)
+        out.append(line)
+    return out
+
+
+def read_text_tab_label(
+    path: str | Path, *, sep: str = "\t", encoding: str = "utf-8", on_error: OnError = "raise"
+) -> RawExamples:
+    """`text<sep>label` lines, split on the LAST separator (so the text may contain it).
+
+    This is the UCI Sentiment Labelled Sentences format; never parse those files as quoted CSV:
+    `imdb_labelled.txt` holds stray double quotes.
+    """
+    path = Path(path)
+    out = _Collector(path, on_error)
+    for number, line in split_lines(read_text(path, encoding)):
+        if sep not in line:
+            out.fail(DataError(f"no {sep!r} separator between text and label", path=path,
+                               line=number))
+            continue
+        text, label = line.rsplit(sep, 1)
+        out.add(text.strip(), label, number)
+    return out.out
+
+
+def _column_index(column: Column, header: list[str] | None, path: Path, what: str) -> int:
+    if isinstance(column, int):
+        return column
+    if header is None:
+        raise DataError(f"{what} column {column!r} is named, but the file has no header row; "
+                        "give the column's index instead", path=path)
+    if column not in header:
+        raise DataError(f"no {what} column {column!r}; the header has {header}", path=path, line=1)
+    return header.index(column)
+
+
+def read_delimited(
+    path: str | Path,
+    *,
+    text_column: Column | Sequence[Column] = "text",
+    label_column: Column = "label",
+    delimiter: str | None = None,
+    header: bool | None = None,
+    joiner: str = " ",
+    encoding: str = "utf-8",
+    on_error: OnError = "raise",
+) -> RawExamples:
+    """CSV or TSV with quoted fields. Columns by header name or 0-based index.
+
+    Several text columns are joined with `joiner` (AG News: title + description).
+    `delimiter` defaults by extension (.tsv: tab, else comma); `header` defaults to True when any
+    column is given by name.
+    """
+    path = Path(path)
+    text_columns = [text_column] if isinstance(text_column, (str, int)) else list(text_column)
+    if not text_columns:
+        raise ValueError("text_column must name at least one column")
+    if delimiter is None:
+        delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    if header is None:
+        header = any(isinstance(c, str) for c in [*text_columns, label_column])
+    reader = csv.reader(io.StringIO(read_text(path, encoding), newline=""), delimiter=delimiter)
+    out = _Collector(path, on_error)
+    names = None
+    if header:
+        names = next(reader, None)
+        if names is None:
+            raise DataError("file is empty, expected a header row", path=path)
+        names = [n.strip() for n in names]
+    text_idx = [_column_index(c, names, path, "text") for c in text_columns]
+    label_idx = _column_index(label_column, names, path, "label")
+    needed = max([*text_idx, label_idx]) + 1
+    start = reader.line_num + 1
+    for row in reader:
+        line, start = start, reader.line_num + 1
+        if not row:  # a blank line
+            continue
+        if len(row) < needed:
+            out.fail(DataError(f"row has {len(row)} fields, expected at least {needed}",
+                               path=path, line=line))
+            continue
+        field_name = "+".join(str(c) for c in text_columns)
+        text = joiner.join(row[i].strip() for i in text_idx if row[i].strip())
+        out.add(text, row[label_idx], line, text_field=field_name)
+    return out.out
+
+
+def read_jsonl(
+    path: str | Path,
+    *,
+    text_field: str | Sequence[str] = "text",
+    label_field: str = "label",
+    joiner: str = " ",
+    encoding: str = "utf-8",
+    on_error: OnError = "raise",
+) -> RawExamples:
+    """One JSON object per line; several text fields are joined with `joiner`."""
+    path = Path(path)
+    fields = [text_field] if isinstance(text_field, str) else list(text_field)
+    out = _Collector(path, on_error)
+    for number, line in split_lines(read_text(path, encoding)):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            out.fail(DataError(f"invalid JSON ({err.msg} at column {err.colno})", path=path,
+                               line=number))
+            continue
+        if not isinstance(record, dict):
+            out.fail(DataError("expected a JSON object", path=path, line=number))
+            continue
+        missing = [f for f in [*fields, label_field] if f not in record]
+        if missing:
+            out.fail(DataError(f"missing key; the object has {sorted(record)}", path=path,
+                               line=number, field=missing[0]))
+            continue
+        parts = [record[f] for f in fields]
+        bad = next((f for f, p in zip(fields, parts, strict=True) if not isinstance(p, str)), None)
+        if bad is not None:
+            out.add(record[bad], record[label_field], number, text_field=bad)
+            continue
+        out.add(joiner.join(p.strip() for p in parts if p.strip()), record[label_field], number,
+                text_field="+".join(fields))
+    return out.out
+
+
+def read_fasttext(
+    path: str | Path,
+    *,
+    label_prefix: str = "__label__",
+    encoding: str = "utf-8",
+    on_error: OnError = "raise",
+) -> RawExamples:
+    """fastText's supervised format: `__label__X some text` per line (one label per line)."""
+    path = Path(path)
+    out = _Collector(path, on_error)
+    for number, line in split_lines(read_text(path, encoding)):
+        if not line.strip():
+            continue
+        tokens = line.split()
+        labels = [t[len(label_prefix):] for t in tokens if t.startswith(label_prefix)]
+        if not labels:
+            out.fail(DataError(f"no {label_prefix}LABEL on the line", path=path, line=number,
+                               field="label"))
+            continue
+        if len(labels) > 1:
+            out.fail(DataError(f"{len(labels)} labels on one line; textnn trains single-label "
+                               "classifiers", path=path, line=number, field="label"))
+            continue
+        text = " ".join(t for t in tokens if not t.startswith(label_prefix))
+        out.add(text, labels[0], number)
+    return out.out
+
+
+def read_folder(
+    root: str | Path,
+    *,
+    pattern: str = "*.txt",
+    exclude: Sequence[str] = ("unsup",),
+    encoding: str = "utf-8",
+    on_error: OnError = "raise",
+) -> RawExamples:
+    """A folder per class, a file per example (aclImdb style: `root/pos/*.txt`, `root/neg/*.txt`).
+
+    Subfolders named in `exclude` hold unlabelled texts (aclImdb's `unsup`) and are not classes.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        raise DataError("no such folder", path=root)
+    classes = sorted(d for d in root.iterdir() if d.is_dir() and d.name not in exclude
+                     and not d.name.startswith("."))
+    if not classes:
+        raise DataError("no class subfolders (expected one folder per label, e.g. pos/ and neg/)",
+                        path=root)
+    out = _Collector(root, on_error)
+    for class_dir in classes:
+        files = sorted(class_dir.glob(pattern))
+        if not files:
+            raise DataError(f"class folder holds no {pattern} files", path=class_dir)
+        for file in files:
+            out.path = file
+            try:
+                text = read_text(file, encoding)
+            except DataError as err:
+                out.fail(err)
+                continue
+            out.add(text.strip(), class_dir.name, None)
+    return out.out
+
+
+def guess_format(path: Path) -> str:
+    """The reader for a path, from what it is and its extension."""
+    if path.is_dir():
+        return "folder"
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl" or suffix == ".ndjson":
+        return "jsonl"
+    if suffix in (".tsv", ".tab"):
+        return "tsv"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".txt", ".ft", ".fasttext"):
+        head = read_text(path)[:4096]
+        return "fasttext" if "__label__" in head else "text-tab-label"
+    raise DataError(f"cannot tell the format from the extension {suffix!r}; pass format= one of "
+                    f"{', '.join(FORMATS)}", path=path)
+
+
+def read(path: str | Path, format: str | None = None, **options) -> RawExamples:
+    """Read any supported format; `format` defaults to a guess from the path."""
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise DataError("no such file or folder", path=path)
+    format = format or guess_format(path)
+    if format in ("csv", "tsv"):
+        options.setdefault("delimiter", "\t" if format == "tsv" else ",")
+        return read_delimited(path, **options)
+    readers = {"jsonl": read_jsonl, "fasttext": read_fasttext, "folder": read_folder,
+               "text-tab-label": read_text_tab_label}
+    if format not in readers:
+        raise DataError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}",
+                        path=path)
+    return readers[format](path, **options)

@@ -1,0 +1,61 @@
+"""Seeded, stratified splits: a validation split carved from train, and k folds.
+
+Stratified: each class keeps its share in every part. Seeded: the same seed gives the same split
+on every machine (numpy's PCG64 generator is platform-independent).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from textnn.data.dataset import Examples
+
+
+def _shuffled_by_class(labels: np.ndarray, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return [rng.permutation(np.flatnonzero(labels == c)) for c in np.unique(labels)]
+
+
+def stratified_split(labels: np.ndarray, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (kept, held_out) with `fraction` of each class held out (at least one per class
+    that has two or more examples). Both index arrays are sorted."""
+    if not 0.0 < fraction < 1.0:
+        raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
+    labels = np.asarray(labels)
+    held = []
+    for members in _shuffled_by_class(labels, seed):
+        n = int(round(len(members) * fraction))
+        if len(members) >= 2:
+            n = min(max(n, 1), len(members) - 1)
+        else:
+            n = 0
+        held.append(members[:n])
+    held_out = np.sort(np.concatenate(held)) if held else np.array([], dtype=np.int64)
+    kept = np.setdiff1d(np.arange(len(labels)), held_out)
+    return kept, held_out
+
+
+def train_validation_split(
+    examples: Examples, fraction: float = 0.1, seed: int = 0
+) -> tuple[Examples, Examples]:
+    """(train, validation) examples; validation takes `fraction` of each class."""
+    kept, held = stratified_split(examples.labels, fraction, seed)
+    return examples.subset(kept), examples.subset(held)
+
+
+def stratified_kfold(labels: np.ndarray, k: int = 10, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """k pairs of sorted indices (train, test); every example is in exactly one test fold and
+    each class is spread over the folds as evenly as possible."""
+    labels = np.asarray(labels)
+    if k < 2:
+        raise ValueError(f"k must be at least 2, got {k}")
+    if k > len(labels):
+        raise ValueError(f"k={k} folds need at least {k} examples, got {len(labels)}")
+    fold_of = np.empty(len(labels), dtype=np.int64)
+    offset = 0
+    for members in _shuffled_by_class(labels, seed):
+        # Continue the round robin where the previous class stopped, so fold sizes stay even.
+        fold_of[members] = (np.arange(len(members)) + offset) % k
+        offset += len(members)
+    everything = np.arange(len(labels))
+    return [(everything[fold_of != f], everything[fold_of == f]) for f in range(k)]
