@@ -133,8 +133,15 @@ def _load_builtin(spec: BuiltinVectors, data_dir, download: bool, cache: bool) -
     if spec.package and data_dir is None and importlib.util.find_spec(spec.package):
         return _load_package(spec)
     located = locate(spec.file, Path(data_dir) if data_dir else None, download=download)
-    return _load_file(located.path, member=None, binary=False, cache=cache, name=spec.name,
-                      expect_sha256=spec.text_sha256, expect_dim=spec.dim)
+    return _load_file(
+        located.path,
+        member=None,
+        binary=False,
+        cache=cache,
+        name=spec.name,
+        expect_sha256=spec.text_sha256,
+        expect_dim=spec.dim,
+    )
 
 
 def _load_package(spec: BuiltinVectors) -> Vectors:
@@ -149,22 +156,38 @@ def _load_package(spec: BuiltinVectors) -> Vectors:
     else:
         import pyarrow.parquet as pq
 
-        words = [str(w) for w in pq.read_table(parquet, columns=["index"]).column("index").to_pylist()]
+        words = [
+            str(w) for w in pq.read_table(parquet, columns=["index"]).column("index").to_pylist()
+        ]
         _atomic_write(words_file, "\n".join(words).encode("utf-8"))
     return Vectors(words, matrix, spec.name, f"package {spec.package}")
 
 
 def _cache_dir(path: Path, member: str | None) -> Path:
     stat = path.stat()
-    identity = json.dumps([CACHE_VERSION, str(path.resolve()), stat.st_size, stat.st_mtime_ns, member])
+    identity = json.dumps(
+        [CACHE_VERSION, str(path.resolve()), stat.st_size, stat.st_mtime_ns, member]
+    )
     key = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return locations.home() / "vectors" / f"{path.name}-{key}"
 
 
-def _load_file(path: Path, *, member, binary, cache: bool, name: str,
-               expect_sha256: str | None = None, expect_dim: int | None = None) -> Vectors:
+def _load_file(
+    path: Path,
+    *,
+    member,
+    binary,
+    cache: bool,
+    name: str,
+    expect_sha256: str | None = None,
+    expect_dim: int | None = None,
+) -> Vectors:
     cached = _cache_dir(path, member) if cache else None
-    if cached is not None and (cached / "vectors.npy").is_file() and (cached / "words.txt").is_file():
+    if (
+        cached is not None
+        and (cached / "vectors.npy").is_file()
+        and (cached / "words.txt").is_file()
+    ):
         try:
             matrix = np.load(cached / "vectors.npy", mmap_mode="r")
             words = (cached / "words.txt").read_text(encoding="utf-8").split("\n")
@@ -173,13 +196,17 @@ def _load_file(path: Path, *, member, binary, cache: bool, name: str,
             pass  # a damaged cache is rebuilt below
     data, where = _read_bytes(path, member)
     if expect_sha256 and (actual := hashlib.sha256(data).hexdigest()) != expect_sha256:
-        raise DataError(f"sha256 of the vectors is {actual}, expected {expect_sha256}: the file "
-                        "is damaged or not the canonical one", path=where)
+        raise DataError(
+            f"sha256 of the vectors is {actual}, expected {expect_sha256}: the file "
+            "is damaged or not the canonical one",
+            path=where,
+        )
     is_binary = binary if binary is not None else where.endswith(".bin")
     words, matrix = parse_word2vec_binary(data, where) if is_binary else parse_text(data, where)
     if expect_dim is not None and matrix.shape[1] != expect_dim:
-        raise DataError(f"vectors have {matrix.shape[1]} dimensions, expected {expect_dim}",
-                        path=where)
+        raise DataError(
+            f"vectors have {matrix.shape[1]} dimensions, expected {expect_dim}", path=where
+        )
     if cached is not None:
         cached.mkdir(parents=True, exist_ok=True)
         _atomic_write(cached / "words.txt", "\n".join(words).encode("utf-8"))
@@ -204,8 +231,10 @@ def _read_bytes(path: Path, member: str | None) -> tuple[bytes, str]:
             names = [n for n in zf.namelist() if not n.endswith("/")]
             if member is None:
                 if len(names) != 1:
-                    raise DataError(f"the zip holds {len(names)} files; pass member= one of "
-                                    f"{names[:10]}", path=path)
+                    raise DataError(
+                        f"the zip holds {len(names)} files; pass member= one of {names[:10]}",
+                        path=path,
+                    )
                 member = names[0]
             if member not in names:
                 raise DataError(f"the zip has no member {member!r}; it has {names[:10]}", path=path)
@@ -311,10 +340,12 @@ class Coverage:
         return (self.exact + self.lowercase) / self.total if self.total else 0.0
 
     def __str__(self) -> str:
-        return (f"{self.exact + self.lowercase:,} of {self.total:,} vocabulary tokens have vectors "
-                f"({self.share:.1%}; {self.lowercase:,} via lowercase), covering "
-                f"{self.token_share:.1%} of training tokens; missing e.g. "
-                f"{', '.join(self.missing_examples[:8])}")
+        return (
+            f"{self.exact + self.lowercase:,} of {self.total:,} vocabulary tokens have vectors "
+            f"({self.share:.1%}; {self.lowercase:,} via lowercase), covering "
+            f"{self.token_share:.1%} of training tokens; missing e.g. "
+            f"{', '.join(self.missing_examples[:8])}"
+        )
 
 
 def embedding_matrix(vocab, vectors: Vectors, *, seed: int = 0) -> tuple[np.ndarray, Coverage]:
@@ -348,7 +379,11 @@ def embedding_matrix(vocab, vectors: Vectors, *, seed: int = 0) -> tuple[np.ndar
     if rows:
         out[targets] = np.asarray(vectors.matrix[np.asarray(rows)], dtype=np.float32)
     missing.sort(key=lambda ft: (-ft[0], ft[1]))
-    coverage = Coverage(exact, lower, len(missing),
-                        covered_freq / total_freq if total_freq else 0.0,
-                        [t for _, t in missing[:20]])
+    coverage = Coverage(
+        exact,
+        lower,
+        len(missing),
+        covered_freq / total_freq if total_freq else 0.0,
+        [t for _, t in missing[:20]],
+    )
     return out, coverage

@@ -1,4 +1,4 @@
-"""Where textnn keeps and finds files: its cache (TEXTNN_HOME) and an offline mirror (TEXTNN_MIRROR)."""
+"""Where textnn keeps and finds files: the cache (TEXTNN_HOME) and a mirror (TEXTNN_MIRROR)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ import platformdirs
 def home() -> Path:
     """The cache root: `$TEXTNN_HOME`, else the user's cache directory (e.g. ~/.cache/textnn)."""
     configured = os.environ.get("TEXTNN_HOME")
-    return Path(configured).expanduser() if configured else Path(platformdirs.user_cache_dir("textnn"))
+    return (
+        Path(configured).expanduser() if configured else Path(platformdirs.user_cache_dir("textnn"))
+    )
 
 
 def mirror() -> Path | None:
-    """The offline mirror, a folder laid out like the shared data folder, if `$TEXTNN_MIRROR` is set."""
+    """The offline mirror (a folder laid out like the cache) if `$TEXTNN_MIRROR` is set."""
     configured = os.environ.get("TEXTNN_MIRROR")
     return Path(configured).expanduser() if configured else None

@@ -54,8 +54,9 @@ class Dataset:
 
     def __getitem__(self, split: str) -> Examples:
         if split not in self.splits:
-            raise KeyError(f"dataset {self.name!r} has no split {split!r}; it has "
-                           f"{', '.join(self.splits)}")
+            raise KeyError(
+                f"dataset {self.name!r} has no split {split!r}; it has {', '.join(self.splits)}"
+            )
         return self.splits[split]
 
     @property
@@ -87,7 +88,11 @@ def encode_labels(raw: RawExamples, label_names: Sequence[str]) -> Examples:
     for i, label in enumerate(raw.labels):
         if label not in index:
             path, line = raw.where[i]
-            raise DataError(f"unknown label {label!r}; the labels are {list(label_names)}",
-                            path=path, line=line, field="label")
+            raise DataError(
+                f"unknown label {label!r}; the labels are {list(label_names)}",
+                path=path,
+                line=line,
+                field="label",
+            )
         labels[i] = index[label]
     return Examples(list(raw.texts), labels)

@@ -98,16 +98,19 @@ def candidates(file: DataFile, data_dir: Path | None) -> list[tuple[Path, str, b
     for root, origin in roots:
         for name, canonical in names:
             places.append((root / name, origin, canonical))
-            if origin == "data_dir":  # a user's folder may hold the file without the layout's subfolder
+            if (
+                origin == "data_dir"
+            ):  # a user's folder may hold the file without the layout's subfolder
                 places.append((root / Path(name).name, origin, canonical))
     return places
 
 
 def status(file: DataFile, data_dir: Path | None = None) -> str:
-    """Where the file would come from, without reading it: an origin, or 'download' or 'missing'."""
-    for path, origin, _ in candidates(file, data_dir):
+    """Where the file would come from, without reading it: an origin ('cache', 'mirror', ...;
+    naming the file when it is an alternative copy), or 'download' or 'missing'."""
+    for path, origin, canonical in candidates(file, data_dir):
         if path.is_file():
-            return origin
+            return origin if canonical else f"{origin}: {path.name}"
     return "download" if file.source else "missing"
 
 
@@ -126,7 +129,9 @@ def locate(file: DataFile, data_dir: Path | None = None, *, download: bool = Tru
     try:
         path = fetch(file)
     except (OSError, ValueError) as err:  # URLError is an OSError
-        raise FetchError(_missing_message(file, data_dir, reason=f"the download failed ({err})")) from err
+        raise FetchError(
+            _missing_message(file, data_dir, reason=f"the download failed ({err})")
+        ) from err
     return Located(path, "download", True)
 
 
@@ -145,7 +150,7 @@ def _missing_message(file: DataFile, data_dir: Path | None, reason: str) -> str:
 
 
 def fetch(file: DataFile, progress: bool = True) -> Path:
-    """Download the file's source into the cache, verify it, extract the member, move it in place."""
+    """Download the file's source into the cache, verify it, extract the member, move it in."""
     assert file.source is not None
     source = file.source
     target = cache_dir() / file.path
@@ -195,9 +200,8 @@ def _download(url: str, dest: Path, progress: bool) -> None:
 def _extract_member(archive: Path, member: str, target: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".part")
     try:
-        with os.fdopen(fd, "wb") as out:
-            with open_member(archive, member) as src:
-                shutil.copyfileobj(src, out, CHUNK)
+        with os.fdopen(fd, "wb") as out, open_member(archive, member) as src:
+            shutil.copyfileobj(src, out, CHUNK)
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):
@@ -213,7 +217,7 @@ def open_member(archive: Path, member: str):
         except KeyError:
             zf.close()
             raise DataError(f"archive has no member {member!r}", path=archive) from None
-    tf = tarfile.open(archive)
+    tf = tarfile.open(archive)  # noqa: SIM115 - closed by the returned wrapper
     try:
         extracted = tf.extractfile(member)
     except KeyError:

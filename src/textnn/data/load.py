@@ -58,13 +58,16 @@ def _load_builtin(spec: registry.BuiltinDataset, splits, data_dir, download, opt
     unknown = set(options) - set(spec.options)
     if unknown:
         accepted = ", ".join(spec.options) or "none"
-        raise TypeError(f"dataset {spec.name!r} takes no option {sorted(unknown)}; it accepts: "
-                        f"{accepted}")
+        raise TypeError(
+            f"dataset {spec.name!r} takes no option {sorted(unknown)}; it accepts: {accepted}"
+        )
     splits = list(spec.split_files) if splits is None else list(splits)
     for split in splits:
         if split not in spec.split_files:
-            raise DataError(f"dataset {spec.name!r} has no split {split!r}; it has "
-                            f"{', '.join(spec.split_files)}")
+            raise DataError(
+                f"dataset {spec.name!r} has no split {split!r}; it has "
+                f"{', '.join(spec.split_files)}"
+            )
     keys = sorted({key for split in splits for key in spec.split_files[split]})
     if spec.name == "uci_sentences":
         keys = list(registry._check_sources(options.get("sources", registry.UCI_SOURCES)))
@@ -112,8 +115,10 @@ def _parsed_cache_file(spec, paths: dict[str, Path], splits, options) -> Path:
 def _read_parsed(path: Path) -> tuple[dict[str, Examples], list[str] | None] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        splits = {s: Examples(v["texts"], np.asarray(v["labels"], dtype=np.int32))
-                  for s, v in data["splits"].items()}
+        splits = {
+            s: Examples(v["texts"], np.asarray(v["labels"], dtype=np.int32))
+            for s, v in data["splits"].items()
+        }
         return splits, data.get("unlabeled")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a damaged parsed copy is rebuilt from the source files
@@ -144,27 +149,44 @@ def _load_user(path: Path, test, format, label_names, on_error, options) -> Data
         raws = {"train": read(path, format, on_error=on_error, **options)}
     if test is not None:
         if "test" in raws:
-            raise DataError("the folder already has a test/ split; do not also pass test=",
-                            path=path)
+            raise DataError(
+                "the folder already has a test/ split; do not also pass test=", path=path
+            )
         raws["test"] = read(test, format, on_error=on_error, **options)
     for split, raw in raws.items():
         if len(raw) == 0:
             raise DataError(f"the {split} data holds no examples", path=raw_path(raw, path))
     names = list(label_names) if label_names is not None else infer_label_names(raws["train"])
     if len(names) < 2:
-        raise DataError(f"only one label ({names[0]!r}) in the training data; a classifier needs "
-                        "at least two", path=path)
+        raise DataError(
+            f"only one label ({names[0]!r}) in the training data; a classifier needs at least two",
+            path=path,
+        )
     skipped = [s for raw in raws.values() for s in raw.skipped]
     if skipped:
         first = "; ".join(str(s) for s in skipped[:3])
-        warnings.warn(f"skipped {len(skipped)} bad example(s) (on_error='skip'): {first}"
-                      f"{' ...' if len(skipped) > 3 else ''}", stacklevel=3)
+        warnings.warn(
+            f"skipped {len(skipped)} bad example(s) (on_error='skip'): {first}"
+            f"{' ...' if len(skipped) > 3 else ''}",
+            stacklevel=3,
+        )
     examples = {split: encode_labels(raw, names) for split, raw in raws.items()}
     return Dataset(path.stem if path.is_file() else path.name, names, examples, None, skipped)
 
 
 def raw_path(raw: RawExamples, default: Path) -> Path:
     return Path(raw.where[0][0]) if raw.where else default
+
+
+def available_splits(name: str, data_dir: str | Path | None = None) -> list[str]:
+    """The built-in dataset's splits whose files are all local (no download needed)."""
+    spec = registry.get(name)
+    local = {
+        key
+        for key, f in spec.files.items()
+        if fetch.status(f, data_dir) not in ("download", "missing")
+    }
+    return [split for split, keys in spec.split_files.items() if set(keys) <= local]
 
 
 def describe(name: str, data_dir: str | Path | None = None) -> dict:

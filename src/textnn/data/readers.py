@@ -71,17 +71,22 @@ class _Collector:
             if not isinstance(text, str):
                 raise DataError(
                     f"text must be a string, got {type(text).__name__}",
-                    path=self.path, line=line, field=text_field,
+                    path=self.path,
+                    line=line,
+                    field=text_field,
                 )
             if not text.strip():
-                raise DataError("text is empty or whitespace only", path=self.path, line=line,
-                                field=text_field)
+                raise DataError(
+                    "text is empty or whitespace only", path=self.path, line=line, field=text_field
+                )
             if label is None or (isinstance(label, str) and not label.strip()):
                 raise DataError("label is missing", path=self.path, line=line, field="label")
             if not isinstance(label, (str, int)) or isinstance(label, bool):
                 raise DataError(
                     f"label must be a string or an integer, got {type(label).__name__}",
-                    path=self.path, line=line, field="label",
+                    path=self.path,
+                    line=line,
+                    field="label",
                 )
         except DataError as err:
             self.fail(err)
@@ -109,9 +114,10 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> str:
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         raise DataError(
-            f"bytes {data[err.start:err.end]!r} cannot be decoded as {encoding}; pass the file's "
+            f"bytes {data[err.start : err.end]!r} cannot be decoded as {encoding}; pass the file's "
             "encoding (for example encoding='latin-1')",
-            path=path, line=line,
+            path=path,
+            line=line,
         ) from None
 
 
@@ -151,8 +157,9 @@ def read_text_tab_label(
     out = _Collector(path, on_error)
     for number, line in split_lines(read_text(path, encoding)):
         if sep not in line:
-            out.fail(DataError(f"no {sep!r} separator between text and label", path=path,
-                               line=number))
+            out.fail(
+                DataError(f"no {sep!r} separator between text and label", path=path, line=number)
+            )
             continue
         text, label = line.rsplit(sep, 1)
         out.add(text.strip(), label, number)
@@ -163,8 +170,11 @@ def _column_index(column: Column, header: list[str] | None, path: Path, what: st
     if isinstance(column, int):
         return column
     if header is None:
-        raise DataError(f"{what} column {column!r} is named, but the file has no header row; "
-                        "give the column's index instead", path=path)
+        raise DataError(
+            f"{what} column {column!r} is named, but the file has no header row; "
+            "give the column's index instead",
+            path=path,
+        )
     if column not in header:
         raise DataError(f"no {what} column {column!r}; the header has {header}", path=path, line=1)
     return header.index(column)
@@ -212,8 +222,11 @@ def read_delimited(
         if not row:  # a blank line
             continue
         if len(row) < needed:
-            out.fail(DataError(f"row has {len(row)} fields, expected at least {needed}",
-                               path=path, line=line))
+            out.fail(
+                DataError(
+                    f"row has {len(row)} fields, expected at least {needed}", path=path, line=line
+                )
+            )
             continue
         field_name = "+".join(str(c) for c in text_columns)
         text = joiner.join(row[i].strip() for i in text_idx if row[i].strip())
@@ -240,24 +253,35 @@ def read_jsonl(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            out.fail(DataError(f"invalid JSON ({err.msg} at column {err.colno})", path=path,
-                               line=number))
+            out.fail(
+                DataError(f"invalid JSON ({err.msg} at column {err.colno})", path=path, line=number)
+            )
             continue
         if not isinstance(record, dict):
             out.fail(DataError("expected a JSON object", path=path, line=number))
             continue
         missing = [f for f in [*fields, label_field] if f not in record]
         if missing:
-            out.fail(DataError(f"missing key; the object has {sorted(record)}", path=path,
-                               line=number, field=missing[0]))
+            out.fail(
+                DataError(
+                    f"missing key; the object has {sorted(record)}",
+                    path=path,
+                    line=number,
+                    field=missing[0],
+                )
+            )
             continue
         parts = [record[f] for f in fields]
         bad = next((f for f, p in zip(fields, parts, strict=True) if not isinstance(p, str)), None)
         if bad is not None:
             out.add(record[bad], record[label_field], number, text_field=bad)
             continue
-        out.add(joiner.join(p.strip() for p in parts if p.strip()), record[label_field], number,
-                text_field="+".join(fields))
+        out.add(
+            joiner.join(p.strip() for p in parts if p.strip()),
+            record[label_field],
+            number,
+            text_field="+".join(fields),
+        )
     return out.out
 
 
@@ -275,14 +299,23 @@ def read_fasttext(
         if not line.strip():
             continue
         tokens = line.split()
-        labels = [t[len(label_prefix):] for t in tokens if t.startswith(label_prefix)]
+        labels = [t[len(label_prefix) :] for t in tokens if t.startswith(label_prefix)]
         if not labels:
-            out.fail(DataError(f"no {label_prefix}LABEL on the line", path=path, line=number,
-                               field="label"))
+            out.fail(
+                DataError(
+                    f"no {label_prefix}LABEL on the line", path=path, line=number, field="label"
+                )
+            )
             continue
         if len(labels) > 1:
-            out.fail(DataError(f"{len(labels)} labels on one line; textnn trains single-label "
-                               "classifiers", path=path, line=number, field="label"))
+            out.fail(
+                DataError(
+                    f"{len(labels)} labels on one line; textnn trains single-label classifiers",
+                    path=path,
+                    line=number,
+                    field="label",
+                )
+            )
             continue
         text = " ".join(t for t in tokens if not t.startswith(label_prefix))
         out.add(text, labels[0], number)
@@ -304,11 +337,15 @@ def read_folder(
     root = Path(root)
     if not root.is_dir():
         raise DataError("no such folder", path=root)
-    classes = sorted(d for d in root.iterdir() if d.is_dir() and d.name not in exclude
-                     and not d.name.startswith("."))
+    classes = sorted(
+        d
+        for d in root.iterdir()
+        if d.is_dir() and d.name not in exclude and not d.name.startswith(".")
+    )
     if not classes:
-        raise DataError("no class subfolders (expected one folder per label, e.g. pos/ and neg/)",
-                        path=root)
+        raise DataError(
+            "no class subfolders (expected one folder per label, e.g. pos/ and neg/)", path=root
+        )
     out = _Collector(root, on_error)
     for class_dir in classes:
         files = sorted(class_dir.glob(pattern))
@@ -339,8 +376,11 @@ def guess_format(path: Path) -> str:
     if suffix in (".txt", ".ft", ".fasttext"):
         head = read_text(path)[:4096]
         return "fasttext" if "__label__" in head else "text-tab-label"
-    raise DataError(f"cannot tell the format from the extension {suffix!r}; pass format= one of "
-                    f"{', '.join(FORMATS)}", path=path)
+    raise DataError(
+        f"cannot tell the format from the extension {suffix!r}; pass format= one of "
+        f"{', '.join(FORMATS)}",
+        path=path,
+    )
 
 
 def read(path: str | Path, format: str | None = None, **options) -> RawExamples:
@@ -352,9 +392,12 @@ def read(path: str | Path, format: str | None = None, **options) -> RawExamples:
     if format in ("csv", "tsv"):
         options.setdefault("delimiter", "\t" if format == "tsv" else ",")
         return read_delimited(path, **options)
-    readers = {"jsonl": read_jsonl, "fasttext": read_fasttext, "folder": read_folder,
-               "text-tab-label": read_text_tab_label}
+    readers = {
+        "jsonl": read_jsonl,
+        "fasttext": read_fasttext,
+        "folder": read_folder,
+        "text-tab-label": read_text_tab_label,
+    }
     if format not in readers:
-        raise DataError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}",
-                        path=path)
+        raise DataError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", path=path)
     return readers[format](path, **options)

@@ -13,8 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textnn.data.fetch import DataFile, Source
-from textnn.data.readers import RawExamples, read_delimited, read_text_tab_label, split_lines
-from textnn.data.readers import read_text
+from textnn.data.readers import (
+    RawExamples,
+    read_delimited,
+    read_text,
+    read_text_tab_label,
+    split_lines,
+)
 from textnn.errors import DataError, NotFoundError
 
 # Parsers return {split: RawExamples} and, for IMDb when asked, a list of unlabelled texts.
@@ -70,11 +75,14 @@ def parse_imdb(paths: dict[str, Path], splits: Sequence[str], unlabeled: bool = 
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise DataError("review is not UTF-8", path=f"{archive}:{member.name}") from None
+                    raise DataError(
+                        "review is not UTF-8", path=f"{archive}:{member.name}"
+                    ) from None
                 found.setdefault((split, label), []).append((review_id, text))
     except (tarfile.TarError, EOFError, OSError) as err:
-        raise DataError(f"cannot read the archive ({err}); delete it to download it again",
-                        path=archive) from err
+        raise DataError(
+            f"cannot read the archive ({err}); delete it to download it again", path=archive
+        ) from err
     out = {}
     for split in splits:
         raw = RawExamples()
@@ -98,8 +106,10 @@ IMDB = BuiltinDataset(
     files={
         "archive": DataFile(
             "imdb/aclImdb_v1.tar.gz",
-            Source("https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
-                   md5="7c2ac02c03563afcf9b574c7e56c153a"),
+            Source(
+                "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz",
+                md5="7c2ac02c03563afcf9b574c7e56c153a",
+            ),
             # The mirror's copy holds only the texts (no *.feat files): verified by its counts.
             alternatives=("imdb/aclImdb_v1_text.tar.xz",),
         )
@@ -137,8 +147,12 @@ def _label_by_number(raw: RawExamples, i: int, names: Sequence[str], first: int)
     label = raw.labels[i]
     if not label.isdigit() or not first <= int(label) < first + len(names):
         path, line = raw.where[i]
-        raise DataError(f"label {label!r} is not one of {first}..{first + len(names) - 1}",
-                        path=path, line=line, field="label")
+        raise DataError(
+            f"label {label!r} is not one of {first}..{first + len(names) - 1}",
+            path=path,
+            line=line,
+            field="label",
+        )
     return names[int(label) - first]
 
 
@@ -153,9 +167,12 @@ AG_NEWS = BuiltinDataset(
     files={
         "train": DataFile(
             "ag_news/train.csv",
-            Source(AG_NEWS_URL + "train.csv", md5="b1a00f826fdfbd249f79597b59e1dc12",
-                   sha256="76a0a2d2f92b286371fe4d4044640910a04a803fdd2538e0f3f29a5c6f6b672e",
-                   size=29470338),
+            Source(
+                AG_NEWS_URL + "train.csv",
+                md5="b1a00f826fdfbd249f79597b59e1dc12",
+                sha256="76a0a2d2f92b286371fe4d4044640910a04a803fdd2538e0f3f29a5c6f6b672e",
+                size=29470338,
+            ),
             sha256="76a0a2d2f92b286371fe4d4044640910a04a803fdd2538e0f3f29a5c6f6b672e",
         ),
         "test": DataFile(
@@ -172,25 +189,37 @@ AG_NEWS = BuiltinDataset(
 
 # ------------------------------------------------------------------------ UCI labelled sentences
 
-UCI_URL = ("https://archive.ics.uci.edu/ml/machine-learning-databases/00331/"
-           "sentiment%20labelled%20sentences.zip")
+UCI_URL = (
+    "https://archive.ics.uci.edu/ml/machine-learning-databases/00331/"
+    "sentiment%20labelled%20sentences.zip"
+)
 UCI_SOURCES = ("amazon", "imdb", "yelp")
 UCI_FILES = {
-    "amazon": ("amazon_cells_labelled.txt",
-               "47003fc0a0d4840b00e96e715b6189bad09e7443a3da41c4cbe12ffc79f86ae3"),
-    "imdb": ("imdb_labelled.txt", "aef2e49e3da25714d61175e3a6e68eeef74a20a2f914318dc3be9947ea86512d"),
-    "yelp": ("yelp_labelled.txt", "c76468b7b5c6e56a0804d728345c5f84aa2142ddb214420f61cc9cfd4c00d2ea"),
+    "amazon": (
+        "amazon_cells_labelled.txt",
+        "47003fc0a0d4840b00e96e715b6189bad09e7443a3da41c4cbe12ffc79f86ae3",
+    ),
+    "imdb": (
+        "imdb_labelled.txt",
+        "aef2e49e3da25714d61175e3a6e68eeef74a20a2f914318dc3be9947ea86512d",
+    ),
+    "yelp": (
+        "yelp_labelled.txt",
+        "c76468b7b5c6e56a0804d728345c5f84aa2142ddb214420f61cc9cfd4c00d2ea",
+    ),
 }
 
 
-def parse_uci(paths: dict[str, Path], splits: Sequence[str],
-              sources: Sequence[str] = UCI_SOURCES) -> Parsed:
+def parse_uci(
+    paths: dict[str, Path], splits: Sequence[str], sources: Sequence[str] = UCI_SOURCES
+) -> Parsed:
     """`sentence<TAB>0|1` lines, split on the last tab (imdb_labelled.txt has stray quotes)."""
     raw = RawExamples()
     for source in _check_sources(sources):
         part = read_text_tab_label(paths[source])
-        part.labels = [_label_by_number(part, i, ("negative", "positive"), first=0)
-                       for i in range(len(part))]
+        part.labels = [
+            _label_by_number(part, i, ("negative", "positive"), first=0) for i in range(len(part))
+        ]
         raw.extend(part)
     return {"train": raw}, None
 
@@ -213,9 +242,11 @@ UCI_SENTENCES = BuiltinDataset(
     homepage="https://archive.ics.uci.edu/dataset/331/sentiment+labelled+sentences",
     label_names=("negative", "positive"),
     files={
-        source: DataFile(f"uci_sentiment/{name}",
-                         Source(UCI_URL, member=f"sentiment labelled sentences/{name}"),
-                         sha256=sha)
+        source: DataFile(
+            f"uci_sentiment/{name}",
+            Source(UCI_URL, member=f"sentiment labelled sentences/{name}"),
+            sha256=sha,
+        )
         for source, (name, sha) in UCI_FILES.items()
     },
     split_files={"train": UCI_SOURCES},
@@ -253,12 +284,16 @@ MR = BuiltinDataset(
     homepage="https://www.cs.cornell.edu/people/pabo/movie-review-data/",
     label_names=("neg", "pos"),
     files={
-        "neg": DataFile("mr/rt-polarity.neg",
-                        Source(MR_URL, member="rt-polaritydata/rt-polarity.neg"),
-                        sha256="4ace77d558c3714723843f1d65b60c01e3417b208180f0728808d76ad0eeeaca"),
-        "pos": DataFile("mr/rt-polarity.pos",
-                        Source(MR_URL, member="rt-polaritydata/rt-polarity.pos"),
-                        sha256="2da124ec187a9d5a29c9f04e91c540e02baed5af8868f550a26bd6fd4dbf8bf0"),
+        "neg": DataFile(
+            "mr/rt-polarity.neg",
+            Source(MR_URL, member="rt-polaritydata/rt-polarity.neg"),
+            sha256="4ace77d558c3714723843f1d65b60c01e3417b208180f0728808d76ad0eeeaca",
+        ),
+        "pos": DataFile(
+            "mr/rt-polarity.pos",
+            Source(MR_URL, member="rt-polaritydata/rt-polarity.pos"),
+            sha256="2da124ec187a9d5a29c9f04e91c540e02baed5af8868f550a26bd6fd4dbf8bf0",
+        ),
     },
     split_files={"train": ("neg", "pos")},
     parse=parse_mr,

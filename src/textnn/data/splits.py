@@ -16,7 +16,9 @@ def _shuffled_by_class(labels: np.ndarray, seed: int) -> list[np.ndarray]:
     return [rng.permutation(np.flatnonzero(labels == c)) for c in np.unique(labels)]
 
 
-def stratified_split(labels: np.ndarray, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    labels: np.ndarray, fraction: float, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices (kept, held_out) with `fraction` of each class held out (at least one per class
     that has two or more examples). Both index arrays are sorted."""
     if not 0.0 < fraction < 1.0:
@@ -24,11 +26,8 @@ def stratified_split(labels: np.ndarray, fraction: float, seed: int = 0) -> tupl
     labels = np.asarray(labels)
     held = []
     for members in _shuffled_by_class(labels, seed):
-        n = int(round(len(members) * fraction))
-        if len(members) >= 2:
-            n = min(max(n, 1), len(members) - 1)
-        else:
-            n = 0
+        n = round(len(members) * fraction)
+        n = min(max(n, 1), len(members) - 1) if len(members) >= 2 else 0
         held.append(members[:n])
     held_out = np.sort(np.concatenate(held)) if held else np.array([], dtype=np.int64)
     kept = np.setdiff1d(np.arange(len(labels)), held_out)
@@ -43,7 +42,9 @@ def train_validation_split(
     return examples.subset(kept), examples.subset(held)
 
 
-def stratified_kfold(labels: np.ndarray, k: int = 10, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+def stratified_kfold(
+    labels: np.ndarray, k: int = 10, seed: int = 0
+) -> list[tuple[np.ndarray, np.ndarray]]:
     """k pairs of sorted indices (train, test); every example is in exactly one test fold and
     each class is spread over the folds as evenly as possible."""
     labels = np.asarray(labels)

@@ -149,7 +149,9 @@ class BucketedBatches:
             members = order[start : start + pool]
             if self.bucket:
                 members = members[np.argsort(self._lengths[members], kind="stable")]
-            groups += [members[i : i + self.batch_size] for i in range(0, len(members), self.batch_size)]
+            groups += [
+                members[i : i + self.batch_size] for i in range(0, len(members), self.batch_size)
+            ]
         if self.shuffle:
             groups = [groups[i] for i in rng.permutation(len(groups))]
         for members in groups:

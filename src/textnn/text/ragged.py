@@ -31,8 +31,9 @@ class Ragged:
     @classmethod
     def from_lists(cls, sequences: Sequence[Sequence[int]]) -> Ragged:
         lengths = np.fromiter(map(len, sequences), dtype=np.int64, count=len(sequences))
-        flat = np.fromiter(itertools.chain.from_iterable(sequences), dtype=np.int32,
-                           count=int(lengths.sum()))
+        flat = np.fromiter(
+            itertools.chain.from_iterable(sequences), dtype=np.int32, count=int(lengths.sum())
+        )
         return cls.from_lengths(flat, lengths)
 
     @property

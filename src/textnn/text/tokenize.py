@@ -48,8 +48,7 @@ def _punctuation_or_symbol_table() -> dict[int, str]:
 
     Python's `re` has no \\p{...}; a table built once from `unicodedata` is also ~3.5x faster
     on IMDb than `re.sub` with the equivalent character class."""
-    return {cp: " " for cp in range(sys.maxunicode + 1)
-            if unicodedata.category(chr(cp))[0] in "PS"}
+    return {cp: " " for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp))[0] in "PS"}
 
 
 @dataclass(frozen=True)
@@ -135,10 +134,12 @@ class Tokenizer:
             steps.append(normalizers.Replace(Regex(r"[\p{P}\p{S}]"), " "))
         hf.normalizer = normalizers.Sequence(steps)
         if self.config.name == "words":
-            hf.pre_tokenizer = pre_tokenizers.Sequence([
-                pre_tokenizers.Split(Regex(WORD_OR_MARK), behavior="isolated"),
-                pre_tokenizers.WhitespaceSplit(),
-            ])
+            hf.pre_tokenizer = pre_tokenizers.Sequence(
+                [
+                    pre_tokenizers.Split(Regex(WORD_OR_MARK), behavior="isolated"),
+                    pre_tokenizers.WhitespaceSplit(),
+                ]
+            )
         else:
             hf.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
         return hf

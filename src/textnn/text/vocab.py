@@ -130,8 +130,7 @@ class Vocab:
         except (ValueError, UnicodeDecodeError) as err:
             raise DataError(f"not a valid vocabulary JSON file ({err})", path=path) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise DataError(f"not a textnn vocabulary (expected \"format\": \"{FORMAT}\")",
-                            path=path)
+            raise DataError(f'not a textnn vocabulary (expected "format": "{FORMAT}")', path=path)
         try:
             return cls(data["tokens"], data.get("freqs"))
         except (KeyError, ValueError, TypeError) as err:
@@ -149,13 +148,16 @@ def build_and_encode(
     tokens, counts, provisional = tokenizer.index(texts)
     vocab = Vocab.from_counts(tokens, counts, min_freq=min_freq, max_size=max_size)
     # Map first-appearance ids to vocabulary ids with one lookup table.
-    remap = np.fromiter(map(vocab.stoi.get, tokens, itertools.repeat(vocab.unk_id)),
-                        dtype=np.int32, count=len(tokens))
+    remap = np.fromiter(
+        map(vocab.stoi.get, tokens, itertools.repeat(vocab.unk_id)),
+        dtype=np.int32,
+        count=len(tokens),
+    )
     return vocab, Ragged(remap[provisional.ids], provisional.offsets)
 
 
 def _positions(items: list[str], value: str) -> list[int]:
-    """Indices of `value` in `items` (list.index runs in C; a generator over 250k tokens does not)."""
+    """Indices of `value` in `items` (list.index runs in C; a generator over 250k tokens won't)."""
     found, start = [], 0
     while True:
         try:
