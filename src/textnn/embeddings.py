@@ -81,6 +81,14 @@ class Vectors:
         return len(self.words)
 
     @cached_property
+    def lowercase_index(self) -> dict[str, int]:
+        """lowercased word -> row of its first spelling (cased vectors, lowercase vocabularies)."""
+        index: dict[str, int] = {}
+        for i, word in enumerate(self.words):
+            index.setdefault(word.lower(), i)
+        return index
+
+    @cached_property
     def index(self) -> dict[str, int]:
         """word -> row; the first occurrence wins if a file repeats a word."""
         index: dict[str, int] = {}
@@ -279,9 +287,12 @@ def parse_text(data: bytes, where: str = "<bytes>") -> tuple[list[str], np.ndarr
             raise DataError("word is not valid UTF-8", path=where, line=number) from None
         rests.append(rest)
     blob = b" ".join(rests).decode("ascii", errors="replace")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)
-        numbers = np.fromstring(blob, sep=" ", dtype=np.float32)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            numbers = np.fromstring(blob, sep=" ", dtype=np.float32)
+    except ValueError:  # numpy 2 raises on text that is not a number
+        numbers = np.empty(0, dtype=np.float32)
     if numbers.size != len(words) * dim:
         for number, rest in enumerate(rests, start=first + 1):  # find the bad line
             try:
@@ -321,7 +332,7 @@ def parse_word2vec_binary(data: bytes, where: str = "<bytes>") -> tuple[list[str
 class Coverage:
     """How much of a vocabulary the vectors cover (the two specials are not counted).
 
-    `exact`: tokens found as they are; `lowercase`: found only after lowercasing; `missing`:
+    `exact`: tokens found as they are; `lowercase`: found only ignoring case; `missing`:
     initialised randomly. `token_share`: the share of training-token occurrences covered.
     """
 
@@ -349,9 +360,10 @@ class Coverage:
 
 
 def embedding_matrix(vocab, vectors: Vectors, *, seed: int = 0) -> tuple[np.ndarray, Coverage]:
-    """<float32>[len(vocab), dim]: each token's pretrained vector, or (exact match first, then the
-    lowercased token) random normal rows with the vectors' own standard deviation for tokens
-    without one. `<pad>` is all zeros; `<unk>` is random like a missing token."""
+    """<float32>[len(vocab), dim]: each token's pretrained vector (exact match first, then the
+    lowercased token, then any spelling of it in the vectors), or random normal rows with the
+    vectors' own standard deviation for tokens without one. `<pad>` is all zeros; `<unk>` is
+    random like a missing token."""
     rng = np.random.default_rng(seed)
     sample = np.asarray(vectors.matrix[: min(len(vectors), 100_000)], dtype=np.float32)
     scale = float(sample.std()) if sample.size else 1.0
@@ -368,7 +380,9 @@ def embedding_matrix(vocab, vectors: Vectors, *, seed: int = 0) -> tuple[np.ndar
         row = index.get(token)
         if row is not None:
             exact += 1
-        elif (row := index.get(token.lower())) is not None:
+        elif (row := index.get(token.lower())) is not None or (
+            row := vectors.lowercase_index.get(token.lower())
+        ) is not None:
             lower += 1
         else:
             missing.append((freq, token))

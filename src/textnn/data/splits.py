@@ -24,11 +24,18 @@ def stratified_split(
     if not 0.0 < fraction < 1.0:
         raise ValueError(f"fraction must be between 0 and 1, got {fraction}")
     labels = np.asarray(labels)
-    held = []
-    for members in _shuffled_by_class(labels, seed):
-        n = round(len(members) * fraction)
-        n = min(max(n, 1), len(members) - 1) if len(members) >= 2 else 0
-        held.append(members[:n])
+    classes = _shuffled_by_class(labels, seed)
+    sizes = np.array([len(m) for m in classes])
+    # Largest remainder: each class gets floor(size * fraction), and the examples still owed to
+    # reach round(total * fraction) go to the classes with the largest fractional parts.
+    quota = sizes * fraction
+    counts = np.floor(quota).astype(np.int64)
+    owed = round(len(labels) * fraction) - int(counts.sum())
+    if owed > 0:
+        counts[np.argsort(-(quota - counts), kind="stable")[:owed]] += 1
+    # A class of two or more keeps at least one example on each side.
+    counts = np.where(sizes >= 2, np.clip(counts, 1, sizes - 1), 0)
+    held = [members[:n] for members, n in zip(classes, counts, strict=True)]
     held_out = np.sort(np.concatenate(held)) if held else np.array([], dtype=np.int64)
     kept = np.setdiff1d(np.arange(len(labels)), held_out)
     return kept, held_out

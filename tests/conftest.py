@@ -1,0 +1,36 @@
+"""Shared fixtures: an isolated cache for every test, and the real data mirror for the tests
+that need it (skipped only when no mirror exists)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REAL_MIRROR = os.environ.get("TEXTNN_MIRROR")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test starts with an empty cache and no mirror, unless it asks for `mirror`."""
+    home = tmp_path / "textnn-home"
+    monkeypatch.setenv("TEXTNN_HOME", str(home))
+    monkeypatch.delenv("TEXTNN_MIRROR", raising=False)
+    return home
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache shared by the real-data tests, so IMDb is parsed once per session."""
+    return tmp_path_factory.mktemp("real-home")
+
+
+@pytest.fixture
+def mirror(monkeypatch: pytest.MonkeyPatch, real_home: Path) -> Path:
+    """The offline mirror of the real datasets (TEXTNN_MIRROR); skips when there is none."""
+    if not REAL_MIRROR or not Path(REAL_MIRROR).is_dir():
+        pytest.skip("no data mirror: set TEXTNN_MIRROR to a folder laid out like ../shared/data")
+    monkeypatch.setenv("TEXTNN_MIRROR", REAL_MIRROR)
+    monkeypatch.setenv("TEXTNN_HOME", str(real_home))
+    return Path(REAL_MIRROR)
