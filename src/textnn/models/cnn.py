@@ -1,0 +1,137 @@
+"""Convolutional models: `textcnn` (Kim 2014), `conv1d` and `conv1d-stack` (the Flax AG News
+tutorial's two approaches), and `cnn-deep` (the PyTorch course's four-layer CNN)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from textnn.models.config import ModelConfig
+from textnn.models.layers import (
+    Embedder,
+    MaskedConv1D,
+    fit_length,
+    masked_max,
+    masked_max_pool,
+    sequence_mask,
+)
+
+
+@dataclass
+class TextCNNConfig(ModelConfig):
+    """Parallel convolutions of each width in `widths` with `channels` filters, ReLU, max over
+    real positions, concatenated, dropout, dense."""
+
+    widths: tuple[int, ...] = (3, 4, 5)
+    channels: int = 100
+    dropout: float = 0.5
+
+
+class TextCNN(nnx.Module):
+    def __init__(self, config: TextCNNConfig, pretrained: np.ndarray | None = None, *,
+                 rngs: nnx.Rngs):
+        self.config = config
+        self.embed = Embedder(config, pretrained, rngs=rngs)
+        self.convs = nnx.List([MaskedConv1D(self.embed.features, config.channels, w, rngs=rngs)
+                               for w in config.widths])
+        self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
+        self.out = nnx.Linear(config.channels * len(config.widths), config.num_classes, rngs=rngs)
+
+    def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
+        """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
+        mask = sequence_mask(lengths, ids.shape[1])
+        x = self.embed(ids, mask)
+        pooled = [masked_max(jax.nn.relu(conv(x)), mask) for conv in self.convs]
+        return self.out(self.dropout(jnp.concatenate(pooled, axis=-1)))
+
+
+@dataclass
+class Conv1DConfig(ModelConfig):
+    """`layers` Conv1D layers of `channels` filters of width `kernel`, ReLU, with a max-pool of
+    `pool` between layers; max over time; dense."""
+
+    embed_dim: int = 128
+    channels: int = 32
+    kernel: int = 7
+    layers: int = 1
+    pool: int = 5
+    dropout: float = 0.0
+
+
+class Conv1D(nnx.Module):
+    def __init__(self, config: Conv1DConfig, pretrained: np.ndarray | None = None, *,
+                 rngs: nnx.Rngs):
+        self.config = config
+        self.embed = Embedder(config, pretrained, rngs=rngs)
+        widths = [self.embed.features] + [config.channels] * config.layers
+        self.convs = nnx.List([MaskedConv1D(a, b, config.kernel, rngs=rngs)
+                               for a, b in zip(widths, widths[1:])])
+        self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
+        self.out = nnx.Linear(config.channels, config.num_classes, rngs=rngs)
+
+    def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
+        """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
+        mask = sequence_mask(lengths, ids.shape[1])
+        x = self.embed(ids, mask)
+        for i, conv in enumerate(self.convs):
+            if i:
+                x, mask = masked_max_pool(x, mask, self.config.pool)
+            x = jnp.where(mask[..., None], jax.nn.relu(conv(x)), 0.0)
+        return self.out(self.dropout(masked_max(x, mask)))
+
+
+@dataclass
+class CNNDeepConfig(ModelConfig):
+    """Four Conv1D layers (`channels`, width `kernel`, zero padding 1) each followed by
+    dropout, a max-pool of 2 after the 2nd and 4th, flatten over `max_length`, dense `dense`,
+    dense classes."""
+
+    max_length: int = 64
+    channels: tuple[int, ...] = (32, 32, 64, 64)
+    kernel: int = 3
+    dropout: tuple[float, ...] = (0.7, 0.6, 0.5, 0.3)
+    dense: int = 64
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if len(self.dropout) != len(self.channels):
+            raise ValueError("give one dropout rate per convolution layer")
+
+
+class CNNDeep(nnx.Module):
+    def __init__(self, config: CNNDeepConfig, pretrained: np.ndarray | None = None, *,
+                 rngs: nnx.Rngs):
+        self.config = config
+        self.embed = Embedder(config, pretrained, rngs=rngs)
+        widths = [self.embed.features, *config.channels]
+        self.convs = nnx.List([
+            nnx.Conv(a, b, kernel_size=(config.kernel,), padding=((1, 1),), rngs=rngs)
+            for a, b in zip(widths, widths[1:])
+        ])
+        self.dropouts = nnx.List([nnx.Dropout(r, rngs=rngs) for r in config.dropout])
+        length = config.max_length
+        for i in range(len(config.channels)):
+            length = length - config.kernel + 3  # zero padding 1 on each side
+            if i % 2 == 1:
+                length //= 2
+        if length < 1:
+            raise ValueError(f"max_length={config.max_length} is too short for "
+                             f"{len(config.channels)} convolution layers")
+        self.flat_length = length
+        self.hidden = nnx.Linear(length * config.channels[-1], config.dense, rngs=rngs)
+        self.out = nnx.Linear(config.dense, config.num_classes, rngs=rngs)
+
+    def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
+        """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
+        ids = fit_length(ids, self.config.max_length)
+        x = self.embed(ids, sequence_mask(lengths, self.config.max_length))
+        for i, (conv, dropout) in enumerate(zip(self.convs, self.dropouts, strict=True)):
+            x = dropout(jax.nn.relu(conv(x)))
+            if i % 2 == 1:  # max-pool 2, dropping an odd last step as PyTorch's MaxPool1d does
+                b, t, c = x.shape
+                x = x[:, : t // 2 * 2].reshape(b, t // 2, 2, c).max(axis=2)
+        return self.out(jax.nn.relu(self.hidden(x.reshape(x.shape[0], -1))))

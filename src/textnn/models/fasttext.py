@@ -1,0 +1,58 @@
+"""`fasttext`: the mean of word and hashed word-bigram embeddings -> linear (Joulin et al. 2016,
+"Bag of Tricks for Efficient Text Classification")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from textnn.models.config import ModelConfig
+from textnn.models.layers import Embedder, sequence_mask
+
+BIGRAM_HASH = 116_049_371  # fastText's multiplier for hashing word n-grams
+
+
+@dataclass
+class FastTextConfig(ModelConfig):
+    """`bigram_buckets`: size of the hashed bigram table (0 turns bigrams off)."""
+
+    embed_dim: int = 100
+    bigram_buckets: int = 2**19
+
+
+def bigram_ids(ids: jax.Array, buckets: int) -> jax.Array:
+    """<int32>[B, T-1]: bucket of the bigram (ids[t], ids[t+1]), hashed as fastText does."""
+    a = ids[:, :-1].astype(jnp.uint32)
+    b = ids[:, 1:].astype(jnp.uint32)
+    return ((a * jnp.uint32(BIGRAM_HASH) + b) % jnp.uint32(buckets)).astype(jnp.int32)
+
+
+class FastText(nnx.Module):
+    def __init__(self, config: FastTextConfig, pretrained: np.ndarray | None = None, *,
+                 rngs: nnx.Rngs):
+        self.config = config
+        self.embed = Embedder(config, pretrained, rngs=rngs)
+        dim = self.embed.features
+        if config.bigram_buckets:
+            # fastText initialises its input vectors uniformly in +-1/dim.
+            init = nnx.initializers.uniform(2.0 / dim)
+            self.bigrams = nnx.Param(init(rngs.params(), (config.bigram_buckets, dim)) - 1.0 / dim)
+        else:
+            self.bigrams = None
+        self.out = nnx.Linear(dim, config.num_classes, rngs=rngs)
+
+    def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
+        """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
+        mask = sequence_mask(lengths, ids.shape[1])
+        total = self.embed(ids, mask).sum(axis=1)
+        count = mask.sum(axis=1)
+        if self.bigrams is not None and ids.shape[1] > 1:
+            valid = mask[:, 1:]  # both words real
+            vectors = self.bigrams[...][bigram_ids(ids, self.config.bigram_buckets)]
+            total = total + (vectors * valid[..., None]).sum(axis=1)
+            count = count + valid.sum(axis=1)
+        return self.out(total / jnp.maximum(count, 1)[:, None])

@@ -1,0 +1,220 @@
+"""Building blocks shared by the models: embeddings, masking, pooling, convolution, recurrence.
+
+Shapes: B batch, T padded length, D embedding width, C channels, H hidden units.
+Sequences are post-padded: position t of row b is real iff t < lengths[b].
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from flax import nnx
+
+from textnn.models.config import ModelConfig
+
+
+class FrozenEmbedding(nnx.Variable):
+    """A pretrained table that is never trained: not an `nnx.Param`, so gradients and optimisers
+    (which select `nnx.Param`) leave it alone."""
+
+
+def sequence_mask(lengths: jax.Array, length: int) -> jax.Array:
+    """<bool>[B, T]: True at real positions."""
+    return jnp.arange(length)[None, :] < lengths[:, None]
+
+
+class Embedder(nnx.Module):
+    """ids <int32>[B, T] -> vectors <float32>[B, T, D'] with padding positions zeroed.
+
+    D' is D, or 2D for `multichannel` (frozen and trainable copies concatenated on the feature
+    axis, as in d2l's TextCNN).
+    """
+
+    def __init__(self, config: ModelConfig, pretrained: np.ndarray | None, *, rngs: nnx.Rngs):
+        mode = config.embedding
+        if mode == "auto":
+            mode = "rand" if pretrained is None else "non-static"
+        if mode != "rand" and pretrained is None:
+            raise ValueError(f"embedding={mode!r} needs pretrained vectors (or use 'rand')")
+        if mode == "rand" and pretrained is not None:
+            raise ValueError("embedding='rand' would ignore the pretrained vectors given; choose "
+                             "'static', 'non-static' or 'multichannel'")
+        if pretrained is not None:
+            pretrained = jnp.asarray(pretrained, dtype=jnp.float32)
+            if pretrained.shape[0] != config.vocab_size:
+                raise ValueError(f"pretrained matrix has {pretrained.shape[0]} rows but the "
+                                 f"vocabulary has {config.vocab_size}")
+        self.mode = mode
+        self.frozen = FrozenEmbedding(pretrained) if mode in ("static", "multichannel") else None
+        if mode == "rand":
+            init = nnx.initializers.variance_scaling(1.0, "fan_in", "normal", out_axis=0)
+            self.table = nnx.Param(init(rngs.params(), (config.vocab_size, config.embed_dim)))
+        elif mode in ("non-static", "multichannel"):
+            self.table = nnx.Param(pretrained)
+        else:
+            self.table = None
+        self.features = sum(
+            t[...].shape[1] for t in (self.frozen, self.table) if t is not None
+        )
+
+    def __call__(self, ids: jax.Array, mask: jax.Array) -> jax.Array:
+        parts = [t[...][ids] for t in (self.frozen, self.table) if t is not None]
+        x = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
+        return x * mask[..., None].astype(x.dtype)
+
+
+def masked_max(x: jax.Array, mask: jax.Array) -> jax.Array:
+    """Max over time of <float>[B, T, C] at real positions only -> [B, C] (0 for empty rows)."""
+    valid = mask[..., None]
+    pooled = jnp.max(jnp.where(valid, x, -jnp.inf), axis=1)
+    return jnp.where(jnp.any(mask, axis=1)[:, None], pooled, 0.0)
+
+
+def masked_mean(x: jax.Array, mask: jax.Array) -> jax.Array:
+    """Mean over time of <float>[B, T, C] at real positions -> [B, C] (0 for empty rows)."""
+    total = jnp.sum(jnp.where(mask[..., None], x, 0.0), axis=1)
+    count = jnp.maximum(jnp.sum(mask, axis=1), 1)[:, None]
+    return total / count
+
+
+def at_positions(x: jax.Array, positions: jax.Array) -> jax.Array:
+    """Row b of <float>[B, T, C] at time positions[b] -> [B, C]."""
+    return jnp.take_along_axis(x, positions[:, None, None], axis=1)[:, 0]
+
+
+def last_positions(lengths: jax.Array) -> jax.Array:
+    """<int32>[B]: each row's last real position (0 for empty rows)."""
+    return jnp.maximum(lengths - 1, 0)
+
+
+def fit_length(ids: jax.Array, length: int) -> jax.Array:
+    """Pad with 0 or truncate <int32>[B, T] to [B, length] (for models of a fixed length)."""
+    t = ids.shape[1]
+    if t >= length:
+        return ids[:, :length]
+    return jnp.pad(ids, ((0, 0), (0, length - t)))
+
+
+class MaskedConv1D(nnx.Module):
+    """Conv1D over time with 'SAME' zero padding, on inputs whose padding positions are zero.
+
+    Because padded positions hold zeros, which is also what SAME padding adds past a sequence's
+    end, the output at every real position is the same however much padding follows; outputs at
+    padding positions are meaningless and must be masked by the caller.
+    """
+
+    def __init__(self, in_features: int, out_features: int, width: int, *, rngs: nnx.Rngs):
+        self.conv = nnx.Conv(in_features, out_features, kernel_size=(width,), padding="SAME",
+                             rngs=rngs)
+
+    def __call__(self, x: jax.Array) -> jax.Array:
+        return self.conv(x)
+
+
+def masked_max_pool(x: jax.Array, mask: jax.Array, window: int) -> tuple[jax.Array, jax.Array]:
+    """Max-pool <float>[B, T, C] over non-overlapping windows of real positions.
+
+    Returns the pooled [B, ceil(T / window), C] (zeros where a window holds no real position)
+    and its mask. A partial window at a sequence's end pools what it has, so extra padding never
+    changes the result.
+    """
+    b, t, c = x.shape
+    windows = -(-t // window)
+    pad = windows * window - t
+    x = jnp.pad(jnp.where(mask[..., None], x, -jnp.inf), ((0, 0), (0, pad), (0, 0)),
+                constant_values=-jnp.inf)
+    m = jnp.pad(mask, ((0, 0), (0, pad)))
+    pooled = x.reshape(b, windows, window, c).max(axis=2)
+    new_mask = m.reshape(b, windows, window).any(axis=2)
+    return jnp.where(new_mask[..., None], pooled, 0.0), new_mask
+
+
+def reverse_within_length(x: jax.Array, lengths: jax.Array) -> jax.Array:
+    """Reverse each row's first lengths[b] steps of <float>[B, T, ...]; padding stays put.
+
+    The backward direction of a bidirectional RNN must start at each sequence's true end, not at
+    the end of the padding. Applying this twice gives back the input.
+    """
+    t = jnp.arange(x.shape[1])[None, :]
+    index = jnp.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)
+    index = index.reshape(index.shape + (1,) * (x.ndim - 2))
+    return jnp.take_along_axis(x, index, axis=1)
+
+
+class Recurrent(nnx.Module):
+    """One LSTM or GRU layer, unidirectional or bidirectional, over real positions only.
+
+    Speed: the input projections of every time step are one matrix product before the scan, so
+    the sequential part is only the hidden-to-hidden product; both directions run in the same
+    scan (stacked on a leading axis), halving the number of sequential steps. Padding steps keep
+    the carry unchanged, so a row's final state is its state at its true last token.
+
+    Initialisation and gate layout follow PyTorch's nn.LSTM / nn.GRU (uniform in
+    +-1/sqrt(hidden); gates i, f, g, o and r, z, n).
+    """
+
+    def __init__(self, in_features: int, hidden: int, cell: str, bidirectional: bool, *,
+                 rngs: nnx.Rngs):
+        if cell not in ("lstm", "gru"):
+            raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
+        self.cell, self.hidden = cell, hidden
+        self.directions = 2 if bidirectional else 1
+        gates = (4 if cell == "lstm" else 3) * hidden
+        bound = 1.0 / np.sqrt(hidden)
+        init = nnx.initializers.uniform(2 * bound)
+
+        def uniform(shape):
+            return init(rngs.params(), shape) - bound
+
+        d = self.directions
+        self.w_input = nnx.Param(uniform((d, in_features, gates)))
+        self.w_hidden = nnx.Param(uniform((d, hidden, gates)))
+        self.b_input = nnx.Param(uniform((d, gates)))
+        self.b_hidden = nnx.Param(uniform((d, gates)))
+
+    def __call__(self, x: jax.Array, lengths: jax.Array) -> tuple[jax.Array, jax.Array]:
+        """x <float32>[B, T, D] -> (outputs <float32>[B, T, directions * H], final hidden
+        states <float32>[directions, B, H]). Outputs at padding positions are zero; the
+        backward half of the outputs is aligned with the input positions."""
+        b, t, _ = x.shape
+        mask = sequence_mask(lengths, t)
+        inputs = [x] if self.directions == 1 else [x, reverse_within_length(x, lengths)]
+        stacked = jnp.stack(inputs)  # [dirs, B, T, D]
+        # All input projections at once, time-major for the scan: [T, dirs, B, gates].
+        projected = jnp.einsum("zbtd,zdg->tzbg", stacked, self.w_input[...])
+        projected = projected + (self.b_input[...] + (self.b_hidden[...] if self.cell == "lstm"
+                                                      else 0.0))[None, :, None, :]
+        w_hidden, b_hidden = self.w_hidden[...], self.b_hidden[...]
+        h0 = jnp.zeros((self.directions, b, self.hidden), x.dtype)
+        keep_steps = mask.T[:, None, :, None]  # [T, 1, B, 1]
+
+        if self.cell == "lstm":
+            def step(carry, inp):
+                h, c = carry
+                proj, keep = inp
+                gates = proj + jnp.einsum("zbh,zhg->zbg", h, w_hidden)
+                i, f, g, o = jnp.split(gates, 4, axis=-1)
+                c_new = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+                h_new = jax.nn.sigmoid(o) * jnp.tanh(c_new)
+                return (jnp.where(keep, h_new, h), jnp.where(keep, c_new, c)), h_new * keep
+
+            (h_final, _), outputs = jax.lax.scan(step, (h0, h0), (projected, keep_steps))
+        else:
+            def step(h, inp):
+                proj, keep = inp
+                hidden = jnp.einsum("zbh,zhg->zbg", h, w_hidden) + b_hidden[:, None, :]
+                xr, xz, xn = jnp.split(proj, 3, axis=-1)
+                hr, hz, hn = jnp.split(hidden, 3, axis=-1)
+                r = jax.nn.sigmoid(xr + hr)
+                z = jax.nn.sigmoid(xz + hz)
+                n = jnp.tanh(xn + r * hn)
+                h_new = (1.0 - z) * n + z * h
+                return jnp.where(keep, h_new, h), h_new * keep
+
+            h_final, outputs = jax.lax.scan(step, h0, (projected, keep_steps))
+        outputs = jnp.transpose(outputs, (1, 2, 0, 3))  # [dirs, B, T, H]
+        parts = [outputs[0]]
+        if self.directions == 2:
+            parts.append(reverse_within_length(outputs[1], lengths))
+        return jnp.concatenate(parts, axis=-1), h_final

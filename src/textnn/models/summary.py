@@ -1,0 +1,40 @@
+"""Parameter counts and a layer-by-layer summary of a model."""
+
+from __future__ import annotations
+
+import numpy as np
+from flax import nnx
+
+from textnn.models.layers import FrozenEmbedding
+
+
+def _variables(model: nnx.Module) -> list[tuple[str, nnx.Variable]]:
+    rows = []
+    for path, value in nnx.iter_graph(model):
+        if isinstance(value, nnx.Variable) and isinstance(value, (nnx.Param, FrozenEmbedding)):
+            if value[...] is not None:
+                rows.append((".".join(str(p) for p in path), value))
+    return rows
+
+
+def parameter_count(model: nnx.Module, *, trainable_only: bool = False) -> int:
+    """Number of parameters (frozen embeddings included unless `trainable_only`)."""
+    return sum(
+        int(np.prod(v[...].shape))
+        for _, v in _variables(model)
+        if not (trainable_only and isinstance(v, FrozenEmbedding))
+    )
+
+
+def summary(model: nnx.Module) -> str:
+    """A table: each parameter's path, shape, count, and whether it is trained."""
+    rows = [(path, "x".join(map(str, v[...].shape)), int(np.prod(v[...].shape)),
+             "frozen" if isinstance(v, FrozenEmbedding) else "trained")
+            for path, v in _variables(model)]
+    width = max([len(r[0]) for r in rows] + [9])
+    lines = [f"{type(model).__name__}", f"{'parameter':<{width}}  {'shape':>14}  {'count':>11}"]
+    lines += [f"{p:<{width}}  {s:>14}  {c:>11,}  {t}" for p, s, c, t in rows]
+    total = parameter_count(model)
+    trained = parameter_count(model, trainable_only=True)
+    lines.append(f"total {total:,} parameters ({trained:,} trained, {total - trained:,} frozen)")
+    return "\n".join(lines)
