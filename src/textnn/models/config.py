@@ -31,8 +31,9 @@ class ModelConfig:
             if isinstance(value, list):
                 setattr(self, f.name, tuple(value))
         if self.embedding not in (*EMBEDDING_MODES, "auto"):
-            raise ValueError(f"embedding must be one of {EMBEDDING_MODES} or 'auto', got "
-                             f"{self.embedding!r}")
+            raise ValueError(
+                f"embedding must be one of {EMBEDDING_MODES} or 'auto', got {self.embedding!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

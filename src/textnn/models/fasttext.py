@@ -32,8 +32,9 @@ def bigram_ids(ids: jax.Array, buckets: int) -> jax.Array:
 
 
 class FastText(nnx.Module):
-    def __init__(self, config: FastTextConfig, pretrained: np.ndarray | None = None, *,
-                 rngs: nnx.Rngs):
+    def __init__(
+        self, config: FastTextConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
+    ):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
         dim = self.embed.features

@@ -38,13 +38,17 @@ class Embedder(nnx.Module):
         if mode != "rand" and pretrained is None:
             raise ValueError(f"embedding={mode!r} needs pretrained vectors (or use 'rand')")
         if mode == "rand" and pretrained is not None:
-            raise ValueError("embedding='rand' would ignore the pretrained vectors given; choose "
-                             "'static', 'non-static' or 'multichannel'")
+            raise ValueError(
+                "embedding='rand' would ignore the pretrained vectors given; choose "
+                "'static', 'non-static' or 'multichannel'"
+            )
         if pretrained is not None:
             pretrained = jnp.asarray(pretrained, dtype=jnp.float32)
             if pretrained.shape[0] != config.vocab_size:
-                raise ValueError(f"pretrained matrix has {pretrained.shape[0]} rows but the "
-                                 f"vocabulary has {config.vocab_size}")
+                raise ValueError(
+                    f"pretrained matrix has {pretrained.shape[0]} rows but the "
+                    f"vocabulary has {config.vocab_size}"
+                )
         self.mode = mode
         self.frozen = FrozenEmbedding(pretrained) if mode in ("static", "multichannel") else None
         if mode == "rand":
@@ -54,9 +58,7 @@ class Embedder(nnx.Module):
             self.table = nnx.Param(pretrained)
         else:
             self.table = None
-        self.features = sum(
-            t[...].shape[1] for t in (self.frozen, self.table) if t is not None
-        )
+        self.features = sum(t[...].shape[1] for t in (self.frozen, self.table) if t is not None)
 
     def __call__(self, ids: jax.Array, mask: jax.Array) -> jax.Array:
         parts = [t[...][ids] for t in (self.frozen, self.table) if t is not None]
@@ -105,8 +107,9 @@ class MaskedConv1D(nnx.Module):
     """
 
     def __init__(self, in_features: int, out_features: int, width: int, *, rngs: nnx.Rngs):
-        self.conv = nnx.Conv(in_features, out_features, kernel_size=(width,), padding="SAME",
-                             rngs=rngs)
+        self.conv = nnx.Conv(
+            in_features, out_features, kernel_size=(width,), padding="SAME", rngs=rngs
+        )
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return self.conv(x)
@@ -122,8 +125,11 @@ def masked_max_pool(x: jax.Array, mask: jax.Array, window: int) -> tuple[jax.Arr
     b, t, c = x.shape
     windows = -(-t // window)
     pad = windows * window - t
-    x = jnp.pad(jnp.where(mask[..., None], x, -jnp.inf), ((0, 0), (0, pad), (0, 0)),
-                constant_values=-jnp.inf)
+    x = jnp.pad(
+        jnp.where(mask[..., None], x, -jnp.inf),
+        ((0, 0), (0, pad), (0, 0)),
+        constant_values=-jnp.inf,
+    )
     m = jnp.pad(mask, ((0, 0), (0, pad)))
     pooled = x.reshape(b, windows, window, c).max(axis=2)
     new_mask = m.reshape(b, windows, window).any(axis=2)
@@ -145,17 +151,25 @@ def reverse_within_length(x: jax.Array, lengths: jax.Array) -> jax.Array:
 class Recurrent(nnx.Module):
     """One LSTM or GRU layer, unidirectional or bidirectional, over real positions only.
 
-    Speed: the input projections of every time step are one matrix product before the scan, so
-    the sequential part is only the hidden-to-hidden product; both directions run in the same
-    scan (stacked on a leading axis), halving the number of sequential steps. Padding steps keep
-    the carry unchanged, so a row's final state is its state at its true last token.
+    Sequences are post-padded, and the backward direction runs over each row reversed within its
+    true length (so its padding also trails): real steps never see a padding step, the final
+    state is the output at the true last token, and padding outputs are zeroed after the scan.
+
+    Speed, measured on this project's 2-core CPU (benchmarks/bench_models.py and the notes in
+    docs/benchmarks.md): the input projection is computed inside each step. Hoisting it out of
+    the scan as one big matrix product, the textbook trick, was 2.5x slower forward on XLA:CPU:
+    the [T, B, 4H] tensor streams through memory each step while a step's slice stays in cache.
+    Stacking both directions into one scan with batched products was no faster either. Masking
+    the carry at every step (instead of reading the final state off the outputs) cost 15% of a
+    gradient step. XLA flushes denormals to zero, so there is no denormal slowdown either.
 
     Initialisation and gate layout follow PyTorch's nn.LSTM / nn.GRU (uniform in
     +-1/sqrt(hidden); gates i, f, g, o and r, z, n).
     """
 
-    def __init__(self, in_features: int, hidden: int, cell: str, bidirectional: bool, *,
-                 rngs: nnx.Rngs):
+    def __init__(
+        self, in_features: int, hidden: int, cell: str, bidirectional: bool, *, rngs: nnx.Rngs
+    ):
         if cell not in ("lstm", "gru"):
             raise ValueError(f"cell must be 'lstm' or 'gru', got {cell!r}")
         self.cell, self.hidden = cell, hidden
@@ -177,44 +191,45 @@ class Recurrent(nnx.Module):
         """x <float32>[B, T, D] -> (outputs <float32>[B, T, directions * H], final hidden
         states <float32>[directions, B, H]). Outputs at padding positions are zero; the
         backward half of the outputs is aligned with the input positions."""
-        b, t, _ = x.shape
-        mask = sequence_mask(lengths, t)
-        inputs = [x] if self.directions == 1 else [x, reverse_within_length(x, lengths)]
-        stacked = jnp.stack(inputs)  # [dirs, B, T, D]
-        # All input projections at once, time-major for the scan: [T, dirs, B, gates].
-        projected = jnp.einsum("zbtd,zdg->tzbg", stacked, self.w_input[...])
-        projected = projected + (self.b_input[...] + (self.b_hidden[...] if self.cell == "lstm"
-                                                      else 0.0))[None, :, None, :]
-        w_hidden, b_hidden = self.w_hidden[...], self.b_hidden[...]
-        h0 = jnp.zeros((self.directions, b, self.hidden), x.dtype)
-        keep_steps = mask.T[:, None, :, None]  # [T, 1, B, 1]
+        mask = sequence_mask(lengths, x.shape[1])[..., None]
+        last = last_positions(lengths)
+        outputs, finals = [], []
+        for z in range(self.directions):
+            inputs = x if z == 0 else reverse_within_length(x, lengths)
+            out = self._scan(z, inputs) * mask
+            finals.append(at_positions(out, last))  # the true last step (zeros if empty)
+            outputs.append(out if z == 0 else reverse_within_length(out, lengths))
+        return jnp.concatenate(outputs, axis=-1), jnp.stack(finals)
+
+    def _scan(self, z: int, x: jax.Array) -> jax.Array:
+        """Direction z over x <float32>[B, T, D] (already reversed for z = 1) -> hidden states
+        <float32>[B, T, H] (meaningless at padding positions)."""
+        w_input, w_hidden = self.w_input[z], self.w_hidden[z]
+        b_input, b_hidden = self.b_input[z], self.b_hidden[z]
+        h0 = jnp.zeros((x.shape[0], self.hidden), x.dtype)
+        steps = jnp.swapaxes(x, 0, 1)  # time-major
 
         if self.cell == "lstm":
-            def step(carry, inp):
+            bias = b_input + b_hidden
+
+            def step(carry, x_t):
                 h, c = carry
-                proj, keep = inp
-                gates = proj + jnp.einsum("zbh,zhg->zbg", h, w_hidden)
-                i, f, g, o = jnp.split(gates, 4, axis=-1)
-                c_new = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-                h_new = jax.nn.sigmoid(o) * jnp.tanh(c_new)
-                return (jnp.where(keep, h_new, h), jnp.where(keep, c_new, c)), h_new * keep
+                i, f, g, o = jnp.split(x_t @ w_input + h @ w_hidden + bias, 4, axis=-1)
+                c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
+                h = jax.nn.sigmoid(o) * jnp.tanh(c)
+                return (h, c), h
 
-            (h_final, _), outputs = jax.lax.scan(step, (h0, h0), (projected, keep_steps))
+            _, outputs = jax.lax.scan(step, (h0, h0), steps)
         else:
-            def step(h, inp):
-                proj, keep = inp
-                hidden = jnp.einsum("zbh,zhg->zbg", h, w_hidden) + b_hidden[:, None, :]
-                xr, xz, xn = jnp.split(proj, 3, axis=-1)
-                hr, hz, hn = jnp.split(hidden, 3, axis=-1)
-                r = jax.nn.sigmoid(xr + hr)
-                z = jax.nn.sigmoid(xz + hz)
-                n = jnp.tanh(xn + r * hn)
-                h_new = (1.0 - z) * n + z * h
-                return jnp.where(keep, h_new, h), h_new * keep
 
-            h_final, outputs = jax.lax.scan(step, h0, (projected, keep_steps))
-        outputs = jnp.transpose(outputs, (1, 2, 0, 3))  # [dirs, B, T, H]
-        parts = [outputs[0]]
-        if self.directions == 2:
-            parts.append(reverse_within_length(outputs[1], lengths))
-        return jnp.concatenate(parts, axis=-1), h_final
+            def step(h, x_t):
+                xr, xz, xn = jnp.split(x_t @ w_input + b_input, 3, axis=-1)
+                hr, hz, hn = jnp.split(h @ w_hidden + b_hidden, 3, axis=-1)
+                r = jax.nn.sigmoid(xr + hr)
+                u = jax.nn.sigmoid(xz + hz)
+                n = jnp.tanh(xn + r * hn)
+                h = (1.0 - u) * n + u * h
+                return h, h
+
+            _, outputs = jax.lax.scan(step, h0, steps)
+        return jnp.swapaxes(outputs, 0, 1)

@@ -25,13 +25,14 @@ class MLPConfig(ModelConfig):
     def __post_init__(self) -> None:
         super().__post_init__()
         if len(self.dropout) != len(self.hidden):
-            raise ValueError(f"give one dropout rate per hidden layer: {len(self.hidden)} "
-                             f"layers, {len(self.dropout)} rates")
+            raise ValueError(
+                f"give one dropout rate per hidden layer: {len(self.hidden)} "
+                f"layers, {len(self.dropout)} rates"
+            )
 
 
 class MLP(nnx.Module):
-    def __init__(self, config: MLPConfig, pretrained: np.ndarray | None = None, *,
-                 rngs: nnx.Rngs):
+    def __init__(self, config: MLPConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
         widths = [config.max_length * self.embed.features, *config.hidden]

@@ -30,22 +30,48 @@ MODELS: dict[str, ModelSpec] = {
     s.name: s
     for s in (
         ModelSpec("mlp", MLP, MLPConfig, "embedding, flatten, dense layers", fixed_length=True),
-        ModelSpec("fasttext", FastText, FastTextConfig, "mean of word + hashed bigram vectors, "
-                  "linear (Joulin et al. 2016)"),
-        ModelSpec("textcnn", TextCNN, TextCNNConfig, "Conv1D widths 3,4,5 x 100, max over time "
-                  "(Kim 2014)"),
+        ModelSpec(
+            "fasttext",
+            FastText,
+            FastTextConfig,
+            "mean of word + hashed bigram vectors, linear (Joulin et al. 2016)",
+        ),
+        ModelSpec(
+            "textcnn", TextCNN, TextCNNConfig, "Conv1D widths 3,4,5 x 100, max over time (Kim 2014)"
+        ),
         ModelSpec("conv1d", Conv1D, Conv1DConfig, "one Conv1D (32 x 7), max over time"),
-        ModelSpec("conv1d-stack", Conv1D, Conv1DConfig, "two Conv1D with a max-pool of 5 between",
-                  {"layers": 2}),
-        ModelSpec("cnn-deep", CNNDeep, CNNDeepConfig, "four Conv1D with dropout and pooling, "
-                  "flatten, dense 64", fixed_length=True),
+        ModelSpec(
+            "conv1d-stack",
+            Conv1D,
+            Conv1DConfig,
+            "two Conv1D with a max-pool of 5 between",
+            {"layers": 2},
+        ),
+        ModelSpec(
+            "cnn-deep",
+            CNNDeep,
+            CNNDeepConfig,
+            "four Conv1D with dropout and pooling, flatten, dense 64",
+            fixed_length=True,
+        ),
         ModelSpec("lstm", RNN, RNNConfig, "LSTM, hidden state at the true last token"),
-        ModelSpec("gru", RNN, RNNConfig, "GRU, hidden state at the true last token",
-                  {"cell": "gru"}),
-        ModelSpec("bilstm", RNN, RNNConfig, "2-layer bidirectional LSTM, first-last head (d2l)",
-                  {"bidirectional": True, "layers": 2, "head": "first-last"}),
-        ModelSpec("bigru", RNN, RNNConfig, "2-layer bidirectional GRU, first-last head",
-                  {"cell": "gru", "bidirectional": True, "layers": 2, "head": "first-last"}),
+        ModelSpec(
+            "gru", RNN, RNNConfig, "GRU, hidden state at the true last token", {"cell": "gru"}
+        ),
+        ModelSpec(
+            "bilstm",
+            RNN,
+            RNNConfig,
+            "2-layer bidirectional LSTM, first-last head (d2l)",
+            {"bidirectional": True, "layers": 2, "head": "first-last"},
+        ),
+        ModelSpec(
+            "bigru",
+            RNN,
+            RNNConfig,
+            "2-layer bidirectional GRU, first-last head",
+            {"cell": "gru", "bidirectional": True, "layers": 2, "head": "first-last"},
+        ),
     )
 }
 

@@ -50,21 +50,24 @@ class RNNConfig(ModelConfig):
         if self.head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {self.head!r}")
         if self.head in ("final-states", "sum") and not self.bidirectional:
-            raise ValueError(f"head {self.head!r} combines two directions; use a bidirectional "
-                             "model or head 'last'")
+            raise ValueError(
+                f"head {self.head!r} combines two directions; use a bidirectional "
+                "model or head 'last'"
+            )
 
 
 class RNN(nnx.Module):
-    def __init__(self, config: RNNConfig, pretrained: np.ndarray | None = None, *,
-                 rngs: nnx.Rngs):
+    def __init__(self, config: RNNConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
         directions = 2 if config.bidirectional else 1
         widths = [self.embed.features] + [config.hidden * directions] * config.layers
-        self.layers = nnx.List([
-            Recurrent(a, config.hidden, config.cell, config.bidirectional, rngs=rngs)
-            for a in widths[:-1]
-        ])
+        self.layers = nnx.List(
+            [
+                Recurrent(a, config.hidden, config.cell, config.bidirectional, rngs=rngs)
+                for a in widths[:-1]
+            ]
+        )
         self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
         width = {"first-last": 2 * widths[-1], "sum": config.hidden}.get(config.head, widths[-1])
         self.out = nnx.Linear(width, config.num_classes, rngs=rngs)

