@@ -3,6 +3,7 @@ tutorial's two approaches), and `cnn-deep` (the PyTorch course's four-layer CNN)
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import jax
@@ -75,7 +76,7 @@ class Conv1D(nnx.Module):
         self.embed = Embedder(config, pretrained, rngs=rngs)
         widths = [self.embed.features] + [config.channels] * config.layers
         self.convs = nnx.List(
-            [MaskedConv1D(a, b, config.kernel, rngs=rngs) for a, b in zip(widths, widths[1:])]
+            [MaskedConv1D(a, b, config.kernel, rngs=rngs) for a, b in itertools.pairwise(widths)]
         )
         self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
         self.out = nnx.Linear(config.channels, config.num_classes, rngs=rngs)
@@ -119,7 +120,7 @@ class CNNDeep(nnx.Module):
         self.convs = nnx.List(
             [
                 nnx.Conv(a, b, kernel_size=(config.kernel,), padding=((1, 1),), rngs=rngs)
-                for a, b in zip(widths, widths[1:])
+                for a, b in itertools.pairwise(widths)
             ]
         )
         self.dropouts = nnx.List([nnx.Dropout(r, rngs=rngs) for r in config.dropout])

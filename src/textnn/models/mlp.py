@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import jax
@@ -36,7 +37,7 @@ class MLP(nnx.Module):
         self.config = config
         self.embed = Embedder(config, pretrained, rngs=rngs)
         widths = [config.max_length * self.embed.features, *config.hidden]
-        self.hidden = nnx.List([nnx.Linear(a, b, rngs=rngs) for a, b in zip(widths, widths[1:])])
+        self.hidden = nnx.List([nnx.Linear(a, b, rngs=rngs) for a, b in itertools.pairwise(widths)])
         self.dropout = nnx.List([nnx.Dropout(r, rngs=rngs) for r in config.dropout])
         self.out = nnx.Linear(widths[-1], config.num_classes, rngs=rngs)
 

@@ -11,9 +11,8 @@ from textnn.models.layers import FrozenEmbedding
 def _variables(model: nnx.Module) -> list[tuple[str, nnx.Variable]]:
     rows = []
     for path, value in nnx.iter_graph(model):
-        if isinstance(value, nnx.Variable) and isinstance(value, (nnx.Param, FrozenEmbedding)):
-            if value[...] is not None:
-                rows.append((".".join(str(p) for p in path), value))
+        if isinstance(value, (nnx.Param, FrozenEmbedding)) and value[...] is not None:
+            rows.append((".".join(str(p) for p in path), value))
     return rows
 
 
