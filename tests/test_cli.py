@@ -48,3 +48,50 @@ def test_entry_point_runs(tmp_path):
         [str(exe), "--version"], capture_output=True, text=True, env=env, check=True
     )
     assert "0.1.0" in out.stdout
+
+
+def test_models_lists_the_zoo():
+    result = CliRunner().invoke(main, ["models"])
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert names == [
+        "mlp",
+        "fasttext",
+        "textcnn",
+        "conv1d",
+        "conv1d-stack",
+        "cnn-deep",
+        "lstm",
+        "gru",
+        "bilstm",
+        "bigru",
+    ]
+
+
+def test_summary_of_a_model_with_overrides():
+    result = CliRunner().invoke(
+        main,
+        [
+            "summary",
+            "--model",
+            "textcnn",
+            "--vocab-size",
+            "100",
+            "--set",
+            "widths=[2,3]",
+            "--set",
+            "channels=10",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    config = json.loads(result.output.splitlines()[0].removeprefix("config: "))
+    assert config["widths"] == [2, 3] and config["vocab_size"] == 100
+    # embedding 100x50, convs 2*50*10+10 and 3*50*10+10, dense 20*2+2
+    assert "total 7,562 parameters" in result.output
+
+
+def test_summary_errors_are_one_line():
+    result = CliRunner().invoke(main, ["summary", "--model", "textcn"])
+    assert result.exit_code == 2 and "did you mean 'textcnn'" in result.output
+    result = CliRunner().invoke(main, ["summary", "--model", "lstm", "--set", "head=sum"])
+    assert result.exit_code == 2 and "combines two directions" in result.output

@@ -31,6 +31,8 @@ def main() -> None:
     canonical download, in that order. Start with:
       textnn datasets            what is built in, and where each file would come from
       textnn datasets --stats    load them and show counts and token lengths
+      textnn models              the model zoo
+      textnn summary --model textcnn
     """
 
 
@@ -85,6 +87,60 @@ def datasets(as_json: bool, stats: bool) -> None:
                 f"mean {t['mean']}, median {t['median']}, 90% {t['p90']}, max {t['max']}"
             )
         click.echo()
+
+
+@main.command()
+def models() -> None:
+    """List the models that can be built by name.
+
+    \b
+    Example:
+      textnn models
+    """
+    from textnn.models import MODELS
+
+    for name, spec in MODELS.items():
+        fixed = "  (fixed length: max_length)" if spec.fixed_length else ""
+        click.echo(f"{name:<14}{spec.description}{fixed}")
+
+
+@main.command()
+@click.option("--model", "model_name", required=True, help="Model name (see `textnn models`).")
+@click.option("--vocab-size", default=10_000, show_default=True, help="Vocabulary size.")
+@click.option("--classes", default=2, show_default=True, help="Number of classes.")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="FIELD=JSON",
+    help="Override a config field, e.g. --set hidden=128 --set widths=[2,3].",
+)
+def summary(model_name: str, vocab_size: int, classes: int, overrides: tuple[str, ...]) -> None:
+    """Show a model's layers, parameter shapes and counts, built on a default configuration.
+
+    \b
+    Examples:
+      textnn summary --model textcnn
+      textnn summary --model bilstm --vocab-size 50000 --set hidden=128
+    """
+    from textnn.models import build_model
+    from textnn.models import summary as describe_model
+
+    values = {}
+    for item in overrides:
+        field, sep, raw = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected FIELD=VALUE, got {item!r}", param_hint="--set")
+        try:
+            values[field] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[field] = raw  # a bare word such as gru
+    try:
+        model = build_model(model_name, vocab_size=vocab_size, num_classes=classes, **values)
+    except (ValueError, TypeError) as err:
+        raise click.UsageError(str(err)) from None
+    click.echo(f"config: {json.dumps(model.config.to_dict())}")
+    click.echo(describe_model(model))
 
 
 if __name__ == "__main__":
