@@ -49,7 +49,7 @@ class Embedder(nnx.Module):
                     f"pretrained matrix has {pretrained.shape[0]} rows but the "
                     f"vocabulary has {config.vocab_size}"
                 )
-        self.mode = mode
+        self.mode = config.embedding = mode  # a saved config records the resolved mode
         self.frozen = FrozenEmbedding(pretrained) if mode in ("static", "multichannel") else None
         if mode == "rand":
             init = nnx.initializers.variance_scaling(1.0, "fan_in", "normal", out_axis=0)

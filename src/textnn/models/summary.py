@@ -6,14 +6,11 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.layers import FrozenEmbedding
+from textnn.models.params import named_variables
 
 
 def _variables(model: nnx.Module) -> list[tuple[str, nnx.Variable]]:
-    rows = []
-    for path, value in nnx.iter_graph(model):
-        if isinstance(value, (nnx.Param, FrozenEmbedding)) and value[...] is not None:
-            rows.append((".".join(str(p) for p in path), value))
-    return rows
+    return list(named_variables(model).items())
 
 
 def parameter_count(model: nnx.Module, *, trainable_only: bool = False) -> int:

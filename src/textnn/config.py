@@ -1,0 +1,127 @@
+"""Run configuration: dataclasses for data, text, model and training, with a dict/JSON round
+trip, TOML or JSON files, and dotted command-line overrides (`train.epochs=3`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from textnn.errors import DataError
+
+
+@dataclass
+class DataConfig:
+    """`name`: a built-in dataset or a path; `options`: reader or dataset options
+    (e.g. `text_column`, `sources`); `validation_fraction` of train is held out (stratified,
+    seeded) for early stopping; `test_fraction` is carved from train only when the data has no
+    test split."""
+
+    name: str = "imdb"
+    test: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    validation_fraction: float = 0.1
+    test_fraction: float = 0.1
+
+
+@dataclass
+class TextConfig:
+    """Tokenizer and vocabulary (built from the training split only), and batch shapes."""
+
+    tokenizer: str = "words"
+    lowercase: bool = True
+    min_freq: int = 1
+    max_size: int | None = None
+    max_length: int = 500
+    pad_multiple: int = 16
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation. `optimizer`: adam, adamw or sgd (with `momentum`); `schedule`: constant,
+    step (multiply by `gamma` every `step_epochs`) or cosine (with `warmup_epochs`);
+    `clip_norm`: global gradient norm clip; `class_weights`: none, balanced, or one weight per
+    class; `patience`: epochs without a better validation accuracy before stopping (0: never)."""
+
+    epochs: int = 5
+    batch_size: int = 64
+    optimizer: str = "adam"
+    learning_rate: float = 1e-3
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    schedule: str = "constant"
+    warmup_epochs: float = 0.0
+    step_epochs: int = 1
+    gamma: float = 0.5
+    clip_norm: float | None = None
+    label_smoothing: float = 0.0
+    class_weights: str | list[float] = "none"
+    patience: int = 0
+    seed: int = 0
+
+
+@dataclass
+class RunConfig:
+    data: DataConfig = field(default_factory=DataConfig)
+    text: TextConfig = field(default_factory=TextConfig)
+    model: str = "textcnn"
+    model_options: dict[str, Any] = field(default_factory=dict)
+    embeddings: str | None = "glove-6b-50d"
+
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "config") -> RunConfig:
+        return _build(cls, data, where)
+
+    @classmethod
+    def load(cls, path: str | Path) -> RunConfig:
+        """A TOML (.toml) or JSON file."""
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text) if path.suffix == ".toml" else json.loads(text)
+        except FileNotFoundError:
+            raise DataError("config file not found", path=path) from None
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
+            raise DataError(f"cannot parse the config ({err})", path=path) from None
+        return cls.from_dict(data, where=str(path))
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_dict(), indent=2) + "\n", encoding="utf-8")
+
+    def with_overrides(self, overrides: dict[str, Any]) -> RunConfig:
+        """A copy with dotted keys replaced, e.g. {"train.epochs": 3, "model": "bilstm"}."""
+        data = self.to_dict()
+        for key, value in overrides.items():
+            node, parts = data, key.split(".")
+            for part in parts[:-1]:
+                if not isinstance(node.get(part), dict):
+                    raise DataError(f"unknown config section {part!r} in {key!r}")
+                node = node[part]
+            if parts[-1] not in node and not (len(parts) > 1 and parts[-2].endswith("options")):
+                raise DataError(f"unknown config field {key!r}")
+            node[parts[-1]] = value
+        return RunConfig.from_dict(data)
+
+
+def _build(cls, data: dict[str, Any], where: str):
+    if not isinstance(data, dict):
+        raise DataError(f"{cls.__name__} must be a table, got {type(data).__name__}", path=where)
+    known = {f.name: f for f in fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise DataError(
+            f"unknown field(s) {unknown} in {cls.__name__}; known: {sorted(known)}", path=where
+        )
+    values = {}
+    for name, value in data.items():
+        nested = {"data": DataConfig, "text": TextConfig, "train": TrainConfig}.get(name)
+        values[name] = _build(nested, value, where) if cls is RunConfig and nested else value
+    return cls(**values)

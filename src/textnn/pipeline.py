@@ -1,0 +1,152 @@
+"""One training run end to end: data -> splits -> tokens -> vocabulary (train split only) ->
+embeddings -> model -> training -> run directory -> test evaluation."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from textnn.config import RunConfig
+from textnn.data import load_dataset, train_validation_split
+from textnn.data.dataset import Examples
+from textnn.embeddings import embedding_matrix, load_vectors
+from textnn.evaluate import evaluate
+from textnn.models import build_model
+from textnn.models.registry import get as get_model
+from textnn.run import Predictor, save_run
+from textnn.text.batching import BucketedBatches
+from textnn.text.tokenize import Tokenizer
+from textnn.text.vocab import build_and_encode
+from textnn.train.trainer import History, JsonlLog, Trainer
+
+Echo = Callable[[str], None]
+
+
+@dataclass
+class TrainResult:
+    predictor: Predictor
+    history: History
+    report: dict | None  # test evaluation, when there is a test split
+    seconds: float
+
+
+def split_data(
+    config: RunConfig, echo: Echo
+) -> tuple[list[str], Examples, Examples, Examples | None]:
+    """(label names, train, validation, test): the official test split where one exists, else
+    a seeded stratified `test_fraction` of train; validation is carved from what remains."""
+    dataset = load_dataset(config.data.name, test=config.data.test, **config.data.options)
+    train, test = dataset.train, dataset.test
+    seed = config.train.seed
+    if test is None and config.data.test_fraction > 0:
+        train, test = train_validation_split(train, config.data.test_fraction, seed=seed + 1)
+        echo(
+            f"no test split: holding out {len(test):,} examples ({config.data.test_fraction:.0%},"
+            f" seed {seed + 1}) as test"
+        )
+    if len(set(train.labels.tolist())) < 2:
+        raise ValueError("the training split holds one class only; a classifier needs two")
+    train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
+    return dataset.label_names, train, val, test
+
+
+def train(
+    config: RunConfig, out: str | Path, *, echo: Echo = print, progress: bool | None = None
+) -> TrainResult:
+    """Train as `config` says and write the run directory `out`."""
+    started = time.perf_counter()
+    out = Path(out)
+    label_names, train_ex, val_ex, test_ex = split_data(config, echo)
+    echo(
+        f"data {config.data.name}: train {len(train_ex):,}, validation {len(val_ex):,}, test "
+        f"{len(test_ex) if test_ex is not None else 0:,}; classes {', '.join(label_names)}"
+    )
+    if len(train_ex) < config.train.batch_size:
+        echo(
+            f"note: {len(train_ex)} training examples, fewer than a batch of "
+            f"{config.train.batch_size}: one partial batch per epoch"
+        )
+
+    text = config.text
+    tokenizer = Tokenizer(text.tokenizer, text.lowercase)
+    vocab, train_ids = build_and_encode(
+        train_ex.texts, tokenizer, min_freq=text.min_freq, max_size=text.max_size
+    )
+    echo(f"vocabulary {len(vocab):,} tokens from the training split ({tokenizer.config.name})")
+
+    matrix = None
+    if config.embeddings:
+        vectors = load_vectors(config.embeddings)
+        matrix, coverage = embedding_matrix(vocab, vectors, seed=config.train.seed)
+        echo(f"embeddings {config.embeddings}: {coverage}")
+
+    spec = get_model(config.model)
+    options = dict(config.model_options)
+    if spec.fixed_length:
+        options.setdefault("max_length", text.max_length)
+    model = build_model(
+        config.model,
+        embeddings=matrix,
+        vocab_size=len(vocab),
+        num_classes=len(label_names),
+        seed=config.train.seed,
+        **options,
+    )
+
+    def batches(ids, labels, shuffle):
+        return BucketedBatches(
+            ids,
+            labels,
+            batch_size=config.train.batch_size,
+            max_length=text.max_length,
+            pad_multiple=text.pad_multiple,
+            shuffle=shuffle,
+            seed=config.train.seed,
+            bucket=not spec.fixed_length,
+        )
+
+    predictor = Predictor(model, tokenizer, vocab, label_names, text, config.model)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def save():
+        save_run(out, predictor, dataset=config.data.name, config_dict=config.to_dict())
+
+    trainer = Trainer(
+        model, config.train, len(label_names), JsonlLog(out / "metrics.jsonl", echo), progress
+    )
+    history = trainer.fit(
+        batches(train_ids, train_ex.labels, True),
+        batches(tokenizer.encode(val_ex.texts, vocab), val_ex.labels, False),
+        on_best=save,
+    )
+    if history.best_epoch is not None:
+        echo(
+            f"best validation accuracy {history.best_val_accuracy:.4f} at epoch "
+            f"{history.best_epoch}{' (stopped early)' if history.stopped_early else ''}"
+        )
+    save()  # the best parameters, restored by fit
+
+    report = None
+    if test_ex is not None:
+        report = evaluate(test_ex.labels, predictor.predict_proba(test_ex.texts), label_names)
+        (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return TrainResult(predictor, history, report, time.perf_counter() - started)
+
+
+def evaluate_run(predictor: Predictor, data: str, split: str = "test", **options) -> dict:
+    """Evaluate a trained predictor on a dataset split (labels mapped by name)."""
+    dataset = load_dataset(data, **options)
+    examples = dataset[split]
+    unknown = sorted(set(dataset.label_names) - set(predictor.label_names))
+    if unknown:
+        raise ValueError(
+            f"labels {unknown} of {data!r} are not among the run's labels {predictor.label_names}"
+        )
+    index = {n: i for i, n in enumerate(predictor.label_names)}
+    labels = np.array([index[dataset.label_names[y]] for y in examples.labels], np.int32)
+    return evaluate(labels, predictor.predict_proba(examples.texts), predictor.label_names)

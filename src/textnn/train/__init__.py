@@ -1,0 +1,1 @@
+"""Fitting: optimisers, schedules and the training loop."""

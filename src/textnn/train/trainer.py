@@ -1,0 +1,191 @@
+"""The training loop: jit-compiled steps, per-epoch metrics, a JSONL log, early stopping on
+validation accuracy, and the best parameters kept."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from flax import nnx
+from tqdm import tqdm
+
+from textnn.config import TrainConfig
+from textnn.models.params import parameter_arrays, restore_parameters
+from textnn.text.batching import BucketedBatches
+from textnn.train.optim import optimizer as make_optimizer
+
+
+@dataclass
+class History:
+    epochs: list[dict] = field(default_factory=list)
+    best_epoch: int | None = None
+    best_val_accuracy: float | None = None
+    stopped_early: bool = False
+
+
+def class_weight_vector(config: TrainConfig, labels: np.ndarray, num_classes: int) -> np.ndarray:
+    """<float32>[classes]: 1s, 'balanced' (n / (classes * count), as scikit-learn), or given."""
+    if config.class_weights == "none":
+        return np.ones(num_classes, np.float32)
+    if config.class_weights == "balanced":
+        counts = np.bincount(labels, minlength=num_classes).astype(np.float64)
+        return (len(labels) / (num_classes * np.maximum(counts, 1))).astype(np.float32)
+    weights = np.asarray(config.class_weights, np.float32)
+    if weights.shape != (num_classes,):
+        raise ValueError(f"class_weights needs {num_classes} values, got {weights.shape}")
+    return weights
+
+
+@nnx.jit(static_argnames=("num_classes", "smoothing"))
+def train_step(model, optimizer, ids, lengths, labels, weights, *, num_classes, smoothing):
+    """One step on a batch; `weights` <float32>[B] are 0 for filler rows. Returns the weighted
+    mean loss and the number of correct real rows."""
+
+    def loss_fn(model):
+        logits = model(ids, lengths)
+        targets = optax.smooth_labels(jax.nn.one_hot(labels, num_classes), smoothing)
+        losses = optax.softmax_cross_entropy(logits, targets)
+        return (losses * weights).sum() / jnp.maximum(weights.sum(), 1e-9), logits
+
+    (loss, logits), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)
+    optimizer.update(model, grads)
+    correct = ((logits.argmax(-1) == labels) & (weights > 0)).sum()
+    return loss, correct
+
+
+@nnx.jit
+def predict_step(model, ids, lengths):
+    """<float32>[B, classes] probabilities."""
+    return jax.nn.softmax(model(ids, lengths), axis=-1)
+
+
+def predict_proba(model, batches: BucketedBatches, num_rows: int, num_classes: int) -> np.ndarray:
+    """Probabilities for every row of `batches` (built with shuffle=False), in input order."""
+    model.eval()
+    out = np.zeros((num_rows, num_classes), np.float32)
+    for batch in batches.batches(0):
+        probs = np.asarray(predict_step(model, batch.ids, batch.lengths))
+        real = batch.mask
+        out[batch.index[real]] = probs[real]
+    return out
+
+
+class Trainer:
+    """Fits a model on bucketed batches. `log` receives one dict per epoch."""
+
+    def __init__(
+        self,
+        model: nnx.Module,
+        config: TrainConfig,
+        num_classes: int,
+        log: Callable[[dict], None] | None = None,
+        progress: bool | None = None,
+    ):
+        self.model, self.config, self.num_classes = model, config, num_classes
+        self.log = log or (lambda record: None)
+        self.progress = sys.stderr.isatty() if progress is None else progress
+
+    def fit(
+        self,
+        train: BucketedBatches,
+        validation: BucketedBatches | None = None,
+        on_best: Callable[[], None] | None = None,
+    ) -> History:
+        cfg, model = self.config, self.model
+        tx = make_optimizer(cfg, len(train))
+        optimizer = nnx.Optimizer(model, tx, wrt=nnx.Param)
+        weights_by_class = jnp.asarray(class_weight_vector(cfg, train.labels, self.num_classes))
+        history, best, since_best = History(), None, 0
+        for epoch in range(1, cfg.epochs + 1):
+            model.train()
+            start, total_loss, correct, seen = time.perf_counter(), 0.0, 0, 0
+            bar = tqdm(
+                total=len(train.sequences),
+                unit="ex",
+                desc=f"epoch {epoch}/{cfg.epochs}",
+                disable=not self.progress,
+                leave=False,
+            )
+            for batch in train.batches(epoch - 1):
+                real = batch.num_real
+                weights = weights_by_class[batch.labels] * jnp.asarray(batch.mask, jnp.float32)
+                loss, n_correct = train_step(
+                    model,
+                    optimizer,
+                    batch.ids,
+                    batch.lengths,
+                    batch.labels,
+                    weights,
+                    num_classes=self.num_classes,
+                    smoothing=cfg.label_smoothing,
+                )
+                total_loss += float(loss) * real
+                correct += int(n_correct)
+                seen += real
+                bar.update(real)
+            bar.close()
+            seconds = time.perf_counter() - start
+            record = {
+                "epoch": epoch,
+                "train_loss": total_loss / seen,
+                "train_accuracy": correct / seen,
+                "seconds": seconds,
+                "examples_per_s": seen / seconds,
+            }
+            if validation is not None:
+                labels = validation.labels
+                probs = predict_proba(model, validation, len(labels), self.num_classes)
+                record["val_accuracy"] = float((probs.argmax(-1) == labels).mean())
+                record["val_loss"] = float(
+                    -np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12)).mean()
+                )
+                if best is None or record["val_accuracy"] > history.best_val_accuracy:
+                    best, since_best = parameter_arrays(model), 0
+                    history.best_epoch, history.best_val_accuracy = epoch, record["val_accuracy"]
+                    if on_best:
+                        on_best()
+                else:
+                    since_best += 1
+            history.epochs.append(record)
+            self.log(record)
+            if cfg.patience and since_best >= cfg.patience:
+                history.stopped_early = True
+                break
+        if best is not None:
+            restore_parameters(model, best)
+        elif on_best:
+            on_best()
+        model.eval()
+        return history
+
+
+class JsonlLog:
+    """Appends one JSON object per epoch to a file and prints a line per epoch."""
+
+    def __init__(self, path: Path | None, echo: Callable[[str], None] | None = print):
+        self.path, self.echo = path, echo
+        if path is not None:
+            path.write_text("")
+
+    def __call__(self, record: dict) -> None:
+        if self.path is not None:
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(record) + "\n")
+        if self.echo is not None:
+            parts = [
+                f"epoch {record['epoch']}",
+                f"loss {record['train_loss']:.4f}",
+                f"train acc {record['train_accuracy']:.4f}",
+            ]
+            if "val_accuracy" in record:
+                parts.append(f"val acc {record['val_accuracy']:.4f}")
+            parts.append(f"{record['seconds']:.1f}s ({record['examples_per_s']:.0f} ex/s)")
+            self.echo("  ".join(parts))
