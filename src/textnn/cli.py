@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -89,6 +90,171 @@ def datasets(as_json: bool, stats: bool) -> None:
         click.echo()
 
 
+def _parse_value(raw: str):
+    """A --set value: JSON when it parses (numbers, lists, true, null), else the bare string."""
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError:
+        return raw
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict:
+    values = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint=option)
+        values[key.strip()] = _parse_value(raw)
+    return values
+
+
+@main.command()
+@click.option("--data", help="Built-in dataset (textnn datasets) or a path to your data.")
+@click.option("--model", help="Model name (textnn models).")
+@click.option("--embeddings", help="Pretrained vectors: glove-6b-50d, a file, or none.")
+@click.option("--epochs", type=int, help="Training epochs.")
+@click.option(
+    "--out", required=True, type=click.Path(file_okay=False), help="Run directory to write."
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="A TOML or JSON config; flags override it.",
+)
+@click.option("--seed", type=int, help="Random seed (splits, initialisation, shuffling).")
+@click.option("--batch-size", type=int, help="Examples per batch.")
+@click.option("--lr", type=float, help="Learning rate.")
+@click.option("--max-length", type=int, help="Tokens kept per text (longer texts are cut).")
+@click.option("--tokenizer", type=click.Choice(["whitespace", "normalize", "words"]))
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Any config field by dotted name, e.g. --set train.schedule=cosine "
+    "--set model_options.channels=200 --set data.options.text_column=review.",
+)
+def train(
+    data,
+    model,
+    embeddings,
+    epochs,
+    out,
+    config_file,
+    seed,
+    batch_size,
+    lr,
+    max_length,
+    tokenizer,
+    overrides,
+) -> None:
+    """Train a classifier and write a run directory (config, vocabulary, parameters, metrics,
+    and the test report when there is a test split).
+
+    \b
+    Examples:
+      textnn train --data imdb --model textcnn --embeddings glove-6b-50d --epochs 3 --out runs/imdb
+      textnn train --data reviews.csv --set data.options.text_column=review --out runs/mine
+      textnn train --config my.toml --epochs 10 --out runs/long
+    """
+    from textnn.config import RunConfig
+    from textnn.evaluate import format_report
+    from textnn.pipeline import train as train_run
+
+    config = RunConfig.load(config_file) if config_file else RunConfig()
+    flags = {
+        "data.name": data,
+        "model": model,
+        "train.epochs": epochs,
+        "train.seed": seed,
+        "train.batch_size": batch_size,
+        "train.learning_rate": lr,
+        "text.max_length": max_length,
+        "text.tokenizer": tokenizer,
+    }
+    values = {k: v for k, v in flags.items() if v is not None}
+    if embeddings is not None:
+        values["embeddings"] = None if embeddings.lower() == "none" else embeddings
+    values.update(_pairs(overrides, "--set"))
+    config = config.with_overrides(values)
+    result = train_run(config, out, echo=click.echo)
+    if result.report is not None:
+        click.echo(format_report(result.report))
+    click.echo(f"run written to {out} in {result.seconds:.0f} s")
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path())
+@click.option("--data", help="Dataset to evaluate on (default: the one the run trained on).")
+@click.option("--split", default="test", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def evaluate(run_dir, data, split, as_json) -> None:
+    """Evaluate a run: accuracy, per-class precision/recall/F1, macro and weighted F1, log
+    loss and the confusion matrix.
+
+    \b
+    Examples:
+      textnn evaluate runs/imdb
+      textnn evaluate runs/imdb --data imdb --split test --json
+    """
+    from textnn.config import RunConfig
+    from textnn.evaluate import format_report
+    from textnn.pipeline import evaluate_run
+    from textnn.run import load
+
+    predictor = load(run_dir)
+    config = RunConfig.load(Path(run_dir) / "config.json")
+    report = evaluate_run(predictor, config, data, split)
+    click.echo(json.dumps(report) if as_json else format_report(report))
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path())
+@click.argument("texts", nargs=-1)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(dir_okay=False),
+    help="Texts to classify: one per line, or a CSV column with --column.",
+)
+@click.option("--column", help="With a CSV --file: the text column's name.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='One JSON object per text: {"text", "label", "probabilities"}.',
+)
+@click.option(
+    "--batch-size", default=1024, show_default=True, help="Texts read and classified at a time."
+)
+def predict(run_dir, texts, file, column, as_json, batch_size) -> None:
+    """Classify texts: the label and the probability of every class.
+
+    \b
+    Examples:
+      textnn predict runs/imdb "A moving, beautifully acted film."
+      textnn predict runs/imdb --file reviews.txt --json
+      textnn predict runs/imdb --file reviews.csv --column review --json
+    """
+    from textnn.data.readers import read_column, read_lines
+    from textnn.run import load
+
+    if not texts and not file:
+        raise click.UsageError("give texts as arguments or --file")
+    predictor = load(run_dir)
+    items = list(texts)
+    if file:
+        items += read_column(file, column) if column else read_lines(file)
+    for start in range(0, len(items), batch_size):
+        for record in predictor.predict_records(items[start : start + batch_size]):
+            if as_json:
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                probs = "  ".join(f"{k} {v:.3f}" for k, v in record["probabilities"].items())
+                click.echo(f"{record['label']}\t{probs}\t{record['text'][:80]}")
+
+
 @main.command()
 def models() -> None:
     """List the models that can be built by name.
@@ -105,7 +271,8 @@ def models() -> None:
 
 
 @main.command()
-@click.option("--model", "model_name", required=True, help="Model name (see `textnn models`).")
+@click.argument("run_dir", required=False, type=click.Path())
+@click.option("--model", "model_name", help="Model name (see `textnn models`).")
 @click.option("--vocab-size", default=10_000, show_default=True, help="Vocabulary size.")
 @click.option("--classes", default=2, show_default=True, help="Number of classes.")
 @click.option(
@@ -115,26 +282,29 @@ def models() -> None:
     metavar="FIELD=JSON",
     help="Override a config field, e.g. --set hidden=128 --set widths=[2,3].",
 )
-def summary(model_name: str, vocab_size: int, classes: int, overrides: tuple[str, ...]) -> None:
-    """Show a model's layers, parameter shapes and counts, built on a default configuration.
+def summary(run_dir, model_name, vocab_size: int, classes: int, overrides: tuple[str, ...]) -> None:
+    """Show a model's layers, parameter shapes and counts: a trained run's, or a model built on
+    a default configuration.
 
     \b
     Examples:
+      textnn summary runs/imdb
       textnn summary --model textcnn
       textnn summary --model bilstm --vocab-size 50000 --set hidden=128
     """
     from textnn.models import build_model
     from textnn.models import summary as describe_model
 
-    values = {}
-    for item in overrides:
-        field, sep, raw = item.partition("=")
-        if not sep:
-            raise click.BadParameter(f"expected FIELD=VALUE, got {item!r}", param_hint="--set")
-        try:
-            values[field] = json.loads(raw)
-        except json.JSONDecodeError:
-            values[field] = raw  # a bare word such as gru
+    if (run_dir is None) == (model_name is None):
+        raise click.UsageError("give a RUN_DIR or --model NAME (one of them)")
+    if run_dir is not None:
+        from textnn.run import load
+
+        model = load(run_dir).model
+        click.echo(f"config: {json.dumps(model.config.to_dict())}")
+        click.echo(describe_model(model))
+        return
+    values = _pairs(overrides, "--set")
     try:
         model = build_model(model_name, vocab_size=vocab_size, num_classes=classes, **values)
     except (ValueError, TypeError) as err:

@@ -15,6 +15,7 @@ from textnn.config import RunConfig
 from textnn.data import load_dataset, train_validation_split
 from textnn.data.dataset import Examples
 from textnn.embeddings import embedding_matrix, load_vectors
+from textnn.errors import DataError
 from textnn.evaluate import evaluate
 from textnn.models import build_model
 from textnn.models.registry import get as get_model
@@ -50,7 +51,7 @@ def split_data(
             f" seed {seed + 1}) as test"
         )
     if len(set(train.labels.tolist())) < 2:
-        raise ValueError("the training split holds one class only; a classifier needs two")
+        raise DataError("the training split holds one class only; a classifier needs two")
     train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
     return dataset.label_names, train, val, test
 
@@ -138,15 +139,29 @@ def train(
     return TrainResult(predictor, history, report, time.perf_counter() - started)
 
 
-def evaluate_run(predictor: Predictor, data: str, split: str = "test", **options) -> dict:
-    """Evaluate a trained predictor on a dataset split (labels mapped by name)."""
-    dataset = load_dataset(data, **options)
-    examples = dataset[split]
-    unknown = sorted(set(dataset.label_names) - set(predictor.label_names))
+def evaluate_run(
+    predictor: Predictor, config: RunConfig, data: str | None = None, split: str = "test"
+) -> dict:
+    """Evaluate a trained predictor. Without `data`: on the run's own dataset, with the same
+    seeded splits it was trained with (so `test` is the held-out test split even where the
+    dataset has none of its own). With `data`: that dataset's `split`, labels mapped by name."""
+    if data is None:
+        label_names, train_ex, val_ex, test_ex = split_data(config, echo=lambda _: None)
+        parts = {"train": train_ex, "validation": val_ex, "test": test_ex}
+        if parts.get(split) is None:
+            raise DataError(
+                f"the run's data has no {split!r} split; choose one of "
+                f"{[k for k, v in parts.items() if v is not None]}"
+            )
+        examples = parts[split]
+    else:
+        dataset = load_dataset(data)
+        examples, label_names = dataset[split], dataset.label_names
+    unknown = sorted(set(label_names) - set(predictor.label_names))
     if unknown:
-        raise ValueError(
+        raise DataError(
             f"labels {unknown} of {data!r} are not among the run's labels {predictor.label_names}"
         )
     index = {n: i for i, n in enumerate(predictor.label_names)}
-    labels = np.array([index[dataset.label_names[y]] for y in examples.labels], np.int32)
+    labels = np.array([index[label_names[y]] for y in examples.labels], np.int32)
     return evaluate(labels, predictor.predict_proba(examples.texts), predictor.label_names)

@@ -54,7 +54,7 @@ class Dataset:
 
     def __getitem__(self, split: str) -> Examples:
         if split not in self.splits:
-            raise KeyError(
+            raise DataError(
                 f"dataset {self.name!r} has no split {split!r}; it has {', '.join(self.splits)}"
             )
         return self.splits[split]

@@ -145,6 +145,24 @@ def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
     return out
 
 
+def read_column(path: str | Path, column: str, encoding: str = "utf-8") -> list[str]:
+    """One column of a CSV/TSV file with a header (e.g. texts to predict); empty cells raise."""
+    path = Path(path)
+    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
+    reader = csv.reader(io.StringIO(read_text(path, encoding), newline=""), delimiter=delimiter)
+    header = [h.strip() for h in next(reader, [])]
+    index = _column_index(column, header or None, path, "text")
+    out, start = [], reader.line_num + 1
+    for row in reader:
+        line, start = start, reader.line_num + 1
+        if not row:
+            continue
+        if index >= len(row) or not row[index].strip():
+            raise DataError("text is missing or empty", path=path, line=line, field=column)
+        out.append(row[index])
+    return out
+
+
 def read_text_tab_label(
     path: str | Path, *, sep: str = "\t", encoding: str = "utf-8", on_error: OnError = "raise"
 ) -> RawExamples:
