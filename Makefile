@@ -11,7 +11,7 @@ ifneq ($(wildcard ../shared/data),)
 export TEXTNN_MIRROR ?= $(abspath ../shared/data)
 endif
 
-.PHONY: demo test lint bench clean
+.PHONY: demo datasets test lint bench clean
 
 # Re-installs only when the pins change; otherwise this is a no-op.
 $(STAMP): pyproject.toml requirements.lock
@@ -20,7 +20,19 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The main job: a GloVe TextCNN on IMDb (from the mirror or the download), evaluated on the
+# test split, then predictions for new sentences. Settings: see DEMO_FLAGS and docs.
+DEMO_RUN   ?= runs/demo
+DEMO_FLAGS ?= --data imdb --model textcnn --embeddings glove-6b-50d --tokenizer glove \
+              --epochs 6 --max-length 1000 --set train.patience=2
 demo: $(STAMP)
+	$(BIN)/textnn train $(DEMO_FLAGS) --out $(DEMO_RUN)
+	$(BIN)/textnn predict $(DEMO_RUN) \
+	  "This movie is so great! A wonderful, moving story and brilliant acting." \
+	  "This movie is so bad. A boring, stupid plot and terrible acting; a waste of time." \
+	  "Not the best film I have seen, but the cast is charming and it never drags."
+
+datasets: $(STAMP)
 	$(BIN)/textnn datasets --stats
 
 test: $(STAMP)

@@ -92,7 +92,10 @@ def test_bucketing_reduces_padding_and_is_reproducible():
     assert first == [b.index.tolist() for b in bucketed.batches(3)]
     assert first != [b.index.tolist() for b in bucketed.batches(4)]
     shapes = {b.ids.shape for e in range(3) for b in bucketed.batches(e)}
-    assert len(shapes) <= 400 // 16 + 1
+    assert len(shapes) <= 8 + 4 + 4 + 1  # steps of 16 to 128, 32 to 256, 64 to 512; max_length
+    for longest in (1, 100, 129, 300, 399):
+        length = bucketed.padded_length(longest)
+        assert longest <= length < max(longest + 16, longest * 1.25)
 
 
 def test_no_shuffle_keeps_order_and_no_filler():

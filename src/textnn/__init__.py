@@ -1,6 +1,7 @@
 """textnn: neural text classifiers on word embeddings, with JAX + Flax NNX + Optax.
 
-The public face: datasets, tokenizers, vocabularies and pretrained vectors (more as they land).
+The public face: datasets, tokenizers, vocabularies, pretrained vectors, and `load(run_dir)`
+for a trained run's Predictor (texts -> probabilities for every class).
 """
 
 from textnn.data import load_dataset
@@ -10,6 +11,16 @@ from textnn.text import Tokenizer, Vocab
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str):
+    # JAX and Flax load only when a model is needed, so data-only use stays quick to import.
+    if name == "load":
+        from textnn.run import load
+
+        return load
+    raise AttributeError(f"module 'textnn' has no attribute {name!r}")
+
+
 __all__ = [
     "DataError",
     "TextnnError",
@@ -17,6 +28,7 @@ __all__ = [
     "Vocab",
     "__version__",
     "embedding_matrix",
+    "load",
     "load_dataset",
     "load_vectors",
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from textnn.errors import TextnnError
+from textnn.text.tokenize import TOKENIZERS
 
 
 class _FriendlyErrors(click.Group):
@@ -126,7 +127,7 @@ def _pairs(items: tuple[str, ...], option: str) -> dict:
 @click.option("--batch-size", type=int, help="Examples per batch.")
 @click.option("--lr", type=float, help="Learning rate.")
 @click.option("--max-length", type=int, help="Tokens kept per text (longer texts are cut).")
-@click.option("--tokenizer", type=click.Choice(["whitespace", "normalize", "words"]))
+@click.option("--tokenizer", type=click.Choice(TOKENIZERS), help="How texts become tokens.")
 @click.option(
     "--set",
     "overrides",

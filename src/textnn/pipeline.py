@@ -62,6 +62,9 @@ def train(
     """Train as `config` says and write the run directory `out`."""
     started = time.perf_counter()
     out = Path(out)
+    # Names first, so a typo fails in a second, not after the data has loaded.
+    spec = get_model(config.model)
+    tokenizer = Tokenizer(config.text.tokenizer, config.text.lowercase)
     label_names, train_ex, val_ex, test_ex = split_data(config, echo)
     echo(
         f"data {config.data.name}: train {len(train_ex):,}, validation {len(val_ex):,}, test "
@@ -74,7 +77,6 @@ def train(
         )
 
     text = config.text
-    tokenizer = Tokenizer(text.tokenizer, text.lowercase)
     vocab, train_ids = build_and_encode(
         train_ex.texts, tokenizer, min_freq=text.min_freq, max_size=text.max_size
     )
@@ -86,7 +88,6 @@ def train(
         matrix, coverage = embedding_matrix(vocab, vectors, seed=config.train.seed)
         echo(f"embeddings {config.embeddings}: {coverage}")
 
-    spec = get_model(config.model)
     options = dict(config.model_options)
     if spec.fixed_length:
         options.setdefault("max_length", text.max_length)

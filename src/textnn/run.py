@@ -93,6 +93,8 @@ def _check_texts(texts: Sequence[str]) -> None:
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             raise TypeError(f"text {i} is a {type(t).__name__}, not a string")
+        if not t.strip():
+            raise DataError(f"text {i} is empty or whitespace only; there is nothing to classify")
 
 
 def save_run(run_dir: Path, predictor: Predictor, *, dataset: str, config_dict: dict) -> None:

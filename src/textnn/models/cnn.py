@@ -25,11 +25,13 @@ from textnn.models.layers import (
 @dataclass
 class TextCNNConfig(ModelConfig):
     """Parallel convolutions of each width in `widths` with `channels` filters, ReLU, max over
-    real positions, concatenated, dropout, dense."""
+    real positions, concatenated, dropout, dense. `embedding_dropout` drops whole token vectors
+    while training (word dropout), which curbs fine-tuned embeddings from overfitting."""
 
     widths: tuple[int, ...] = (3, 4, 5)
     channels: int = 100
     dropout: float = 0.5
+    embedding_dropout: float = 0.0
 
 
 class TextCNN(nnx.Module):
@@ -45,12 +47,14 @@ class TextCNN(nnx.Module):
             ]
         )
         self.dropout = nnx.Dropout(config.dropout, rngs=rngs)
+        # broadcast over the feature axis: a dropped token loses its whole vector
+        self.word_dropout = nnx.Dropout(config.embedding_dropout, broadcast_dims=(2,), rngs=rngs)
         self.out = nnx.Linear(config.channels * len(config.widths), config.num_classes, rngs=rngs)
 
     def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
         """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
         mask = sequence_mask(lengths, ids.shape[1])
-        x = self.embed(ids, mask)
+        x = self.word_dropout(self.embed(ids, mask))
         pooled = [masked_max(jax.nn.relu(conv(x)), mask) for conv in self.convs]
         return self.out(self.dropout(jnp.concatenate(pooled, axis=-1)))
 

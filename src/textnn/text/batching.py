@@ -85,10 +85,14 @@ class BucketedBatches:
 
     Each epoch: shuffle (seeded by `seed` and the epoch number), cut the order into pools of
     `batch_size * pool_batches` sequences, sort each pool by length, cut it into batches, and
-    shuffle the batch order. Each batch is padded to the next multiple of `pad_multiple` (at most
-    `max_length`, longer sequences are truncated). With `bucket=False` every batch is padded to
-    `max_length`. With `full_batches=True` the last batch gets filler rows (index -1) so every
-    batch has `batch_size` rows: the shapes then number at most `max_length / pad_multiple`.
+    shuffle the batch order. Each batch is padded to the next multiple of a step that starts at
+    `pad_multiple` and doubles whenever the length passes 8 steps (16, 32, ..., 128, then 160,
+    192, ..., 256, then 320, ...): padding stays under a quarter of a batch's longest row (under
+    `pad_multiple` for short ones), and a jit-compiled model sees at most 8 shapes per doubling of length (20 up to
+    1,000 tokens instead of 63), so compiling stays cheap. Lengths stop at `max_length` (longer
+    sequences are truncated). With `bucket=False` every batch is padded to `max_length`. With
+    `full_batches=True` the last batch gets filler rows (index -1) so every batch has
+    `batch_size` rows.
     Every sequence appears in exactly one batch per epoch.
     """
 
@@ -130,7 +134,10 @@ class BucketedBatches:
         if not self.bucket:
             assert self.max_length is not None
             return self.max_length
-        length = max(1, -(-longest // self.pad_multiple)) * self.pad_multiple
+        step = self.pad_multiple
+        while longest > 8 * step:
+            step *= 2
+        length = max(1, -(-longest // step)) * step
         return length if self.max_length is None else min(length, self.max_length)
 
     def __iter__(self) -> Iterator[Batch]:

@@ -6,6 +6,9 @@
 - `words`: lowercase, drop HTML line breaks (`<br />`, common in IMDb), then words (with inner
   apostrophes: `don't`) and each other non-space character as its own token (Keras / fastText
   style preprocessing).
+- `glove`: as `words`, but English clitics split off as the Stanford/PTB tokenizer behind GloVe
+  does (`don't` -> `do n't`, `it's` -> `it 's`, `i'm` -> `i 'm`), so contractions, negations
+  above all, find their pretrained vectors.
 
 The hot path is Python's C-level `str.lower`/`str.split` and compiled `re`: on this project's
 2-core machine that tokenizes, counts and encodes IMDb's training split several times faster than
@@ -31,10 +34,12 @@ import numpy as np
 from textnn.errors import NotFoundError
 from textnn.text.ragged import Ragged
 
-TOKENIZERS = ("whitespace", "normalize", "words")
+TOKENIZERS = ("whitespace", "normalize", "words", "glove")
 UNK = "<unk>"  # textnn.text.vocab.Vocab reserves the same token
 BR_TAG = r"<br\s*/?>"
 WORD_OR_MARK = r"\w+(?:['’]\w+)*|[^\w\s]"
+# A word stem before n't, n't itself, a clitic ('s 're 've 'll 'd 'm), a word, or a mark.
+PTB_WORD = r"\w+(?=n['’]t\b)|n['’]t\b|['’](?:s|re|ve|ll|d|m)\b|\w+|[^\w\s]"
 
 
 class VocabLike(Protocol):
@@ -70,7 +75,8 @@ class Tokenizer:
             table = _punctuation_or_symbol_table()
             self._split = lambda text: text.translate(table).split()
         else:
-            br, words = re.compile(BR_TAG, re.IGNORECASE), re.compile(WORD_OR_MARK)
+            pattern = WORD_OR_MARK if name == "words" else PTB_WORD
+            br, words = re.compile(BR_TAG, re.IGNORECASE), re.compile(pattern)
             self._split = lambda text: words.findall(br.sub(" ", text))
 
     @classmethod
@@ -126,17 +132,18 @@ class Tokenizer:
 
         hf = HFTokenizer(WordLevel(dict(vocab.stoi) if vocab else {UNK: 0}, unk_token=UNK))
         steps = []
-        if self.config.name == "words":
+        if self.config.name in ("words", "glove"):
             steps.append(normalizers.Replace(Regex(f"(?i){BR_TAG}"), " "))
         if self.config.lowercase:
             steps.append(normalizers.Lowercase())
         if self.config.name == "normalize":
             steps.append(normalizers.Replace(Regex(r"[\p{P}\p{S}]"), " "))
         hf.normalizer = normalizers.Sequence(steps)
-        if self.config.name == "words":
+        if self.config.name in ("words", "glove"):
+            pattern = WORD_OR_MARK if self.config.name == "words" else PTB_WORD
             hf.pre_tokenizer = pre_tokenizers.Sequence(
                 [
-                    pre_tokenizers.Split(Regex(WORD_OR_MARK), behavior="isolated"),
+                    pre_tokenizers.Split(Regex(pattern), behavior="isolated"),
                     pre_tokenizers.WhitespaceSplit(),
                 ]
             )

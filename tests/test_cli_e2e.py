@@ -1,0 +1,92 @@
+"""The command-line contract, end to end, on data made here (and on IMDb from the mirror)."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from textnn.cli import main
+from tests.test_train import toy_csv
+
+
+@pytest.fixture(scope="module")
+def run_dir(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli")
+    data = toy_csv(root / "toy.csv", n=400)
+    out = root / "run"
+    result = CliRunner().invoke(main, [
+        "train", "--data", str(data), "--model", "textcnn", "--embeddings", "none",
+        "--epochs", "4", "--out", str(out), "--seed", "1", "--batch-size", "32",
+        "--max-length", "32", "--lr", "0.01", "--set", "model_options.channels=16",
+        "--set", "model_options.embed_dim=16",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "epoch 4" in result.output and "confusion matrix" in result.output
+    return out
+
+
+def test_evaluate_json(run_dir):
+    result = CliRunner().invoke(main, ["evaluate", str(run_dir), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert {"accuracy", "macro_f1", "per_class", "confusion_matrix"} <= set(report)
+    assert report["accuracy"] > 0.8
+
+
+def test_predict_json_texts_and_files(run_dir, tmp_path):
+    result = CliRunner().invoke(main, ["predict", str(run_dir), "a great film", "awful plot",
+                                       "--json"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["label"] for r in rows] == ["pos", "neg"]
+    assert all(abs(sum(r["probabilities"].values()) - 1) < 1e-5 for r in rows)
+    (tmp_path / "texts.txt").write_text("lovely story\nboring actors\n")
+    result = CliRunner().invoke(main, ["predict", str(run_dir), "--file",
+                                       str(tmp_path / "texts.txt"), "--json"])
+    assert [json.loads(line)["text"] for line in result.output.splitlines()] == [
+        "lovely story", "boring actors"]
+    (tmp_path / "t.csv").write_text('id,review\n1,"superb, brilliant"\n2,dreadful\n')
+    result = CliRunner().invoke(main, ["predict", str(run_dir), "--file", str(tmp_path / "t.csv"),
+                                       "--column", "review"])
+    assert result.exit_code == 0 and result.output.splitlines()[0].startswith("pos")
+
+
+def test_summary_of_a_run(run_dir):
+    result = CliRunner().invoke(main, ["summary", str(run_dir)])
+    assert result.exit_code == 0 and "TextCNN" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "--data", "imbd", "--out", "x"], "did you mean 'imdb'"),
+        (["train", "--data", "imdb", "--model", "textcn", "--out", "x"], "did you mean 'textcnn'"),
+        (["predict", "nowhere", "text"], "run directory not found"),
+        (["train", "--out", "x", "--set", "train.epoch=3"], "unknown config field"),
+    ],
+)
+def test_errors_are_one_clear_line(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+
+
+@pytest.mark.mirror
+def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
+    """The textbook sanity check, on a small fast model trained on the real IMDb data."""
+    result = CliRunner().invoke(main, [
+        "train", "--data", "imdb", "--model", "fasttext", "--embeddings", "glove-6b-50d",
+        "--epochs", "2", "--max-length", "256", "--tokenizer", "glove", "--lr", "0.005",
+        "--set", "model_options.bigram_buckets=65536", "--out", str(tmp_path / "run"),
+    ])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "run" / "report.json").read_text())
+    assert report["accuracy"] > 0.84
+    result = CliRunner().invoke(main, [
+        "predict", str(tmp_path / "run"), "--json",
+        "This movie is so great! A wonderful, moving story and brilliant acting.",
+        "This movie is so bad. A boring, stupid plot and terrible acting; a waste of time.",
+    ])
+    labels = [json.loads(line)["label"] for line in result.output.splitlines()]
+    assert labels == ["pos", "neg"]
