@@ -24,7 +24,8 @@ $(STAMP): pyproject.toml requirements.lock
 # test split, then predictions for new sentences. Settings: see DEMO_FLAGS and docs.
 DEMO_RUN   ?= runs/demo
 DEMO_FLAGS ?= --data imdb --model textcnn --embeddings glove-6b-50d --tokenizer glove \
-              --epochs 6 --max-length 1000 --set train.patience=2
+              --epochs 8 --max-length 1000 --set model_options.channels=200 \
+              --set model_options.embedding_dropout=0.2 --set train.patience=2
 demo: $(STAMP)
 	$(BIN)/textnn train $(DEMO_FLAGS) --out $(DEMO_RUN)
 	$(BIN)/textnn predict $(DEMO_RUN) \

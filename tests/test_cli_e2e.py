@@ -5,8 +5,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from textnn.cli import main
 from tests.test_train import toy_csv
+from textnn.cli import main
 
 
 @pytest.fixture(scope="module")
@@ -14,12 +14,34 @@ def run_dir(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
     data = toy_csv(root / "toy.csv", n=400)
     out = root / "run"
-    result = CliRunner().invoke(main, [
-        "train", "--data", str(data), "--model", "textcnn", "--embeddings", "none",
-        "--epochs", "4", "--out", str(out), "--seed", "1", "--batch-size", "32",
-        "--max-length", "32", "--lr", "0.01", "--set", "model_options.channels=16",
-        "--set", "model_options.embed_dim=16",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--data",
+            str(data),
+            "--model",
+            "textcnn",
+            "--embeddings",
+            "none",
+            "--epochs",
+            "4",
+            "--out",
+            str(out),
+            "--seed",
+            "1",
+            "--batch-size",
+            "32",
+            "--max-length",
+            "32",
+            "--lr",
+            "0.01",
+            "--set",
+            "model_options.channels=16",
+            "--set",
+            "model_options.embed_dim=16",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "epoch 4" in result.output and "confusion matrix" in result.output
     return out
@@ -34,20 +56,25 @@ def test_evaluate_json(run_dir):
 
 
 def test_predict_json_texts_and_files(run_dir, tmp_path):
-    result = CliRunner().invoke(main, ["predict", str(run_dir), "a great film", "awful plot",
-                                       "--json"])
+    result = CliRunner().invoke(
+        main, ["predict", str(run_dir), "a great film", "awful plot", "--json"]
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
     assert [r["label"] for r in rows] == ["pos", "neg"]
     assert all(abs(sum(r["probabilities"].values()) - 1) < 1e-5 for r in rows)
     (tmp_path / "texts.txt").write_text("lovely story\nboring actors\n")
-    result = CliRunner().invoke(main, ["predict", str(run_dir), "--file",
-                                       str(tmp_path / "texts.txt"), "--json"])
+    result = CliRunner().invoke(
+        main, ["predict", str(run_dir), "--file", str(tmp_path / "texts.txt"), "--json"]
+    )
     assert [json.loads(line)["text"] for line in result.output.splitlines()] == [
-        "lovely story", "boring actors"]
+        "lovely story",
+        "boring actors",
+    ]
     (tmp_path / "t.csv").write_text('id,review\n1,"superb, brilliant"\n2,dreadful\n')
-    result = CliRunner().invoke(main, ["predict", str(run_dir), "--file", str(tmp_path / "t.csv"),
-                                       "--column", "review"])
+    result = CliRunner().invoke(
+        main, ["predict", str(run_dir), "--file", str(tmp_path / "t.csv"), "--column", "review"]
+    )
     assert result.exit_code == 0 and result.output.splitlines()[0].startswith("pos")
 
 
@@ -75,18 +102,42 @@ def test_errors_are_one_clear_line(args, message, tmp_path, monkeypatch):
 @pytest.mark.mirror
 def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
     """The textbook sanity check, on a small fast model trained on the real IMDb data."""
-    result = CliRunner().invoke(main, [
-        "train", "--data", "imdb", "--model", "fasttext", "--embeddings", "glove-6b-50d",
-        "--epochs", "2", "--max-length", "256", "--tokenizer", "glove", "--lr", "0.005",
-        "--set", "model_options.bigram_buckets=65536", "--out", str(tmp_path / "run"),
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--data",
+            "imdb",
+            "--model",
+            "fasttext",
+            "--embeddings",
+            "glove-6b-50d",
+            "--epochs",
+            "2",
+            "--max-length",
+            "256",
+            "--tokenizer",
+            "glove",
+            "--lr",
+            "0.005",
+            "--set",
+            "model_options.bigram_buckets=65536",
+            "--out",
+            str(tmp_path / "run"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     report = json.loads((tmp_path / "run" / "report.json").read_text())
     assert report["accuracy"] > 0.84
-    result = CliRunner().invoke(main, [
-        "predict", str(tmp_path / "run"), "--json",
-        "This movie is so great! A wonderful, moving story and brilliant acting.",
-        "This movie is so bad. A boring, stupid plot and terrible acting; a waste of time.",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "predict",
+            str(tmp_path / "run"),
+            "--json",
+            "This movie is so great! A wonderful, moving story and brilliant acting.",
+            "This movie is so bad. A boring, stupid plot and terrible acting; a waste of time.",
+        ],
+    )
     labels = [json.loads(line)["label"] for line in result.output.splitlines()]
     assert labels == ["pos", "neg"]

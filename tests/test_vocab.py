@@ -55,7 +55,7 @@ def test_save_load_round_trip(tmp_path):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{not json", "not a valid vocabulary"),
+        ("{not json", "not valid JSON"),
         ('{"tokens": ["<pad>", "<unk>"]}', "not a textnn vocabulary"),
         ('{"format": "textnn.vocab", "tokens": ["a", "b"]}', "damaged"),
     ],

@@ -22,6 +22,7 @@ import numpy as np
 
 from textnn.config import TextConfig
 from textnn.errors import DataError
+from textnn.jsonfile import read_document
 from textnn.models import build_model
 from textnn.models.params import load_parameters, save_parameters
 from textnn.models.registry import get as get_model
@@ -124,14 +125,7 @@ def load(run_dir: str | Path) -> Predictor:
             "run directory not found (train one with `textnn train ... --out DIR`)", path=run_dir
         )
     meta_path = run_dir / "run.json"
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError("not a textnn run directory: run.json is missing", path=run_dir) from None
-    except (ValueError, UnicodeDecodeError) as err:
-        raise DataError(f"damaged run file ({err})", path=meta_path) from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise DataError("not a textnn run file", path=meta_path)
+    meta = read_document(meta_path, FORMAT, "run")
     if meta.get("version", 0) > VERSION:
         raise DataError(
             f"written by a newer textnn (format {meta['version']}); upgrade textnn", path=meta_path

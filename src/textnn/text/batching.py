@@ -88,11 +88,11 @@ class BucketedBatches:
     shuffle the batch order. Each batch is padded to the next multiple of a step that starts at
     `pad_multiple` and doubles whenever the length passes 8 steps (16, 32, ..., 128, then 160,
     192, ..., 256, then 320, ...): padding stays under a quarter of a batch's longest row (under
-    `pad_multiple` for short ones), and a jit-compiled model sees at most 8 shapes per doubling of length (20 up to
-    1,000 tokens instead of 63), so compiling stays cheap. Lengths stop at `max_length` (longer
-    sequences are truncated). With `bucket=False` every batch is padded to `max_length`. With
-    `full_batches=True` the last batch gets filler rows (index -1) so every batch has
-    `batch_size` rows.
+    `pad_multiple` for short ones), and a jit-compiled model sees at most 8 shapes per doubling
+    of length (20 up to 1,000 tokens instead of 63), so compiling stays cheap. Lengths stop at
+    `max_length` (longer sequences are truncated). With `bucket=False` every batch is padded to
+    `max_length`. With `full_batches=True` the last batch gets filler rows (index -1) so every
+    batch has `batch_size` rows.
     Every sequence appears in exactly one batch per epoch.
     """
 

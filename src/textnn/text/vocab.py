@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from textnn.errors import DataError
+from textnn.jsonfile import read_document
 from textnn.text.ragged import Ragged
 from textnn.text.tokenize import UNK, Tokenizer
 
@@ -123,14 +124,7 @@ class Vocab:
     @classmethod
     def load(cls, path: str | Path) -> Vocab:
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise DataError("vocabulary file not found", path=path) from None
-        except (ValueError, UnicodeDecodeError) as err:
-            raise DataError(f"not a valid vocabulary JSON file ({err})", path=path) from None
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise DataError(f'not a textnn vocabulary (expected "format": "{FORMAT}")', path=path)
+        data = read_document(path, FORMAT, "vocabulary")
         try:
             return cls(data["tokens"], data.get("freqs"))
         except (KeyError, ValueError, TypeError) as err:
