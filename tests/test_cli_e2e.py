@@ -141,3 +141,28 @@ def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
     )
     labels = [json.loads(line)["label"] for line in result.output.splitlines()]
     assert labels == ["pos", "neg"]
+
+
+def test_predict_streams_a_file_in_chunks_and_names_bad_lines(run_dir, tmp_path):
+    lines = [f"{'great' if i % 2 else 'awful'} film number {i}" for i in range(25)]
+    (tmp_path / "many.txt").write_text("\n".join(lines) + "\n")
+    result = CliRunner().invoke(
+        main,
+        [
+            "predict",
+            str(run_dir),
+            "--file",
+            str(tmp_path / "many.txt"),
+            "--json",
+            "--batch-size",
+            "4",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["text"] for r in rows] == lines
+    (tmp_path / "bad.txt").write_bytes(b"fine\n\ncaf\xe9\n")
+    result = CliRunner().invoke(
+        main, ["predict", str(run_dir), "--file", str(tmp_path / "bad.txt")]
+    )
+    assert result.exit_code == 2 and "line 2" in result.output and "empty" in result.output

@@ -238,17 +238,20 @@ def predict(run_dir, texts, file, column, as_json, batch_size) -> None:
       textnn predict runs/imdb --file reviews.txt --json
       textnn predict runs/imdb --file reviews.csv --column review --json
     """
-    from textnn.data.readers import read_column, read_lines
+    import itertools
+
+    from textnn.data.readers import iter_column, iter_lines
     from textnn.run import load
 
     if not texts and not file:
         raise click.UsageError("give texts as arguments or --file")
     predictor = load(run_dir)
-    items = list(texts)
-    if file:
-        items += read_column(file, column) if column else read_lines(file)
-    for start in range(0, len(items), batch_size):
-        for record in predictor.predict_records(items[start : start + batch_size]):
+    items = itertools.chain(
+        texts, (iter_column(file, column) if column else iter_lines(file)) if file else ()
+    )
+    # Read, classify and print a chunk at a time, so a large file never sits in memory.
+    while chunk := list(itertools.islice(items, batch_size)):
+        for record in predictor.predict_records(chunk):
             if as_json:
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:

@@ -134,33 +134,55 @@ def split_lines(text: str) -> Iterator[tuple[int, str]]:
         yield number, line.removesuffix("\r")
 
 
-def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
-    """One text per line (e.g. texts to predict). Blank lines raise DataError."""
+def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
+    """(line number, line with its newline) read lazily; bad bytes name their line."""
+    if not path.exists():
+        raise DataError("no such file", path=path)
+    with open(path, "rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                yield number, raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise DataError(
+                    f"bytes cannot be decoded as {encoding}; pass the file's encoding",
+                    path=path,
+                    line=number,
+                ) from None
+
+
+def iter_lines(path: str | Path, encoding: str = "utf-8") -> Iterator[str]:
+    """One text per line, read lazily (e.g. texts to predict). Blank lines raise DataError."""
     path = Path(path)
-    out = []
-    for number, line in split_lines(read_text(path, encoding)):
+    for number, line in _decoded_lines(path, encoding):
+        line = line.removesuffix("\n").removesuffix("\r")
         if not line.strip():
             raise DataError("line is empty or whitespace only", path=path, line=number)
-        out.append(line)
-    return out
+        yield line
 
 
-def read_column(path: str | Path, column: str, encoding: str = "utf-8") -> list[str]:
-    """One column of a CSV/TSV file with a header (e.g. texts to predict); empty cells raise."""
+def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
+    return list(iter_lines(path, encoding))
+
+
+def iter_column(path: str | Path, column: str, encoding: str = "utf-8") -> Iterator[str]:
+    """One column of a CSV/TSV file with a header, read lazily; empty cells raise DataError."""
     path = Path(path)
     delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    reader = csv.reader(io.StringIO(read_text(path, encoding), newline=""), delimiter=delimiter)
+    reader = csv.reader((line for _, line in _decoded_lines(path, encoding)), delimiter=delimiter)
     header = [h.strip() for h in next(reader, [])]
     index = _column_index(column, header or None, path, "text")
-    out, start = [], reader.line_num + 1
+    start = reader.line_num + 1
     for row in reader:
         line, start = start, reader.line_num + 1
         if not row:
             continue
         if index >= len(row) or not row[index].strip():
             raise DataError("text is missing or empty", path=path, line=line, field=column)
-        out.append(row[index])
-    return out
+        yield row[index]
+
+
+def read_column(path: str | Path, column: str, encoding: str = "utf-8") -> list[str]:
+    return list(iter_column(path, column, encoding))
 
 
 def read_text_tab_label(
