@@ -68,9 +68,7 @@ def _load_builtin(spec: registry.BuiltinDataset, splits, data_dir, download, opt
                 f"dataset {spec.name!r} has no split {split!r}; it has "
                 f"{', '.join(spec.split_files)}"
             )
-    keys = sorted({key for split in splits for key in spec.split_files[split]})
-    if spec.name == "uci_sentences":
-        keys = list(registry._check_sources(options.get("sources", registry.UCI_SOURCES)))
+    keys = spec.needed_files(splits, options)
     located = {key: fetch.locate(spec.files[key], data_dir, download=download) for key in keys}
     paths = {key: loc.path for key, loc in located.items()}
 
@@ -91,7 +89,7 @@ def _load_builtin(spec: registry.BuiltinDataset, splits, data_dir, download, opt
 
 
 def _check_counts(spec, split, examples: Examples, located, options) -> None:
-    expected = spec.expected_counts(split, **options)
+    expected = spec.expected_counts(split, list(located))
     found = tuple(int(c) for c in examples.class_counts(len(spec.label_names)))
     if found != expected:
         where = ", ".join(f"{loc.path} ({loc.origin})" for loc in located.values())

@@ -37,18 +37,25 @@ class BuiltinDataset:
     files: dict[str, DataFile]  # key -> file
     split_files: dict[str, tuple[str, ...]]  # split -> keys of the files it needs
     parse: Callable[..., Parsed]  # (paths by key, splits, **options) -> Parsed
-    # split -> examples per class, for the default options; `expected_counts` adjusts for options.
-    counts: dict[str, tuple[int, ...]]
+    counts: dict[str, tuple[int, ...]]  # split -> examples per class, with the default options
     notes: str = ""
     options: dict[str, object] = field(default_factory=dict)  # accepted options and defaults
     cache_parsed: bool = False  # parsing is slow enough (IMDb: seconds) to keep a parsed copy
+    # For datasets whose options pick files (UCI's sources): which files, and each one's counts.
+    select_files: Callable[..., list[str]] | None = None  # (**options) -> file keys
+    file_counts: dict[str, tuple[int, ...]] | None = None
 
-    def expected_counts(self, split: str, **options) -> tuple[int, ...]:
-        counts = self.counts[split]
-        if self.name == "uci_sentences":
-            share = len(options.get("sources", UCI_SOURCES)) / len(UCI_SOURCES)
-            counts = tuple(int(c * share) for c in counts)
-        return counts
+    def needed_files(self, splits: Sequence[str], options: dict) -> list[str]:
+        """Keys of the files these splits and options read."""
+        if self.select_files is not None:
+            return self.select_files(**options)
+        return sorted({key for split in splits for key in self.split_files[split]})
+
+    def expected_counts(self, split: str, keys: Sequence[str]) -> tuple[int, ...]:
+        """Examples per class that `split` must have when read from the files `keys`."""
+        if self.file_counts is None:
+            return self.counts[split]
+        return tuple(sum(c) for c in zip(*(self.file_counts[k] for k in keys), strict=True))
 
 
 # ---------------------------------------------------------------------------------------- IMDb
@@ -252,6 +259,8 @@ UCI_SENTENCES = BuiltinDataset(
     split_files={"train": UCI_SOURCES},
     parse=parse_uci,
     counts={"train": (1500, 1500)},
+    select_files=lambda sources=UCI_SOURCES: _check_sources(sources),
+    file_counts={source: (500, 500) for source in UCI_SOURCES},
     notes="No official split (use k-fold or a seeded test split); sources=('amazon', 'imdb', "
     "'yelp') picks the sources.",
     options={"sources": UCI_SOURCES},
