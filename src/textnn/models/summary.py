@@ -9,15 +9,11 @@ from textnn.models.layers import FrozenEmbedding
 from textnn.models.params import named_variables
 
 
-def _variables(model: nnx.Module) -> list[tuple[str, nnx.Variable]]:
-    return list(named_variables(model).items())
-
-
 def parameter_count(model: nnx.Module, *, trainable_only: bool = False) -> int:
     """Number of parameters (frozen embeddings included unless `trainable_only`)."""
     return sum(
         int(np.prod(v[...].shape))
-        for _, v in _variables(model)
+        for v in named_variables(model).values()
         if not (trainable_only and isinstance(v, FrozenEmbedding))
     )
 
@@ -31,7 +27,7 @@ def summary(model: nnx.Module) -> str:
             int(np.prod(v[...].shape)),
             "frozen" if isinstance(v, FrozenEmbedding) else "trained",
         )
-        for path, v in _variables(model)
+        for path, v in named_variables(model).items()
     ]
     width = max([len(r[0]) for r in rows] + [9])
     lines = [f"{type(model).__name__}", f"{'parameter':<{width}}  {'shape':>14}  {'count':>11}"]

@@ -99,6 +99,8 @@ class Trainer:
         validation: BucketedBatches | None = None,
         on_best: Callable[[], None] | None = None,
     ) -> History:
+        """Train for the configured epochs. With `validation`, `on_best` is called whenever the
+        validation accuracy improves, and the best epoch's parameters are restored at the end."""
         cfg, model = self.config, self.model
         tx = make_optimizer(cfg, len(train))
         optimizer = nnx.Optimizer(model, tx, wrt=nnx.Param)
@@ -161,8 +163,6 @@ class Trainer:
                 break
         if best is not None:
             restore_parameters(model, best)
-        elif on_best:
-            on_best()
         model.eval()
         return history
 
