@@ -141,6 +141,30 @@ def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
     )
     labels = [json.loads(line)["label"] for line in result.output.splitlines()]
     assert labels == ["pos", "neg"]
+    # Transfer: the IMDb encoder under a new head for the UCI sentences (its own labels).
+    args = ["finetune", str(tmp_path / "run"), "--data", "uci_sentences", "--epochs", "5"]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "uci")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "uci" / "report.json").read_text())
+    assert list(report["per_class"]) == ["negative", "positive"]
+    assert report["accuracy"] > 0.75
+
+
+def test_finetune_puts_a_new_head_on_a_run_for_other_labels(run_dir, tmp_path):
+    from tests.test_transfer import three_class_csv
+
+    data = three_class_csv(tmp_path / "three.csv")
+    out = tmp_path / "tuned"
+    args = ["finetune", str(run_dir), "--data", str(data), "--epochs", "2", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "a new head for 3 classes; frozen: encoder" in result.output
+    saved = json.loads((out / "config.json").read_text())
+    assert saved["init"] == str(run_dir) and saved["train"]["learning_rate"] == 1e-3
+    result = CliRunner().invoke(main, ["predict", str(out), "--json", "a superb film"])
+    assert set(json.loads(result.output)["probabilities"]) == {"bad", "good", "neutral"}
+    result = CliRunner().invoke(main, ["finetune", str(run_dir), "--out", str(out)])
+    assert result.exit_code == 2 and "give --data" in result.output
 
 
 def test_predict_streams_a_file_in_chunks_and_names_bad_lines(run_dir, tmp_path):

@@ -44,7 +44,9 @@ class TrainConfig:
     """Optimisation. `optimizer`: adam, adamw or sgd (with `momentum`); `schedule`: constant,
     step (multiply by `gamma` every `step_epochs`) or cosine (with `warmup_epochs`);
     `clip_norm`: global gradient norm clip; `class_weights`: none, balanced, or one weight per
-    class; `patience`: epochs without a better validation accuracy before stopping (0: never)."""
+    class; `patience`: epochs without a better validation accuracy before stopping (0: never);
+    `freeze`: what does not learn: `none`, `embeddings` (the word vector tables), or `encoder`
+    (everything but the classification head; for runs that start from another run's `init`)."""
 
     epochs: int = 5
     batch_size: int = 64
@@ -60,17 +62,23 @@ class TrainConfig:
     label_smoothing: float = 0.0
     class_weights: str | list[float] = "none"
     patience: int = 0
+    freeze: str = "none"
     seed: int = 0
 
 
 @dataclass
 class RunConfig:
+    """A whole run. `init`: a trained run directory to start from (transfer learning): its
+    tokenizer, vocabulary, embeddings and encoder are kept and a new head is made for this
+    data's classes; `text`, `model`, `model_options` and `embeddings` then record the source
+    run's settings."""
+
     data: DataConfig = field(default_factory=DataConfig)
     text: TextConfig = field(default_factory=TextConfig)
     model: str = "textcnn"
     model_options: dict[str, Any] = field(default_factory=dict)
     embeddings: str | None = "glove-6b-50d"
-
+    init: str | None = None
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def to_dict(self) -> dict[str, Any]:
@@ -81,8 +89,9 @@ class RunConfig:
         return _build(cls, data, where)
 
     @classmethod
-    def load(cls, path: str | Path) -> RunConfig:
-        """A TOML (.toml) or JSON file."""
+    def load(cls, path: str | Path, base: RunConfig | None = None) -> RunConfig:
+        """A TOML (.toml) or JSON file; with `base`, the file's values over `base`'s (a table
+        the file gives is merged key by key, so it may name only what it changes)."""
         path = Path(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -91,6 +100,8 @@ class RunConfig:
             raise DataError("config file not found", path=path) from None
         except (tomllib.TOMLDecodeError, json.JSONDecodeError) as err:
             raise DataError(f"cannot parse the config ({err})", path=path) from None
+        if base is not None:
+            data = _merged(base.to_dict(), data)
         return cls.from_dict(data, where=str(path))
 
     def save(self, path: str | Path) -> None:
@@ -109,6 +120,14 @@ class RunConfig:
                 raise DataError(f"unknown config field {key!r}")
             node[parts[-1]] = value
         return RunConfig.from_dict(data)
+
+
+def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        both_tables = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = _merged(out[key], value) if both_tables else value
+    return out
 
 
 def _build(cls, data: dict[str, Any], where: str):

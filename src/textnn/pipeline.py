@@ -3,26 +3,31 @@ embeddings -> model -> training -> run directory -> test evaluation."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import jax
 import numpy as np
 
 from textnn.config import RunConfig
 from textnn.data import load_dataset, train_validation_split
-from textnn.data.dataset import Examples
+from textnn.data.dataset import Dataset, Examples
 from textnn.embeddings import embedding_matrix, load_vectors
 from textnn.errors import DataError
 from textnn.evaluate import evaluate
 from textnn.models import build_model
+from textnn.models.params import replace_head
+from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
-from textnn.run import Predictor, save_run
+from textnn.run import Predictor, load, save_run
 from textnn.text.batching import BucketedBatches
 from textnn.text.tokenize import Tokenizer
 from textnn.text.vocab import build_and_encode
+from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.trainer import History, JsonlLog, Trainer
 
 Echo = Callable[[str], None]
@@ -37,11 +42,13 @@ class TrainResult:
 
 
 def split_data(
-    config: RunConfig, echo: Echo
+    config: RunConfig, echo: Echo, dataset: Dataset | None = None
 ) -> tuple[list[str], Examples, Examples, Examples | None]:
-    """(label names, train, validation, test): the official test split where one exists, else
-    a seeded stratified `test_fraction` of train; validation is carved from what remains."""
-    dataset = load_dataset(config.data.name, test=config.data.test, **config.data.options)
+    """(label names, train, validation, test) of `dataset`, or else of the dataset that
+    `config.data` names: the official test split where one exists, else a seeded stratified
+    `test_fraction` of train; validation is carved from what remains."""
+    if dataset is None:
+        dataset = load_dataset(config.data.name, test=config.data.test, **config.data.options)
     train, test = dataset.train, dataset.test
     seed = config.train.seed
     if test is None and config.data.test_fraction > 0:
@@ -57,15 +64,35 @@ def split_data(
 
 
 def train(
-    config: RunConfig, out: str | Path, *, echo: Echo = print, progress: bool | None = None
+    config: RunConfig,
+    out: str | Path | None,
+    *,
+    dataset: Dataset | None = None,
+    echo: Echo = print,
+    progress: bool | None = None,
+    devices: int | str | None = None,
 ) -> TrainResult:
-    """Train as `config` says and write the run directory `out`."""
+    """Train as `config` says and write the run directory `out` (None: write nothing).
+
+    `dataset`: in-memory data to use instead of the one `config.data` names. `devices`: 1
+    (default), N or "all": each batch is split across that many devices. With `config.init`,
+    start from that trained run (transfer learning) instead of a new model."""
     started = time.perf_counter()
-    out = Path(out)
     # Names first, so a typo fails in a second, not after the data has loaded.
+    source = load(config.init) if config.init else None
+    if source is not None:
+        config = _with_source_settings(config, Path(config.init), echo)
+    elif config.train.freeze == "encoder":
+        raise DataError("freeze='encoder' keeps a trained encoder: give `init` (a run directory)")
     spec = get_model(config.model)
+    trainable = trainable_filter(config.train.freeze)
     tokenizer = Tokenizer(config.text.tokenizer, config.text.lowercase)
-    label_names, train_ex, val_ex, test_ex = split_data(config, echo)
+    parallel = DataParallel(select_devices(devices))
+    parallel.check_batch_size(config.train.batch_size)
+    if parallel.size > 1:
+        echo(f"data parallel over {parallel.size} devices ({parallel.devices[0].platform})")
+
+    label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
     echo(
         f"data {config.data.name}: train {len(train_ex):,}, validation {len(val_ex):,}, test "
         f"{len(test_ex) if test_ex is not None else 0:,}; classes {', '.join(label_names)}"
@@ -75,30 +102,19 @@ def train(
             f"note: {len(train_ex)} training examples, fewer than a batch of "
             f"{config.train.batch_size}: one partial batch per epoch"
         )
-
     text = config.text
-    vocab, train_ids = build_and_encode(
-        train_ex.texts, tokenizer, min_freq=text.min_freq, max_size=text.max_size
-    )
-    echo(f"vocabulary {len(vocab):,} tokens from the training split ({tokenizer.config.name})")
-
-    matrix = None
-    if config.embeddings:
-        vectors = load_vectors(config.embeddings)
-        matrix, coverage = embedding_matrix(vocab, vectors, seed=config.train.seed)
-        echo(f"embeddings {config.embeddings}: {coverage}")
-
-    options = dict(config.model_options)
-    if spec.fixed_length:
-        options.setdefault("max_length", text.max_length)
-    model = build_model(
-        config.model,
-        embeddings=matrix,
-        vocab_size=len(vocab),
-        num_classes=len(label_names),
-        seed=config.train.seed,
-        **options,
-    )
+    if source is not None:
+        replace_head(source.model, len(label_names), seed=config.train.seed)
+        predictor = Predictor(
+            source.model, source.tokenizer, source.vocab, label_names, text, config.model
+        )
+        train_ids = tokenizer.encode(train_ex.texts, source.vocab)
+        echo(
+            f"from {config.init}: its vocabulary ({len(source.vocab):,} tokens) and encoder, a "
+            f"new head for {len(label_names)} classes; frozen: {config.train.freeze}"
+        )
+    else:
+        predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
 
     def batches(ids, labels, shuffle):
         return BucketedBatches(
@@ -112,18 +128,24 @@ def train(
             bucket=not spec.fixed_length,
         )
 
-    predictor = Predictor(model, tokenizer, vocab, label_names, text, config.model)
-    out.mkdir(parents=True, exist_ok=True)
+    # Several hosts: each trains in step with the others; the first one writes the run.
+    writes = out is not None and jax.process_index() == 0
+    if writes:
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
 
     def save():
-        save_run(out, predictor, dataset=config.data.name, config_dict=config.to_dict())
+        if writes:
+            save_run(out, predictor, dataset=config.data.name, config_dict=config.to_dict())
 
+    predictor.parallel = parallel
+    log = JsonlLog(out / "metrics.jsonl" if writes else None, echo)
     trainer = Trainer(
-        model, config.train, len(label_names), JsonlLog(out / "metrics.jsonl", echo), progress
+        predictor.model, config.train, len(label_names), log, progress, trainable, parallel
     )
     history = trainer.fit(
         batches(train_ids, train_ex.labels, True),
-        batches(tokenizer.encode(val_ex.texts, vocab), val_ex.labels, False),
+        batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
         on_best=save,
     )
     if history.best_epoch is not None:
@@ -136,8 +158,49 @@ def train(
     report = None
     if test_ex is not None:
         report = evaluate(test_ex.labels, predictor.predict_proba(test_ex.texts), label_names)
-        (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        if writes:
+            (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return TrainResult(predictor, history, report, time.perf_counter() - started)
+
+
+def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
+    """A Predictor around a newly built model, and the encoded training texts."""
+    text = config.text
+    vocab, train_ids = build_and_encode(
+        train_ex.texts, tokenizer, min_freq=text.min_freq, max_size=text.max_size
+    )
+    echo(f"vocabulary {len(vocab):,} tokens from the training split ({tokenizer.config.name})")
+    matrix = None
+    if config.embeddings:
+        vectors = load_vectors(config.embeddings)
+        matrix, coverage = embedding_matrix(vocab, vectors, seed=config.train.seed)
+        echo(f"embeddings {config.embeddings}: {coverage}")
+    options = dict(config.model_options)
+    if spec.fixed_length:
+        options.setdefault("max_length", text.max_length)
+    model = build_model(
+        config.model,
+        embeddings=matrix,
+        vocab_size=len(vocab),
+        num_classes=len(label_names),
+        seed=config.train.seed,
+        **options,
+    )
+    return Predictor(model, tokenizer, vocab, label_names, text, config.model), train_ids
+
+
+def _with_source_settings(config: RunConfig, source: Path, echo: Echo) -> RunConfig:
+    """`config` with the text, model and embedding settings of the run it starts from (those
+    are fixed by the source run's vocabulary and parameters)."""
+    kept = RunConfig.load(source / "config.json")
+    changed = {
+        name: getattr(kept, name)
+        for name in ("text", "model", "model_options", "embeddings")
+        if getattr(config, name) != getattr(kept, name)
+    }
+    if changed:
+        echo(f"{', '.join(changed)}: as in {source}")
+    return dataclasses.replace(config, **changed)
 
 
 def evaluate_run(

@@ -29,6 +29,7 @@ from textnn.models.registry import get as get_model
 from textnn.text.batching import BucketedBatches
 from textnn.text.tokenize import Tokenizer
 from textnn.text.vocab import Vocab
+from textnn.train.parallel import DataParallel
 from textnn.train.trainer import predict_proba
 
 FORMAT, VERSION = "textnn.run", 1
@@ -46,20 +47,23 @@ class Predictor:
         text: TextConfig,
         model_name: str,
         batch_size: int = 256,
+        parallel: DataParallel | None = None,
     ):
         self.model, self.tokenizer, self.vocab = model, tokenizer, vocab
         self.label_names, self.text, self.model_name = list(label_names), text, model_name
         self.batch_size = batch_size
+        self.parallel = parallel  # split each batch across these devices (None: one device)
 
     def batches(self, texts: Sequence[str], labels: np.ndarray | None = None) -> BucketedBatches:
         """Length-bucketed batches of `texts` in a fixed order (fixed-length models: padded)."""
         _check_texts(texts)
         ids = self.tokenizer.encode(list(texts), self.vocab)
         fixed = get_model(self.model_name).fixed_length
+        devices = self.parallel.size if self.parallel else 1
         return BucketedBatches(
             ids,
             labels,
-            batch_size=self.batch_size,
+            batch_size=-(-self.batch_size // devices) * devices,
             max_length=self.text.max_length,
             pad_multiple=self.text.pad_multiple,
             shuffle=False,
@@ -70,7 +74,9 @@ class Predictor:
         """<float32>[n, classes]: each text's probability for every class."""
         if len(texts) == 0:
             return np.zeros((0, len(self.label_names)), np.float32)
-        return predict_proba(self.model, self.batches(texts), len(texts), len(self.label_names))
+        return predict_proba(
+            self.model, self.batches(texts), len(texts), len(self.label_names), self.parallel
+        )
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [self.label_names[i] for i in self.predict_proba(texts).argmax(-1)]

@@ -1,14 +1,16 @@
-"""A model's parameters by name: read them out, put them back, save and load them."""
+"""A model's parameters by name: read them out, put them back, save and load them; choose
+which of them learn, and swap the classification head."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from flax import nnx
 
-from textnn.errors import DataError
+from textnn.errors import DataError, NotFoundError
 from textnn.models.layers import FrozenEmbedding
 
 
@@ -22,8 +24,15 @@ def named_variables(model: nnx.Module) -> dict[str, nnx.Variable]:
 
 
 def parameter_arrays(model: nnx.Module) -> dict[str, object]:
-    """A snapshot of the values (jax arrays are immutable, so later steps do not change it)."""
-    return {name: v[...] for name, v in named_variables(model).items()}
+    """A snapshot of the values (jax arrays are immutable, so later steps do not change it).
+    A value replicated over several hosts is taken from this process's copy."""
+    return {name: _local(v[...]) for name, v in named_variables(model).items()}
+
+
+def _local(value):
+    if isinstance(value, jax.Array) and not value.is_fully_addressable:
+        return value.addressable_data(0)
+    return value
 
 
 def restore_parameters(model: nnx.Module, arrays: dict[str, object], where: str = "") -> None:
@@ -40,7 +49,17 @@ def restore_parameters(model: nnx.Module, arrays: dict[str, object], where: str 
                 f"expects {tuple(variable[...].shape)}",
                 path=where or None,
             )
-        variable[...] = jnp.asarray(value)
+        variable.set_value(_placed_like(value, variable[...]))
+
+
+def _placed_like(value, current):
+    """`value` on the devices (and sharding) of the `current` value it replaces."""
+    if not isinstance(current, jax.Array):
+        return jnp.asarray(value)
+    if current.is_fully_addressable:
+        return jax.device_put(jnp.asarray(value), current.sharding)
+    host = np.asarray(value)
+    return jax.make_array_from_callback(host.shape, current.sharding, lambda index: host[index])
 
 
 def save_parameters(model: nnx.Module, path: Path) -> None:
@@ -60,3 +79,29 @@ def load_parameters(model: nnx.Module, path: Path) -> None:
     except (SafetensorError, OSError, ValueError) as err:
         raise DataError(f"damaged parameters file ({err})", path=path) from None
     restore_parameters(model, arrays, str(path))
+
+
+FREEZE = ("none", "embeddings", "encoder")
+# Every model names its classification head `out` and its word vector tables `embed` (and
+# fastText its hashed bigram table `bigrams`); transfer learning relies on these names.
+HEAD = "out"
+_TABLES = nnx.Any(nnx.PathContains("embed"), nnx.PathContains("bigrams"))
+
+
+def trainable(freeze: str) -> nnx.filterlib.Filter:
+    """The NNX filter of the variables that learn when `freeze` (none, embeddings, encoder)
+    is held fixed."""
+    if freeze == "none":
+        return nnx.Param
+    if freeze == "embeddings":
+        return nnx.All(nnx.Param, nnx.Not(_TABLES))
+    if freeze == "encoder":
+        return nnx.All(nnx.Param, nnx.PathContains(HEAD))
+    raise NotFoundError("freeze", freeze, FREEZE)
+
+
+def replace_head(model: nnx.Module, num_classes: int, seed: int = 0) -> None:
+    """A fresh classification head for `num_classes` classes, in place; the rest is kept."""
+    old = getattr(model, HEAD)
+    setattr(model, HEAD, nnx.Linear(old.in_features, num_classes, rngs=nnx.Rngs(params=seed)))
+    model.config.num_classes = num_classes

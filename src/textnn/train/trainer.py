@@ -21,6 +21,7 @@ from textnn.config import TrainConfig
 from textnn.models.params import parameter_arrays, restore_parameters
 from textnn.text.batching import BucketedBatches
 from textnn.train.optim import optimizer as make_optimizer
+from textnn.train.parallel import DataParallel, select_devices
 
 
 @dataclass
@@ -44,10 +45,13 @@ def class_weight_vector(config: TrainConfig, labels: np.ndarray, num_classes: in
     return weights
 
 
-@nnx.jit(static_argnames=("num_classes", "smoothing"))
-def train_step(model, optimizer, ids, lengths, labels, weights, *, num_classes, smoothing):
-    """One step on a batch; `weights` <float32>[B] are 0 for filler rows. Returns the weighted
-    mean loss and the number of correct real rows."""
+@nnx.jit(static_argnames=("num_classes", "smoothing", "wrt"))
+def train_step(
+    model, optimizer, ids, lengths, labels, weights, *, num_classes, smoothing, wrt=nnx.Param
+):
+    """One step on a batch; `weights` <float32>[B] are 0 for filler rows; only the variables
+    that the filter `wrt` selects get gradients and updates. Returns the weighted mean loss and
+    the number of correct real rows."""
 
     def loss_fn(model):
         logits = model(ids, lengths)
@@ -55,7 +59,8 @@ def train_step(model, optimizer, ids, lengths, labels, weights, *, num_classes, 
         losses = optax.softmax_cross_entropy(logits, targets)
         return (losses * weights).sum() / jnp.maximum(weights.sum(), 1e-9), logits
 
-    (loss, logits), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model)
+    grad_fn = nnx.value_and_grad(loss_fn, argnums=nnx.DiffState(0, wrt), has_aux=True)
+    (loss, logits), grads = grad_fn(model)
     optimizer.update(model, grads)
     correct = ((logits.argmax(-1) == labels) & (weights > 0)).sum()
     return loss, correct
@@ -67,19 +72,32 @@ def predict_step(model, ids, lengths):
     return jax.nn.softmax(model(ids, lengths), axis=-1)
 
 
-def predict_proba(model, batches: BucketedBatches, num_rows: int, num_classes: int) -> np.ndarray:
-    """Probabilities for every row of `batches` (built with shuffle=False), in input order."""
+def predict_proba(
+    model,
+    batches: BucketedBatches,
+    num_rows: int,
+    num_classes: int,
+    parallel: DataParallel | None = None,
+) -> np.ndarray:
+    """Probabilities for every row of `batches` (built with shuffle=False), in input order;
+    with `parallel`, each batch is split across its devices."""
     model.eval()
     out = np.zeros((num_rows, num_classes), np.float32)
     for batch in batches.batches(0):
-        probs = np.asarray(predict_step(model, batch.ids, batch.lengths))
+        if parallel is None:
+            probs = np.asarray(predict_step(model, batch.ids, batch.lengths))
+        else:
+            ids, lengths = parallel.shard(batch.ids), parallel.shard(batch.lengths)
+            probs = parallel.to_host(predict_step(model, ids, lengths))
         real = batch.mask
         out[batch.index[real]] = probs[real]
     return out
 
 
 class Trainer:
-    """Fits a model on bucketed batches. `log` receives one dict per epoch."""
+    """Fits a model on bucketed batches. `log` receives one dict per epoch; `trainable` is an
+    NNX filter choosing the variables that learn (default: every `nnx.Param`); `parallel`
+    splits each batch across several devices."""
 
     def __init__(
         self,
@@ -88,10 +106,14 @@ class Trainer:
         num_classes: int,
         log: Callable[[dict], None] | None = None,
         progress: bool | None = None,
+        trainable: nnx.filterlib.Filter = nnx.Param,
+        parallel: DataParallel | None = None,
     ):
         self.model, self.config, self.num_classes = model, config, num_classes
         self.log = log or (lambda record: None)
         self.progress = sys.stderr.isatty() if progress is None else progress
+        self.trainable = trainable
+        self.parallel = parallel or DataParallel(select_devices(1))
 
     def fit(
         self,
@@ -102,9 +124,12 @@ class Trainer:
         """Train for the configured epochs. With `validation`, `on_best` is called whenever the
         validation accuracy improves, and the best epoch's parameters are restored at the end."""
         cfg, model = self.config, self.model
+        parallel = self.parallel
+        parallel.check_batch_size(train.batch_size)
         tx = make_optimizer(cfg, len(train))
-        optimizer = nnx.Optimizer(model, tx, wrt=nnx.Param)
-        weights_by_class = jnp.asarray(class_weight_vector(cfg, train.labels, self.num_classes))
+        optimizer = nnx.Optimizer(model, tx, wrt=self.trainable)
+        parallel.replicate(model, optimizer)
+        weights_by_class = class_weight_vector(cfg, train.labels, self.num_classes)
         history, best, since_best = History(), None, 0
         for epoch in range(1, cfg.epochs + 1):
             model.train()
@@ -118,19 +143,17 @@ class Trainer:
             )
             for batch in train.batches(epoch - 1):
                 real = batch.num_real
-                weights = weights_by_class[batch.labels] * jnp.asarray(batch.mask, jnp.float32)
+                weights = weights_by_class[batch.labels] * batch.mask
                 loss, n_correct = train_step(
                     model,
                     optimizer,
-                    batch.ids,
-                    batch.lengths,
-                    batch.labels,
-                    weights,
+                    *map(parallel.shard, (batch.ids, batch.lengths, batch.labels, weights)),
                     num_classes=self.num_classes,
                     smoothing=cfg.label_smoothing,
+                    wrt=self.trainable,
                 )
-                total_loss += float(loss) * real
-                correct += int(n_correct)
+                total_loss += float(parallel.to_host(loss)) * real
+                correct += int(parallel.to_host(n_correct))
                 seen += real
                 bar.update(real)
             bar.close()
@@ -144,7 +167,7 @@ class Trainer:
             }
             if validation is not None:
                 labels = validation.labels
-                probs = predict_proba(model, validation, len(labels), self.num_classes)
+                probs = predict_proba(model, validation, len(labels), self.num_classes, parallel)
                 record["val_accuracy"] = float((probs.argmax(-1) == labels).mean())
                 record["val_loss"] = float(
                     -np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12)).mean()

@@ -1,0 +1,125 @@
+"""Transfer learning: a trained run's encoder under a new head, with what is frozen held fixed."""
+
+import numpy as np
+import pytest
+
+from tests.test_train import BAD, GOOD, config, toy_csv
+from textnn.errors import DataError
+from textnn.models.params import parameter_arrays
+from textnn.pipeline import train
+from textnn.run import load
+
+
+def quiet(_):
+    return None
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    """A TextCNN that learned which words are good and which bad (labels pos/neg)."""
+    root = tmp_path_factory.mktemp("source")
+    out = root / "run"
+    train(
+        config(toy_csv(root / "toy.csv", n=400), **{"train.learning_rate": 0.01}), out, echo=quiet
+    )
+    return out
+
+
+def three_class_csv(path, n=300, seed=5):
+    """A new task with other label names and a third class told by words the source never saw
+    as a class: 'good', 'bad', and 'neutral' texts with no sentiment word."""
+    rng = np.random.default_rng(seed)
+    filler = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
+    rows = ["text,label"]
+    for i in range(n):
+        label = ("good", "bad", "neutral")[i % 3]
+        words = list(rng.choice(filler, size=rng.integers(3, 12)))
+        if label != "neutral":
+            words.insert(rng.integers(0, len(words)), rng.choice(GOOD if label == "good" else BAD))
+        rows.append(f"{' '.join(words)},{label}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def finetune_config(data, source, freeze, **overrides):
+    values = {
+        "data.name": str(data),
+        "init": str(source),
+        "train.freeze": freeze,
+        "train.epochs": 6,
+        "train.batch_size": 32,
+        "train.learning_rate": 0.01,
+    }
+    values.update(overrides)
+    return config(data).with_overrides(values)
+
+
+def split(arrays):
+    head = {k: np.asarray(v) for k, v in arrays.items() if k.startswith("out.")}
+    rest = {k: np.asarray(v) for k, v in arrays.items() if not k.startswith("out.")}
+    return head, rest
+
+
+def test_head_only_keeps_the_encoder_and_learns_a_new_label_set(source, tmp_path):
+    data = three_class_csv(tmp_path / "three.csv")
+    out = tmp_path / "tuned"
+    result = train(
+        finetune_config(data, source, "encoder", **{"train.epochs": 10}), out, echo=quiet
+    )
+    before_head, before = split(parameter_arrays(load(source).model))
+    tuned = load(out)
+    after_head, after = split(parameter_arrays(tuned.model))
+    assert before.keys() == after.keys()
+    for name in before:
+        np.testing.assert_array_equal(before[name], after[name], err_msg=name)
+    assert before_head["out.kernel"].shape[1] == 2 and after_head["out.kernel"].shape[1] == 3
+    assert tuned.label_names == ["bad", "good", "neutral"]
+    assert tuned.vocab == load(source).vocab
+    # The frozen encoder's features tell good from bad words: the new head finds them.
+    good, bad = (result.report["per_class"][c]["recall"] for c in ("good", "bad"))
+    assert good > 0.9 and bad > 0.9, result.report["per_class"]
+    assert tuned.predict(["the film was wonderful", "the plot was dreadful"]) == ["good", "bad"]
+
+
+def test_freeze_embeddings_trains_the_convolutions_but_not_the_tables(source, tmp_path):
+    data = three_class_csv(tmp_path / "three.csv")
+    train(finetune_config(data, source, "embeddings"), tmp_path / "tuned", echo=quiet)
+    _, before = split(parameter_arrays(load(source).model))
+    _, after = split(parameter_arrays(load(tmp_path / "tuned").model))
+    tables = [k for k in before if k.startswith("embed.")]
+    assert tables
+    for name in before:
+        same = np.array_equal(before[name], after[name])
+        assert same == (name in tables), name
+
+
+def test_freeze_none_trains_everything_and_the_config_records_the_source(source, tmp_path):
+    data = three_class_csv(tmp_path / "three.csv")
+    out = tmp_path / "tuned"
+    train(finetune_config(data, source, "none"), out, echo=quiet)
+    _, before = split(parameter_arrays(load(source).model))
+    _, after = split(parameter_arrays(load(out).model))
+    assert all(not np.array_equal(before[k], after[k]) for k in before)
+    saved = (out / "config.json").read_text()
+    assert str(source) in saved and '"freeze": "none"' in saved
+
+
+def test_settings_fixed_by_the_source_come_from_it(source, tmp_path):
+    data = three_class_csv(tmp_path / "three.csv")
+    messages = []
+    cfg = finetune_config(data, source, "encoder", **{"text.max_length": 7, "train.epochs": 1})
+    result = train(cfg, tmp_path / "tuned", echo=messages.append)
+    assert result.predictor.text.max_length == 32  # the source's
+    assert any(m.startswith("text: as in") for m in messages)
+
+
+def test_freezing_the_encoder_needs_a_source(tmp_path):
+    data = toy_csv(tmp_path / "toy.csv")
+    with pytest.raises(DataError, match="give `init`"):
+        train(config(data, **{"train.freeze": "encoder"}), None, echo=quiet)
+
+
+def test_unknown_freeze_names_the_choices(tmp_path):
+    data = toy_csv(tmp_path / "toy.csv")
+    with pytest.raises(Exception, match="unknown freeze 'encodr'; did you mean 'encoder'"):
+        train(config(data, **{"train.freeze": "encodr"}), None, echo=quiet)
