@@ -18,11 +18,16 @@ def __getattr__(name: str):
         from textnn.run import load
 
         return load
+    if name == "TextClassifier":
+        from textnn.estimator import TextClassifier
+
+        return TextClassifier
     raise AttributeError(f"module 'textnn' has no attribute {name!r}")
 
 
 __all__ = [
     "DataError",
+    "TextClassifier",
     "TextnnError",
     "Tokenizer",
     "Vocab",

@@ -43,10 +43,11 @@ class TrainResult:
 
 def split_data(
     config: RunConfig, echo: Echo, dataset: Dataset | None = None
-) -> tuple[list[str], Examples, Examples, Examples | None]:
+) -> tuple[list[str], Examples, Examples | None, Examples | None]:
     """(label names, train, validation, test) of `dataset`, or else of the dataset that
     `config.data` names: the official test split where one exists, else a seeded stratified
-    `test_fraction` of train; validation is carved from what remains."""
+    `test_fraction` of train; validation is carved from what remains (none when
+    `validation_fraction` is 0: then training runs all its epochs and keeps the last)."""
     if dataset is None:
         dataset = load_dataset(config.data.name, test=config.data.test, **config.data.options)
     train, test = dataset.train, dataset.test
@@ -59,7 +60,9 @@ def split_data(
         )
     if len(set(train.labels.tolist())) < 2:
         raise DataError("the training split holds one class only; a classifier needs two")
-    train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
+    val = None
+    if config.data.validation_fraction > 0:
+        train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
     return dataset.label_names, train, val, test
 
 
@@ -94,7 +97,8 @@ def train(
 
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
     echo(
-        f"data {config.data.name}: train {len(train_ex):,}, validation {len(val_ex):,}, test "
+        f"data {config.data.name}: train {len(train_ex):,}, validation "
+        f"{len(val_ex) if val_ex is not None else 0:,}, test "
         f"{len(test_ex) if test_ex is not None else 0:,}; classes {', '.join(label_names)}"
     )
     if len(train_ex) < config.train.batch_size:
@@ -145,7 +149,9 @@ def train(
     )
     history = trainer.fit(
         batches(train_ids, train_ex.labels, True),
-        batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
+        None
+        if val_ex is None
+        else batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
         on_best=save,
     )
     if history.best_epoch is not None:
