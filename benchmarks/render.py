@@ -108,9 +108,42 @@ def models(data: dict) -> list[str]:
     return lines
 
 
+def transfer(data: dict) -> list[str]:
+    source = data["source"]
+    if "imdb_test_accuracy" in source:
+        made = (
+            f"trained here for {source['settings']['train.epochs']} epochs at "
+            f"{source['settings']['text.max_length']} tokens ({source['seconds']:.0f} s): "
+            f"IMDb test accuracy {source['imdb_test_accuracy']:.4f}"
+        )
+    else:
+        made = f"reused from `{source['reused']}`"
+    seeds = ", ".join(str(s) for s in data["seeds"])
+    lines = [
+        "## Transfer learning: IMDb TextCNN -> UCI sentences (`benchmarks/bench_transfer.py`)",
+        "",
+        machine_line(data),
+        "",
+        f"Source: a TextCNN (3,4,5 x 100) on GloVe 50d, `glove` tokenizer, {made}. Every "
+        f"method then gets {data['uci_epochs']} epochs on the UCI sentences; test accuracy "
+        f"on the seeded 10% test split (300 sentences), seeds {seeds}:",
+        "",
+        "| method | mean | min | max | seconds per run |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for row in data["rows"]:
+        seconds = sum(r["seconds"] for r in row["runs"]) / len(row["runs"])
+        lines.append(
+            f"| {row['method']} | {row['mean_accuracy']:.4f} | {row['min_accuracy']:.4f} | "
+            f"{row['max_accuracy']:.4f} | {seconds:.1f} |"
+        )
+    return [*lines, ""]
+
+
 def render() -> None:
     lines = list(HEADER)
-    for name, section in (("foundation", foundation), ("models", models)):
+    sections = (("foundation", foundation), ("models", models), ("transfer", transfer))
+    for name, section in sections:
         data = load(name)
         if data is not None:
             lines += section(data)

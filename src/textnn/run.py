@@ -54,9 +54,11 @@ class Predictor:
         self.batch_size = batch_size
         self.parallel = parallel  # split each batch across these devices (None: one device)
 
-    def batches(self, texts: Sequence[str], labels: np.ndarray | None = None) -> BucketedBatches:
+    def batches(
+        self, texts: Sequence[str], labels: np.ndarray | None = None, allow_empty: bool = False
+    ) -> BucketedBatches:
         """Length-bucketed batches of `texts` in a fixed order (fixed-length models: padded)."""
-        _check_texts(texts)
+        _check_texts(texts, allow_empty)
         ids = self.tokenizer.encode(list(texts), self.vocab)
         fixed = get_model(self.model_name).fixed_length
         devices = self.parallel.size if self.parallel else 1
@@ -70,13 +72,13 @@ class Predictor:
             bucket=not fixed,
         )
 
-    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """<float32>[n, classes]: each text's probability for every class."""
+    def predict_proba(self, texts: Sequence[str], allow_empty: bool = False) -> np.ndarray:
+        """<float32>[n, classes]: each text's probability for every class. An empty text is an
+        error unless `allow_empty` (explanations ask about texts with every word removed)."""
         if len(texts) == 0:
             return np.zeros((0, len(self.label_names)), np.float32)
-        return predict_proba(
-            self.model, self.batches(texts), len(texts), len(self.label_names), self.parallel
-        )
+        batches = self.batches(texts, allow_empty=allow_empty)
+        return predict_proba(self.model, batches, len(texts), len(self.label_names), self.parallel)
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [self.label_names[i] for i in self.predict_proba(texts).argmax(-1)]
@@ -94,13 +96,13 @@ class Predictor:
         ]
 
 
-def _check_texts(texts: Sequence[str]) -> None:
+def _check_texts(texts: Sequence[str], allow_empty: bool = False) -> None:
     if isinstance(texts, str):
         raise TypeError("expected a list of texts, got a single string; wrap it in a list")
     for i, t in enumerate(texts):
         if not isinstance(t, str):
             raise TypeError(f"text {i} is a {type(t).__name__}, not a string")
-        if not t.strip():
+        if not allow_empty and not t.strip():
             raise DataError(f"text {i} is empty or whitespace only; there is nothing to classify")
 
 
