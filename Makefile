@@ -32,6 +32,9 @@ demo: $(STAMP)
 	  "This movie is so great! A wonderful, moving story and brilliant acting." \
 	  "This movie is so bad. A boring, stupid plot and terrible acting; a waste of time." \
 	  "Not the best film I have seen, but the cast is charming and it never drags."
+	$(BIN)/textnn explain $(DEMO_RUN) --num-samples 2000 \
+	  "Wooden acting and a silly plot, but the music is lovely and the photography beautiful."
+	$(BIN)/textnn report $(DEMO_RUN)
 
 datasets: $(STAMP)
 	$(BIN)/textnn datasets --stats
@@ -45,6 +48,8 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_foundation.py
+	$(BIN)/python benchmarks/bench_models.py
+	$(BIN)/python benchmarks/bench_transfer.py
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

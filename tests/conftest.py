@@ -34,3 +34,15 @@ def mirror(monkeypatch: pytest.MonkeyPatch, real_home: Path) -> Path:
     monkeypatch.setenv("TEXTNN_MIRROR", REAL_MIRROR)
     monkeypatch.setenv("TEXTNN_HOME", str(real_home))
     return Path(REAL_MIRROR)
+
+
+@pytest.fixture(scope="session")
+def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small TextCNN trained on made-up sentiment sentences (a run directory)."""
+    from tests.test_train import config, toy_csv
+    from textnn.pipeline import train
+
+    root = tmp_path_factory.mktemp("toy-run")
+    data = toy_csv(root / "toy.csv", n=400)
+    train(config(data, **{"train.learning_rate": 0.01}), root / "run", echo=lambda _: None)
+    return root / "run"

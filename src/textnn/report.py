@@ -1,0 +1,293 @@
+"""A trained run seen as pictures: the figures of a run directory (for `textnn plot`) and one
+self-contained HTML report (for `textnn report`): config, dataset statistics, training curves,
+metrics, confusion matrix, per-class bars, the most confidently misclassified test examples and
+LIME explanations. Images are embedded as data URIs, so the file needs no network to view.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import time
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from textnn import plots
+from textnn.config import RunConfig
+from textnn.errors import DataError
+from textnn.evaluate import evaluate
+
+FIGURES = ("confusion", "curves", "lengths", "embeddings", "per-class")
+
+
+class RunView:
+    """A run directory and what its pictures need, each computed once when first asked for."""
+
+    def __init__(self, run_dir: str | Path):
+        from textnn.run import load
+
+        self.run_dir = Path(run_dir)
+        self.predictor = load(self.run_dir)
+        self.config = RunConfig.load(self.run_dir / "config.json")
+
+    @cached_property
+    def epochs(self) -> list[dict]:
+        path = self.run_dir / "metrics.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    @cached_property
+    def splits(self) -> dict:
+        """The run's own data with the seeded splits it was trained with."""
+        from textnn.pipeline import split_data
+
+        _, train, val, test = split_data(self.config, echo=lambda _: None)
+        return {"train": train, "validation": val, "test": test}
+
+    @cached_property
+    def test_probabilities(self) -> np.ndarray:
+        test = self._split("test")
+        return self.predictor.predict_proba(test.texts)
+
+    @cached_property
+    def report(self) -> dict:
+        return evaluate(
+            self._split("test").labels, self.test_probabilities, self.predictor.label_names
+        )
+
+    def _split(self, name: str):
+        examples = self.splits.get(name)
+        if examples is None:
+            raise DataError(f"the run's data has no {name} split", path=self.run_dir)
+        return examples
+
+    def token_lengths(self, split: str = "train") -> np.ndarray:
+        """<int64>[n]: tokens per text of `split` under the run's tokenizer (before cutting)."""
+        texts = self._split(split).texts
+        return np.fromiter(
+            map(len, self.predictor.tokenizer.tokenize_batch(texts)), np.int64, len(texts)
+        )
+
+    def word_vectors(self, words: Sequence[str]) -> tuple[list[str], np.ndarray]:
+        """The words of `words` in the run's vocabulary and their rows of its embedding table
+        (the trained table; the frozen one for `static` models)."""
+        embed = self.predictor.model.embed
+        table = embed.table if embed.table is not None else embed.frozen
+        stoi = self.predictor.vocab.stoi
+        found = [w for w in words if w in stoi]
+        return found, np.asarray(table[...])[[stoi[w] for w in found]]
+
+    def figure(self, kind: str, words: Sequence[str] = plots.CAPITALS, split: str = "train"):
+        """One of FIGURES for this run."""
+        names = self.predictor.label_names
+        if kind == "confusion":
+            return plots.confusion_matrix(self.report["confusion_matrix"], names)
+        if kind == "curves":
+            return plots.training_curves(self.epochs)
+        if kind == "lengths":
+            title = (
+                f"{self.config.data.name} {split}: tokens per text ({self.config.text.tokenizer})"
+            )
+            return plots.length_histogram(
+                self.token_lengths(split), self.config.text.max_length, title
+            )
+        if kind == "embeddings":
+            found, vectors = self.word_vectors(words)
+            return plots.embedding_map(found, vectors, f"{self.run_dir.name}: trained word vectors")
+        if kind == "per-class":
+            return plots.per_class_bars(self.report)
+        raise DataError(f"unknown figure {kind!r}; choose one of {', '.join(FIGURES)}")
+
+
+def pretrained_map(name: str, words: Sequence[str] = plots.CAPITALS) -> Figure:
+    """The embedding map of `words` from pretrained vectors (`glove-6b-50d`, a file...)."""
+    from textnn.embeddings import load_vectors
+
+    vectors = load_vectors(name)
+    found = [w for w in words if w in vectors.index]
+    missing = sorted(set(words) - set(found))
+    if len(found) < 2:
+        raise DataError(f"fewer than two of the words have vectors in {name} (missing {missing})")
+    rows = vectors.matrix[[vectors.index[w] for w in found]]
+    return plots.embedding_map(found, rows, f"{name}: word vectors, PCA to 2-D")
+
+
+# ----------------------------------------------------------------------------------- report
+
+
+def _image(figure: Figure, alt: str) -> str:
+    data = base64.b64encode(plots.to_bytes(figure, "png")).decode("ascii")
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
+h1 { margin-bottom: 0; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 4px; margin-top: 2em; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 14px; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } img { max-width: 100%; display: block; margin: 0.5em 0; }
+pre { background: #f7f7f7; padding: 8px; overflow-x: auto; font-size: 12px; }
+.muted { color: #777; } .explanation { border: 1px solid #eee; padding: 8px; margin: 1em 0; }
+"""
+
+
+def write_report(
+    run_dir: str | Path,
+    out: str | Path | None = None,
+    *,
+    mistakes: int = 10,
+    explanations: int = 3,
+    num_samples: int = 1000,
+    seed: int = 0,
+) -> Path:
+    """Write the run's HTML report to `out` (default RUN_DIR/report.html) and return its path.
+    `explanations` test examples (the most confident mistakes first, then the most confident
+    right answers) get LIME explanations from `num_samples` samples each."""
+    from textnn.explain import explain
+    from textnn.stats import dataset_stats
+
+    started = time.perf_counter()
+    view = RunView(run_dir)
+    out = Path(out) if out else view.run_dir / "report.html"
+    names = view.predictor.label_names
+    config = view.config
+    sections = [
+        f"<h1>textnn run: {html.escape(view.run_dir.name)}</h1>",
+        f'<p class="muted">{html.escape(str(view.run_dir))}: {html.escape(config.model)} on '
+        f"{html.escape(config.data.name)}; report written "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}</p>",
+    ]
+
+    # Data.
+    from textnn.data.dataset import Dataset
+
+    present = {k: v for k, v in view.splits.items() if v is not None}
+    stats = dataset_stats(Dataset(config.data.name, names, present), view.predictor.tokenizer)
+    rows = []
+    for split, s in stats["splits"].items():
+        t = s["tokens"]
+        balance = ", ".join(f"{k} {v:,}" for k, v in s["per_class"].items())
+        rows.append([split, f"{s['examples']:,}", balance, t["mean"], t["median"], t["p90"]])
+    sections += [
+        "<h2>Data</h2>",
+        _table(["split", "examples", "per class", "mean tokens", "median", "90%"], rows),
+        _image(view.figure("lengths"), "token lengths of the training split"),
+    ]
+
+    # Training.
+    sections.append("<h2>Training</h2>")
+    if view.epochs:
+        sections.append(_image(view.figure("curves"), "training curves"))
+        keys = [k for k in ("epoch", "train_loss", "train_accuracy", "val_accuracy", "seconds")
+                if k in view.epochs[0]]  # fmt: skip
+        sections.append(_table(keys, [[_fmt(e.get(k)) for k in keys] for e in view.epochs]))
+    else:
+        sections.append('<p class="muted">no metrics.jsonl in the run</p>')
+
+    # Results on the test split.
+    sections.append("<h2>Test results</h2>")
+    if view.splits.get("test") is None:
+        sections.append('<p class="muted">the run has no test split</p>')
+    else:
+        r = view.report
+        sections += [
+            _table(
+                ["examples", "accuracy", "macro F1", "weighted F1", "log loss"],
+                [
+                    [
+                        f"{r['examples']:,}",
+                        _fmt(r["accuracy"]),
+                        _fmt(r["macro_f1"]),
+                        _fmt(r["weighted_f1"]),
+                        _fmt(r["log_loss"]),
+                    ]
+                ],
+            ),
+            _table(
+                ["class", "precision", "recall", "F1", "support"],
+                [
+                    [c, _fmt(m["precision"]), _fmt(m["recall"]), _fmt(m["f1"]), m["support"]]
+                    for c, m in r["per_class"].items()
+                ],
+            ),
+            _image(view.figure("confusion"), "confusion matrix"),
+            _image(view.figure("per-class"), "per-class precision, recall and F1"),
+        ]
+        test = view.splits["test"]
+        probs = view.test_probabilities
+        predicted = probs.argmax(1)
+        confidence = probs.max(1)
+        wrong = np.flatnonzero(predicted != test.labels)
+        wrong = wrong[np.argsort(-confidence[wrong], kind="stable")]
+        right = np.flatnonzero(predicted == test.labels)
+        right = right[np.argsort(-confidence[right], kind="stable")]
+        sections += [
+            f"<h2>Most confidently misclassified ({len(wrong):,} mistakes in all)</h2>",
+            _table(
+                ["true", "predicted", "probability", "text"],
+                [
+                    [
+                        names[test.labels[i]],
+                        names[predicted[i]],
+                        _fmt(confidence[i]),
+                        _clip(test.texts[i]),
+                    ]
+                    for i in wrong[:mistakes]
+                ],
+            ),
+        ]
+        chosen = [*wrong[: (explanations + 1) // 2], *right[:explanations]][:explanations]
+        if chosen:
+            sections.append(
+                f"<h2>Why: LIME explanations</h2><p class='muted'>{num_samples:,} samples each, "
+                f"seed {seed}; for the predicted class.</p>"
+            )
+        for i in chosen:
+            e = explain(view.predictor, test.texts[i], num_samples=num_samples, seed=seed)
+            sections.append(
+                f'<div class="explanation"><p>true class: <b>{html.escape(names[test.labels[i]])}'
+                f"</b></p>{e.to_html()}</div>"
+            )
+
+    # Word vectors, when the run's vocabulary holds the example words.
+    found, _ = view.word_vectors(plots.CAPITALS)
+    if len(found) >= 3:
+        sections += ["<h2>Word vectors</h2>", _image(view.figure("embeddings"), "embedding map")]
+
+    sections += [
+        "<h2>Configuration</h2>",
+        f"<pre>{html.escape(json.dumps(config.to_dict(), indent=2))}</pre>",
+        f'<p class="muted">made in {time.perf_counter() - started:.1f} s by textnn</p>',
+    ]
+    page = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>textnn report: {html.escape(view.run_dir.name)}</title>"
+        f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>\n"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return out
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return "" if value is None else str(value)
+
+
+def _clip(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else text[:limit] + " ..."
