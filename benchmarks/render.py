@@ -140,9 +140,32 @@ def transfer(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def explain(data: dict) -> list[str]:
+    run = data["run"] if isinstance(data["run"], str) else "a 2-epoch TextCNN trained by the script"
+    words = ", ".join(str(c["words"]) for c in data["cases"])
+    seconds = ", ".join(f"{c['seconds']:.2f}" for c in data["cases"])
+    return [
+        "## Explanations and the report (`benchmarks/bench_explain.py`)",
+        "",
+        machine_line(data),
+        "",
+        f"LIME with {data['num_samples']:,} samples on {len(data['cases'])} IMDb test reviews "
+        f"of median length ({words} words), `{data['model']}` from `{run}`: "
+        f"{seconds} s each (median {data['median_seconds']:.2f} s). The whole HTML report "
+        f"(predicting all {data['test_reviews']:,} test reviews, five figures, three LIME "
+        f"explanations of 1,000 samples): {data['report_seconds']:.1f} s.",
+        "",
+    ]
+
+
 def render() -> None:
     lines = list(HEADER)
-    sections = (("foundation", foundation), ("models", models), ("transfer", transfer))
+    sections = (
+        ("foundation", foundation),
+        ("models", models),
+        ("transfer", transfer),
+        ("explain", explain),
+    )
     for name, section in sections:
         data = load(name)
         if data is not None:

@@ -75,3 +75,10 @@ def test_cli_json_and_html(toy_run, tmp_path):
     assert "textnn-explanation" in html_file.read_text()
     result = CliRunner().invoke(main, ["explain", str(toy_run), TEXT, "--num-samples", "300"])
     assert "dreadful" in result.output and "label: neg" in result.output
+
+
+def test_html_tags_are_separators_not_words(predictor):
+    e = explain(predictor, "the film<br /><br />was dreadful", num_samples=200, num_features=20)
+    words = {w for w, _ in e.weights_for()}
+    assert "br" not in words and {"dreadful", "film"} <= words
+    assert "&lt;br /&gt;" in e.to_html()  # the tags stay in the shown text, escaped

@@ -21,8 +21,10 @@ from textnn.errors import DataError
 if TYPE_CHECKING:
     from textnn.run import Predictor
 
-# LIME's own default word splitting: words are the runs between non-word characters.
-_WORDS = re.compile(r"(\W+)")
+# Words are the runs between non-word characters (LIME's default), and HTML tags such as
+# IMDb's `<br />` count as separators, so `br` never becomes a "word" to remove.
+SEPARATORS = r"(?:<[^<>]*>|\W)+"
+_WORDS = re.compile(f"({SEPARATORS})")
 
 
 @dataclass
@@ -162,7 +164,9 @@ def explain(
         probs = probabilities([text])[0]
         predicted = names[int(probs.argmax())]
         explained = list(classes) if classes else [predicted]
-        explainer = LimeTextExplainer(class_names=names, random_state=seed, bow=True)
+        explainer = LimeTextExplainer(
+            class_names=names, random_state=seed, bow=True, split_expression=SEPARATORS
+        )
         result = explainer.explain_instance(
             text,
             probabilities,
