@@ -158,6 +158,31 @@ def explain(data: dict) -> list[str]:
     ]
 
 
+def presets(data: dict) -> list[str]:
+    lines = [
+        "## Classic presets on real data (`benchmarks/bench_presets.py`)",
+        "",
+        machine_line(data),
+        "",
+        "`textnn train --preset NAME` as is (`textnn presets` gives each set-up); test "
+        "accuracy; the epoch kept is the best on a 10% validation split of train:",
+        "",
+        "| preset | reference | textnn | difference | epoch kept / run | seconds |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in data["rows"]:
+        ref = f"{r['reference']:.3f}" if r["reference"] is not None else "-"
+        if "skipped" in r:
+            lines.append(f"| `{r['preset']}` | {ref} | skipped: {r['skipped']} | | | |")
+            continue
+        diff = f"{r['accuracy'] - r['reference']:+.3f}" if r["reference"] is not None else ""
+        lines.append(
+            f"| `{r['preset']}` | {ref} | {r['accuracy']:.4f} | {diff} | "
+            f"{r['best_epoch']} / {r['epochs']} | {r['seconds']:.0f} |"
+        )
+    return [*lines, ""]
+
+
 def render() -> None:
     lines = list(HEADER)
     sections = (
@@ -165,6 +190,7 @@ def render() -> None:
         ("models", models),
         ("transfer", transfer),
         ("explain", explain),
+        ("presets", presets),
     )
     for name, section in sections:
         data = load(name)

@@ -1,0 +1,86 @@
+"""Every classic preset on its real data, against the accuracy its source reports.
+
+Runs `textnn train --preset NAME` for each preset whose data is available (AG News' train split
+is not in the offline mirror: those presets are skipped with the reason), and records test
+accuracy, best epoch, and time. Writes benchmarks/results/presets.json and regenerates
+docs/benchmarks.md.
+
+    python benchmarks/bench_presets.py                 # all (about 40 minutes on 2 cores)
+    python benchmarks/bench_presets.py --only course-cnn-uci axon-mlp-imdb
+    python benchmarks/bench_presets.py --quick         # 1 epoch each at 64 tokens; no claims
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+import render
+
+from textnn.data import available_splits
+from textnn.pipeline import train
+from textnn.presets import PRESETS
+
+# What each preset's source reports (test accuracy); None where it reports no number.
+REFERENCE = {
+    "d2l-textcnn-imdb": 0.865,
+    "d2l-birnn-imdb": 0.862,
+    "flax-conv1d-agnews": 0.912,
+    "flax-conv1d-stack-agnews": None,
+    "axon-mlp-imdb": None,
+    "axon-lstm-imdb": None,
+    "axon-bilstm-imdb": None,
+    "course-mlp-uci": 0.63,
+    "course-cnn-uci": 0.71,
+    "course-rnn-uci": 0.73,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="+", choices=list(PRESETS), help="these presets only")
+    parser.add_argument("--quick", action="store_true", help="smoke run; writes no results")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-presets-"))
+    previous = render.load("presets") or {}
+    rows = {r["preset"]: r for r in previous.get("rows", [])} if not args.quick else {}
+    for name in args.only or PRESETS:
+        preset = PRESETS[name]
+        config = preset.config()
+        if "train" not in available_splits(config.data.name):
+            rows[name] = {
+                "preset": name,
+                "reference": REFERENCE[name],
+                "skipped": f"{config.data.name}'s train split is not available offline",
+            }
+            print(f"{name}: skipped ({rows[name]['skipped']})", flush=True)
+            continue
+        if args.quick:
+            config = config.with_overrides({"train.epochs": 1, "text.max_length": 64})
+        result = train(config, work / name, echo=lambda _: None, progress=False)
+        history = result.history
+        rows[name] = {
+            "preset": name,
+            "reference": REFERENCE[name],
+            "accuracy": result.report["accuracy"],
+            "epochs": len(history.epochs),
+            "best_epoch": history.best_epoch,
+            "seconds": round(result.seconds, 1),
+        }
+        print(json.dumps(rows[name]), flush=True)
+    if args.quick:
+        print("quick run: nothing written")
+        return
+    ordered = [rows[name] for name in PRESETS if name in rows]
+    path = common.write("presets", {"rows": ordered})
+    print(f"wrote {path}")
+    render.render()
+
+
+if __name__ == "__main__":
+    main()

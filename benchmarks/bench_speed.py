@@ -1,0 +1,258 @@
+"""Training and inference speed, textnn against PyTorch, side by side in one run on IMDb.
+
+The same models in both (TextCNN: multichannel 100-d embedding, widths 3,4,5 x 100, dropout,
+Adam; BiLSTM: frozen 100-d embedding, 2 bidirectional layers of 100, first-last head, Adam),
+the same IMDb reviews, batch 64, each case in a fresh process with 2 threads:
+  padded     every batch padded or cut to 500 tokens (d2l's set-up)
+  bucketed   textnn's length-bucketed batches (the same batches for both frameworks)
+Training: examples/s and real tokens/s over timed steps after a warm-up. Inference: reviews/s
+classifying IMDb test reviews in batches of 256. PyTorch runs with
+`torch.set_flush_denormal(True)` (its best setting here) and, for the LSTM, also without it.
+
+    python benchmarks/bench_speed.py [--steps 20] [--quick]
+
+Needs the benchmark extras (`make bench` installs them: requirements-bench.txt). Writes
+benchmarks/results/speed.json and regenerates docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+BATCH, LENGTH, DIM, HIDDEN, INFER_BATCH = 64, 500, 100, 100, 256
+
+
+def prepare(split: str, n: int, bucket: bool, batch_size: int, seed: int = 0):
+    """Batches of `n` IMDb reviews of `split` (glove tokenizer, vocabulary from train)."""
+    import numpy as np
+
+    from textnn.data import load_dataset
+    from textnn.text import BucketedBatches, Tokenizer, build_and_encode
+
+    data = load_dataset("imdb")
+    tokenizer = Tokenizer("glove")
+    vocab, _ = build_and_encode(data.train.texts, tokenizer, min_freq=5)
+    examples = data[split]
+    order = np.random.default_rng(seed).permutation(len(examples))[:n]
+    texts = [examples.texts[i] for i in order]
+    ids = tokenizer.encode(texts, vocab)
+    batches = BucketedBatches(
+        ids,
+        examples.labels[order],
+        batch_size=batch_size,
+        max_length=LENGTH,
+        shuffle=True,
+        seed=seed,
+        bucket=bucket,
+    )
+    return len(vocab), list(batches.batches(0))
+
+
+def jax_case(case: dict) -> dict:
+    import jax
+    import numpy as np
+    from flax import nnx
+
+    from textnn.config import TrainConfig
+    from textnn.models import build_model
+    from textnn.train.optim import optimizer as make_optimizer
+    from textnn.train.trainer import predict_step, train_step
+
+    training = case["task"] == "train"
+    vocab_size, batches = prepare(
+        "train" if training else "test",
+        case["examples"],
+        case["mode"] == "bucketed",
+        BATCH if training else INFER_BATCH,
+    )
+    vectors = np.random.default_rng(0).normal(0, 0.4, (vocab_size, DIM)).astype(np.float32)
+    if case["model"] == "textcnn":
+        model = build_model("textcnn", embeddings=vectors, embedding="multichannel")
+    else:
+        model = build_model("bilstm", embeddings=vectors, embedding="static", hidden=HIDDEN)
+    if training:
+        optimizer = nnx.Optimizer(model, make_optimizer(TrainConfig(), 1), wrt=nnx.Param)
+
+        def run(batch):
+            loss, _ = train_step(
+                model,
+                optimizer,
+                batch.ids,
+                batch.lengths,
+                batch.labels,
+                batch.mask.astype(np.float32),
+                num_classes=2,
+                smoothing=0.0,
+            )
+            return jax.block_until_ready(loss)
+    else:
+        model.eval()
+
+        def run(batch):
+            return np.asarray(predict_step(model, batch.ids, batch.lengths))
+
+    return timed(run, batches, case)
+
+
+def torch_case(case: dict) -> dict:
+    import numpy as np
+    import torch
+    from torch import nn
+
+    torch.set_num_threads(2)
+    torch.set_flush_denormal(case["flush_denormal"])
+    torch.manual_seed(0)
+    training = case["task"] == "train"
+    vocab_size, batches = prepare(
+        "train" if training else "test",
+        case["examples"],
+        case["mode"] == "bucketed",
+        BATCH if training else INFER_BATCH,
+    )
+    vectors = torch.tensor(
+        np.random.default_rng(0).normal(0, 0.4, (vocab_size, DIM)).astype(np.float32)
+    )
+
+    class TextCNN(nn.Module):  # d2l 16.3, with the same widths and channels
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding.from_pretrained(vectors.clone(), freeze=False)
+            self.constant = nn.Embedding.from_pretrained(vectors.clone(), freeze=True)
+            self.convs = nn.ModuleList(nn.Conv1d(2 * DIM, 100, k) for k in (3, 4, 5))
+            self.dropout = nn.Dropout(0.5)
+            self.out = nn.Linear(300, 2)
+
+        def forward(self, ids):
+            x = torch.cat([self.embedding(ids), self.constant(ids)], dim=2).permute(0, 2, 1)
+            pooled = [torch.relu(conv(x)).amax(dim=2) for conv in self.convs]
+            return self.out(self.dropout(torch.cat(pooled, dim=1)))
+
+    class BiLSTM(nn.Module):  # d2l 16.2
+        def __init__(self):
+            super().__init__()
+            self.embedding = nn.Embedding.from_pretrained(vectors.clone(), freeze=True)
+            self.lstm = nn.LSTM(DIM, HIDDEN, num_layers=2, bidirectional=True, batch_first=True)
+            self.out = nn.Linear(4 * HIDDEN, 2)
+
+        def forward(self, ids):
+            outputs, _ = self.lstm(self.embedding(ids))
+            return self.out(torch.cat([outputs[:, 0], outputs[:, -1]], dim=1))
+
+    model = TextCNN() if case["model"] == "textcnn" else BiLSTM()
+    if training:
+        model.train()
+        optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], 1e-3)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def run(batch):
+            ids = torch.from_numpy(batch.ids.astype(np.int64))
+            labels = torch.from_numpy(batch.labels.astype(np.int64))
+            optimizer.zero_grad()
+            loss = loss_fn(model(ids), labels)
+            loss.backward()
+            optimizer.step()
+            return float(loss)
+    else:
+        model.eval()
+
+        def run(batch):
+            with torch.inference_mode():
+                ids = torch.from_numpy(batch.ids.astype(np.int64))
+                return torch.softmax(model(ids), dim=1).numpy()
+
+    return timed(run, batches, case)
+
+
+def timed(run, batches, case: dict) -> dict:
+    """Warm up on the first batches (and every shape for bucketed runs), then time the rest."""
+    warmup = case["warmup"]
+    seen_shapes = set()
+    for batch in batches[:warmup]:
+        run(batch)
+        seen_shapes.add(batch.ids.shape)
+    timed_batches = batches[warmup : warmup + case["steps"]]
+    for batch in timed_batches:  # compile any shape not seen yet, untimed
+        if batch.ids.shape not in seen_shapes and case["framework"] == "textnn":
+            run(batch)
+            seen_shapes.add(batch.ids.shape)
+    started = time.perf_counter()
+    for batch in timed_batches:
+        run(batch)
+    seconds = time.perf_counter() - started
+    examples = sum(b.num_real for b in timed_batches)
+    tokens = sum(int(b.lengths.sum()) for b in timed_batches)
+    return {
+        **case,
+        "seconds": seconds,
+        "examples": examples,
+        "examples_per_s": examples / seconds,
+        "tokens_per_s": tokens / seconds,
+    }
+
+
+def cases(steps: int, quick: bool) -> list[dict]:
+    out = []
+    for model in ("textcnn", "bilstm"):
+        for mode in ("padded", "bucketed"):
+            train = {"task": "train", "model": model, "mode": mode, "warmup": 3, "steps": steps}
+            train["examples"] = BATCH * (train["warmup"] + steps)
+            if mode == "bucketed":  # enough batches for a spread of lengths
+                train["examples"] = max(train["examples"], BATCH * 40)
+            out.append({**train, "framework": "textnn"})
+            out.append({**train, "framework": "pytorch", "flush_denormal": True})
+            if model == "bilstm" and mode == "padded" and not quick:
+                slow = {**train, "steps": max(2, steps // 4), "framework": "pytorch"}
+                out.append({**slow, "flush_denormal": False})
+        infer_steps = 2 if quick else 16
+        infer = {"task": "infer", "model": model, "mode": "bucketed", "warmup": 2}
+        infer |= {"steps": infer_steps, "examples": INFER_BATCH * (2 + infer_steps)}
+        out.append({**infer, "framework": "textnn"})
+        out.append({**infer, "framework": "pytorch", "flush_denormal": True})
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--steps", type=int, default=20, help="timed training steps per case")
+    parser.add_argument("--quick", action="store_true", help="2 steps each; writes nothing")
+    parser.add_argument("--case", help=argparse.SUPPRESS)  # internal: run one case, print JSON
+    args = parser.parse_args()
+    if args.case:
+        case = json.loads(args.case)
+        result = jax_case(case) if case["framework"] == "textnn" else torch_case(case)
+        print(json.dumps(result))
+        return
+    rows = []
+    for case in cases(2 if args.quick else args.steps, args.quick):
+        out = subprocess.run(
+            [sys.executable, __file__, "--case", json.dumps(case)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "OMP_NUM_THREADS": "2"},
+        )
+        if out.returncode:
+            raise SystemExit(f"case {case} failed:\n{out.stderr[-3000:]}")
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        shown = {k: rows[-1][k] for k in ("framework", "task", "model", "mode")}
+        print(f"{shown} {rows[-1]['examples_per_s']:.0f} ex/s", flush=True)
+    if args.quick:
+        print("quick run: nothing written")
+        return
+    path = common.write("speed", {"batch": BATCH, "length": LENGTH, "rows": rows})
+    print(f"wrote {path}")
+    import render
+
+    render.render()
+
+
+if __name__ == "__main__":
+    main()
