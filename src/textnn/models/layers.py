@@ -148,6 +148,78 @@ def reverse_within_length(x: jax.Array, lengths: jax.Array) -> jax.Array:
     return jnp.take_along_axis(x, index, axis=1)
 
 
+def _lstm_forward(x, w_input, w_hidden, bias):
+    """The LSTM over time-major x <float32>[T, B, D] from zero states: hidden states [T, B, H],
+    cell states [T, B, H] and gate activations i, f, g, o [T, B, 4H]."""
+    hidden = w_hidden.shape[0]
+    zeros = jnp.zeros((x.shape[1], hidden), x.dtype)
+
+    def step(carry, x_t):
+        h, c = carry
+        a = x_t @ w_input + h @ w_hidden + bias
+        i, f, o = (jax.nn.sigmoid(a[:, k * hidden : (k + 1) * hidden]) for k in (0, 1, 3))
+        g = jnp.tanh(a[:, 2 * hidden : 3 * hidden])
+        c = f * c + i * g
+        h = o * jnp.tanh(c)
+        return (h, c), (h, c, jnp.concatenate([i, f, g, o], axis=-1))
+
+    _, (hs, cs, gates) = jax.lax.scan(step, (zeros, zeros), x)
+    return hs, cs, gates
+
+
+@jax.custom_vjp
+def lstm_sequence(x, w_input, w_hidden, bias):
+    """Hidden states <float32>[T, B, H] of an LSTM (gates i, f, g, o) over time-major
+    x <float32>[T, B, D], starting from zero states.
+
+    The gradient is written by hand, as cuDNN does: the backward scan carries only what each
+    step needs (the hidden and cell gradients and the gate gradients out), and the weight and
+    input gradients are then three large matrix products over all steps at once, where automatic
+    differentiation of the scan would add a small weight-gradient product into an accumulator at
+    every step. Tested against automatic differentiation of the same recurrence.
+    """
+    return _lstm_forward(x, w_input, w_hidden, bias)[0]
+
+
+def _lstm_sequence_fwd(x, w_input, w_hidden, bias):
+    hs, cs, gates = _lstm_forward(x, w_input, w_hidden, bias)
+    return hs, (x, w_input, w_hidden, hs, cs, gates)
+
+
+def _lstm_sequence_bwd(saved, d_hs):
+    x, w_input, w_hidden, hs, cs, gates = saved
+    hidden = w_hidden.shape[0]
+    zeros = jnp.zeros_like(hs[0])
+    c_prev = jnp.concatenate([zeros[None], cs[:-1]])
+
+    def step(carry, inputs):
+        dh_next, dc_next = carry
+        dh_out, c, c_before, gate = inputs
+        i, f, g, o = (gate[:, k * hidden : (k + 1) * hidden] for k in range(4))
+        dh = dh_out + dh_next
+        tanh_c = jnp.tanh(c)
+        dc = dc_next + dh * o * (1.0 - tanh_c * tanh_c)
+        da = jnp.concatenate(
+            [
+                dc * g * i * (1.0 - i),
+                dc * c_before * f * (1.0 - f),
+                dc * i * (1.0 - g * g),
+                dh * tanh_c * o * (1.0 - o),
+            ],
+            axis=-1,
+        )
+        return (da @ w_hidden.T, dc * f), da
+
+    _, d_a = jax.lax.scan(step, (zeros, zeros), (d_hs, cs, c_prev, gates), reverse=True)
+    h_prev = jnp.concatenate([zeros[None], hs[:-1]])
+    d_w_hidden = jnp.einsum("tbh,tbg->hg", h_prev, d_a)
+    d_w_input = jnp.einsum("tbd,tbg->dg", x, d_a)
+    return d_a @ w_input.T, d_w_input, d_w_hidden, d_a.sum(axis=(0, 1))
+
+
+lstm_sequence.defvjp(_lstm_sequence_fwd, _lstm_sequence_bwd)
+
+
 class Recurrent(nnx.Module):
     """One LSTM or GRU layer, unidirectional or bidirectional, over real positions only.
 
@@ -210,16 +282,7 @@ class Recurrent(nnx.Module):
         steps = jnp.swapaxes(x, 0, 1)  # time-major
 
         if self.cell == "lstm":
-            bias = b_input + b_hidden
-
-            def step(carry, x_t):
-                h, c = carry
-                i, f, g, o = jnp.split(x_t @ w_input + h @ w_hidden + bias, 4, axis=-1)
-                c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-                h = jax.nn.sigmoid(o) * jnp.tanh(c)
-                return (h, c), h
-
-            _, outputs = jax.lax.scan(step, (h0, h0), steps)
+            outputs = lstm_sequence(steps, w_input, w_hidden, b_input + b_hidden)
         else:
 
             def step(h, x_t):
