@@ -183,6 +183,98 @@ def presets(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def speed(data: dict) -> list[str]:
+    rows = data["rows"]
+
+    def find(framework, task, model, mode, flush=True):
+        for r in rows:
+            same = (r["framework"], r["task"], r["model"], r["mode"]) == (
+                framework,
+                task,
+                model,
+                mode,
+            )
+            if same and r.get("flush_denormal", True) == flush:
+                return r
+        return None
+
+    lines = [
+        "## Speed against PyTorch (`benchmarks/bench_speed.py`)",
+        "",
+        machine_line(data),
+        "",
+        f"Same models, same IMDb batches (batch {data['batch']}; `padded`: every review padded "
+        f"or cut to {data['length']} tokens; `bucketed`: textnn's length buckets), each case in "
+        "a fresh process with 2 threads; PyTorch 2.13.0 eager with `set_flush_denormal(True)`. "
+        "Ratio: textnn / PyTorch, same run.",
+        "",
+        "| task | model | batches | textnn ex/s | PyTorch ex/s | ratio | textnn tokens/s | "
+        "PyTorch tokens/s |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for task in ("train", "infer"):
+        for model in ("textcnn", "bilstm"):
+            for mode in ("padded", "bucketed"):
+                ours, theirs = find("textnn", task, model, mode), find("pytorch", task, model, mode)
+                if ours is None or theirs is None:
+                    continue
+                lines.append(
+                    f"| {'training' if task == 'train' else 'inference'} | {model} | {mode} | "
+                    f"{ours['examples_per_s']:.0f} | {theirs['examples_per_s']:.0f} | "
+                    f"{ours['examples_per_s'] / theirs['examples_per_s']:.2f}x | "
+                    f"{ours['tokens_per_s']:,.0f} | {theirs['tokens_per_s']:,.0f} |"
+                )
+    slow = find("pytorch", "train", "bilstm", "padded", flush=False)
+    fast = find("pytorch", "train", "bilstm", "padded")
+    if slow and fast:
+        lines += [
+            "",
+            f"PyTorch's LSTM without `set_flush_denormal(True)`: {slow['examples_per_s']:.1f} "
+            f"ex/s, {fast['examples_per_s'] / slow['examples_per_s']:.1f}x slower than with it. "
+            "XLA flushes denormals itself (see the models section), so textnn needs no setting.",
+        ]
+    return [*lines, ""]
+
+
+def accuracy(data: dict) -> list[str]:
+    lines = ["## Accuracy on real data (`benchmarks/bench_accuracy.py`)", "", machine_line(data)]
+    if "imdb" in data:
+        lines += [
+            "",
+            "IMDb, 25,000 test reviews; textnn models choose their epoch on a 10% validation "
+            "split of train (references: d2l TextCNN 86.5%, d2l BiLSTM 86.2%, NBSVM 91.2%):",
+            "",
+            "| method | test accuracy | training seconds | epoch kept / run |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, r in data["imdb"]["rows"].items():
+            epochs = f"{r['best_epoch']} / {r['epochs_run']}" if "epochs_run" in r else ""
+            lines.append(f"| {name} | {r['accuracy']:.4f} | {r['train_seconds']:.1f} | {epochs} |")
+    for key, title, refs in (
+        ("uci", "UCI labelled sentences", "course: MLP 63%, CNN 71%, BiLSTM 73% on a 10% split"),
+        ("mr", "MR sentence polarity", "Kim 2014 CNN non-static 81.5% with 300-d word2vec"),
+    ):
+        if key not in data:
+            continue
+        part = data[key]
+        lines += [
+            "",
+            f"{title}, {part['folds']}-fold stratified cross-validation over "
+            f"{part['examples']:,} sentences, the same folds for every method ({refs}):",
+            "",
+            "| method | mean accuracy | std | training seconds per fold |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, m in part["methods"].items():
+            lines.append(
+                f"| {name} | {m['mean_accuracy']:.4f} | {m['std_accuracy']:.4f} | "
+                f"{m['train_seconds_per_fold']:.1f} |"
+            )
+    if "agnews" in data and "skipped" in data["agnews"]:
+        lines += ["", f"AG News: skipped ({data['agnews']['skipped']})."]
+    return [*lines, ""]
+
+
 def render() -> None:
     lines = list(HEADER)
     sections = (
@@ -191,6 +283,8 @@ def render() -> None:
         ("transfer", transfer),
         ("explain", explain),
         ("presets", presets),
+        ("accuracy", accuracy),
+        ("speed", speed),
     )
     for name, section in sections:
         data = load(name)

@@ -242,3 +242,25 @@ def test_bucketed_batches_feed_every_model():
             model.eval()
             out = forward(model, jnp.asarray(b.ids), jnp.asarray(b.lengths))
             assert out.shape == (4, CLASSES) and jnp.isfinite(out).all()
+
+
+def test_lstm_hand_written_gradient_matches_automatic_differentiation():
+    import jax
+    import jax.numpy as jnp
+
+    from textnn.models.layers import _lstm_forward, lstm_sequence
+
+    rng = np.random.default_rng(0)
+    t, b, d, h = 23, 3, 5, 4
+    shapes = (((t, b, d), 1.0), ((d, 4 * h), 0.4), ((h, 4 * h), 0.4), ((4 * h,), 0.1))
+    args = [jnp.asarray(rng.normal(size=s) * scale, jnp.float32) for s, scale in shapes]
+    weights = jnp.asarray(rng.normal(size=(t, b, h)), jnp.float32)
+
+    def loss(fn):
+        return lambda *a: (fn(*a) * weights).sum()
+
+    hand = jax.grad(loss(lstm_sequence), argnums=(0, 1, 2, 3))(*args)
+    auto = jax.grad(loss(lambda *a: _lstm_forward(*a)[0]), argnums=(0, 1, 2, 3))(*args)
+    for name, got, want in zip(("x", "w_input", "w_hidden", "bias"), hand, auto, strict=True):
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5, err_msg=name)
+    np.testing.assert_array_equal(lstm_sequence(*args), _lstm_forward(*args)[0])

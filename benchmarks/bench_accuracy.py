@@ -1,0 +1,220 @@
+"""Accuracy on real data: textnn's models against the classic references and against what a
+user would pick instead (TF-IDF + logistic regression, fastText), on the same splits.
+
+  imdb   every model of the zoo (test accuracy, training time, epochs), TF-IDF + LR, fastText
+         with unigrams and bigrams (its training file shuffled: aclImdb is sorted by label)
+  uci    UCI labelled sentences, 10-fold stratified cross-validation (the same folds for all)
+  mr     MR sentence polarity, 10-fold stratified cross-validation
+  agnews AG News: runs when its train split is present (the mirror has only the test split)
+
+No tuning on test: epochs are chosen on a validation split carved from each training set
+(`patience`, best epoch kept); hyperparameters are fixed in this file.
+
+    python benchmarks/bench_accuracy.py [--only uci mr imdb agnews] [--quick]
+
+Writes benchmarks/results/accuracy.json (merging with earlier parts) and docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+import render
+
+from textnn.config import RunConfig
+from textnn.data import available_splits, load_dataset, stratified_kfold
+from textnn.data.dataset import Dataset
+from textnn.pipeline import train
+
+# Sentence data (UCI, MR): Kim 2014's CNN on GloVe 50d, fine-tuned.
+SENTENCES = {
+    "model": "textcnn",
+    "embeddings": "glove-6b-50d",
+    "text.tokenizer": "glove",
+    "text.max_length": 100,
+    "model_options": {"channels": 100, "embedding_dropout": 0.1},
+    "train.batch_size": 32,
+    "train.epochs": 12,
+    "train.patience": 3,
+}
+# IMDb: every model of the zoo, each with settings that suit it (GloVe 50d where it helps).
+GLOVE = {"embeddings": "glove-6b-50d", "text.tokenizer": "glove"}
+IMDB_MODELS = {
+    "fasttext": {
+        **GLOVE,
+        "text.max_length": 1000,
+        "train.learning_rate": 0.005,
+        "model_options": {"bigram_buckets": 2**18},
+        "train.epochs": 6,
+    },
+    "textcnn": {
+        **GLOVE,
+        "text.max_length": 1000,
+        "model_options": {"channels": 200, "embedding_dropout": 0.2},
+        "train.epochs": 8,
+    },
+    "mlp": {**GLOVE, "text.max_length": 256, "model_options": {"hidden": [64]}, "train.epochs": 5},
+    "conv1d": {**GLOVE, "text.max_length": 500, "model_options": {"channels": 128}},
+    "conv1d-stack": {**GLOVE, "text.max_length": 500, "model_options": {"channels": 128}},
+    "cnn-deep": {**GLOVE, "text.max_length": 256},
+    "lstm": {**GLOVE, "text.max_length": 400, "model_options": {"hidden": 100}},
+    "gru": {**GLOVE, "text.max_length": 400, "model_options": {"hidden": 100}},
+    "bilstm": {**GLOVE, "text.max_length": 400, "train.epochs": 4},
+    "bigru": {**GLOVE, "text.max_length": 400, "train.epochs": 4},
+}
+IMDB_DEFAULTS = {"data.name": "imdb", "train.epochs": 5, "train.patience": 2}
+
+
+def quiet(_: str) -> None:
+    return None
+
+
+def words(text: str) -> str:
+    """Lowercased word tokens joined by spaces: the input the linear baselines get."""
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def tfidf_lr(train_texts, train_labels, test_texts, test_labels) -> dict:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.perf_counter()
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True)
+    features = vectorizer.fit_transform(train_texts)
+    model = LogisticRegression(C=10.0, max_iter=2000).fit(features, train_labels)
+    seconds = time.perf_counter() - started
+    accuracy = float((model.predict(vectorizer.transform(test_texts)) == test_labels).mean())
+    return {"accuracy": accuracy, "train_seconds": round(seconds, 2)}
+
+
+def fasttext_cli(train_texts, train_labels, test_texts, test_labels, ngrams: int) -> dict:
+    """fastText supervised (fasttext-numpy2-wheel) on a shuffled training file."""
+    import fasttext
+
+    lines = [f"__label__{y} {words(t)}" for t, y in zip(train_texts, train_labels, strict=True)]
+    random.Random(0).shuffle(lines)  # fastText reads in order; aclImdb is sorted by label
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+    started = time.perf_counter()
+    model = fasttext.train_supervised(f.name, wordNgrams=ngrams, epoch=5, thread=2, verbose=0)
+    train_seconds = time.perf_counter() - started
+    Path(f.name).unlink()
+    started = time.perf_counter()
+    predicted, _ = model.predict([words(t) for t in test_texts])
+    predict_seconds = time.perf_counter() - started
+    predicted = [int(p[0].removeprefix("__label__")) for p in predicted]
+    return {
+        "accuracy": float((np.array(predicted) == test_labels).mean()),
+        "train_seconds": round(train_seconds, 2),
+        "predict_seconds": round(predict_seconds, 2),
+    }
+
+
+def textnn_run(settings: dict, dataset: Dataset | None = None) -> dict:
+    config = RunConfig().with_overrides(settings)
+    result = train(config, None, dataset=dataset, echo=quiet, progress=False)
+    return {
+        "accuracy": result.report["accuracy"],
+        "train_seconds": round(result.seconds, 1),
+        "epochs_run": len(result.history.epochs),
+        "best_epoch": result.history.best_epoch,
+    }
+
+
+def cross_validate(name: str, folds: int, quick: bool) -> dict:
+    """textnn, TF-IDF + LR and fastText on the same stratified folds of dataset `name`."""
+    data = load_dataset(name)
+    examples = data.train
+    labels = examples.labels
+    settings = {**SENTENCES, "data.name": name}
+    if quick:
+        folds, settings = 2, {**settings, "train.epochs": 1}
+    methods: dict[str, list[dict]] = {"textnn textcnn (GloVe 50d)": [], "TF-IDF + LR": []}
+    methods["fastText (bigrams)"] = []
+    for k, (train_idx, test_idx) in enumerate(stratified_kfold(labels, folds, seed=0)):
+        train_ex, test_ex = examples.subset(train_idx), examples.subset(test_idx)
+        fold = Dataset(name, data.label_names, {"train": train_ex, "test": test_ex})
+        methods["textnn textcnn (GloVe 50d)"].append(textnn_run(settings, fold))
+        args = (train_ex.texts, train_ex.labels, test_ex.texts, test_ex.labels)
+        methods["TF-IDF + LR"].append(tfidf_lr(*args))
+        methods["fastText (bigrams)"].append(fasttext_cli(*args, ngrams=2))
+        scores = ", ".join(f"{m} {r[-1]['accuracy']:.4f}" for m, r in methods.items())
+        print(f"{name} fold {k}: {scores}", flush=True)
+    return {
+        "folds": folds,
+        "examples": len(examples),
+        "settings": settings,
+        "methods": {
+            m: {
+                "mean_accuracy": statistics.mean(r["accuracy"] for r in runs),
+                "std_accuracy": statistics.pstdev(r["accuracy"] for r in runs),
+                "train_seconds_per_fold": statistics.mean(r["train_seconds"] for r in runs),
+                "folds": runs,
+            }
+            for m, runs in methods.items()
+        },
+    }
+
+
+def imdb(quick: bool) -> dict:
+    data = load_dataset("imdb")
+    args = (data.train.texts, data.train.labels, data.test.texts, data.test.labels)
+    rows = {"TF-IDF (1-2 grams) + LR": tfidf_lr(*args)}
+    print(json.dumps(rows), flush=True)
+    for ngrams in (1, 2):
+        rows[f"fastText ({'bigrams' if ngrams == 2 else 'unigrams'})"] = fasttext_cli(
+            *args, ngrams=ngrams
+        )
+        print(json.dumps(rows), flush=True)
+    for model, settings in IMDB_MODELS.items():
+        values = {**IMDB_DEFAULTS, **settings, "model": model}
+        if quick:
+            values.update({"train.epochs": 1, "text.max_length": 64})
+        rows[f"textnn {model}"] = {"settings": settings, **textnn_run(values)}
+        print(model, json.dumps(rows[f"textnn {model}"]), flush=True)
+    return {"rows": rows}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", nargs="+", choices=["uci", "mr", "imdb", "agnews"])
+    parser.add_argument("--quick", action="store_true", help="smoke run; writes no results")
+    args = parser.parse_args()
+    parts = args.only or ["uci", "mr", "imdb", "agnews"]
+    results = {} if args.quick else (render.load("accuracy") or {})
+    results.pop("machine", None)
+    for part in parts:
+        if part == "uci":
+            results["uci"] = cross_validate("uci_sentences", 10, args.quick)
+        elif part == "mr":
+            results["mr"] = cross_validate("mr", 10, args.quick)
+        elif part == "imdb":
+            results["imdb"] = imdb(args.quick)
+        elif "train" in available_splits("ag_news"):
+            values = {"data.name": "ag_news", "model": "conv1d", "embeddings": None}
+            results["agnews"] = {"textnn conv1d": textnn_run(values)}
+        else:
+            results["agnews"] = {"skipped": "AG News' train split is not available offline"}
+            print("agnews: skipped (its train split is not available offline)", flush=True)
+    if args.quick:
+        print("quick run: nothing written")
+        return
+    path = common.write("accuracy", results)
+    print(f"wrote {path}")
+    render.render()
+
+
+if __name__ == "__main__":
+    main()
