@@ -137,8 +137,9 @@ def textnn_run(settings: dict, dataset: Dataset | None = None) -> dict:
     }
 
 
-def cross_validate(name: str, folds: int, quick: bool) -> dict:
-    """textnn, TF-IDF + LR and fastText on the same stratified folds of dataset `name`."""
+def cross_validate(name: str, folds: int, quick: bool, source: Path | None = None) -> dict:
+    """textnn, TF-IDF + LR and fastText on the same stratified folds of dataset `name`; with
+    `source` (a trained IMDb run), also textnn fine-tuning that run's TextCNN on each fold."""
     data = load_dataset(name)
     examples = data.train
     labels = examples.labels
@@ -147,10 +148,16 @@ def cross_validate(name: str, folds: int, quick: bool) -> dict:
         folds, settings = 2, {**settings, "train.epochs": 1}
     methods: dict[str, list[dict]] = {"textnn textcnn (GloVe 50d)": [], "TF-IDF + LR": []}
     methods["fastText (bigrams)"] = []
+    transfer = "textnn textcnn fine-tuned from an IMDb run"
+    if source is not None:
+        methods[transfer] = []
     for k, (train_idx, test_idx) in enumerate(stratified_kfold(labels, folds, seed=0)):
         train_ex, test_ex = examples.subset(train_idx), examples.subset(test_idx)
         fold = Dataset(name, data.label_names, {"train": train_ex, "test": test_ex})
         methods["textnn textcnn (GloVe 50d)"].append(textnn_run(settings, fold))
+        if source is not None:
+            tuned = {**settings, "init": str(source), "train.learning_rate": 3e-4}
+            methods[transfer].append(textnn_run(tuned, fold))
         args = (train_ex.texts, train_ex.labels, test_ex.texts, test_ex.labels)
         methods["TF-IDF + LR"].append(tfidf_lr(*args))
         methods["fastText (bigrams)"].append(fasttext_cli(*args, ngrams=2, epochs=25))
@@ -160,6 +167,7 @@ def cross_validate(name: str, folds: int, quick: bool) -> dict:
         "folds": folds,
         "examples": len(examples),
         "settings": settings,
+        "source": str(source) if source else None,
         "methods": {
             m: {
                 "mean_accuracy": statistics.mean(r["accuracy"] for r in runs),
@@ -195,15 +203,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="+", choices=["uci", "mr", "imdb", "agnews"])
     parser.add_argument("--quick", action="store_true", help="smoke run; writes no results")
+    parser.add_argument(
+        "--imdb-source",
+        type=Path,
+        help="a trained IMDb TextCNN run (e.g. make demo's runs/demo): UCI and MR also get a "
+        "row fine-tuning it on each fold (everything trains, lr 3e-4)",
+    )
     args = parser.parse_args()
     parts = args.only or ["uci", "mr", "imdb", "agnews"]
     results = {} if args.quick else (render.load("accuracy") or {})
     results.pop("machine", None)
     for part in parts:
         if part == "uci":
-            results["uci"] = cross_validate("uci_sentences", 10, args.quick)
+            results["uci"] = cross_validate("uci_sentences", 10, args.quick, args.imdb_source)
         elif part == "mr":
-            results["mr"] = cross_validate("mr", 10, args.quick)
+            results["mr"] = cross_validate("mr", 10, args.quick, args.imdb_source)
         elif part == "imdb":
             results["imdb"] = imdb(args.quick)
         elif "train" in available_splits("ag_news"):

@@ -105,12 +105,12 @@ def main() -> None:
         row = common.in_subprocess(code)
         results.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "step_s_all"}))
-    if args.only:
+    if args.only or args.quick:
+        print("quick or partial run: nothing written")
         return
-    path = common.write("models_quick" if args.quick else "models", {"cases": results})
+    path = common.write("models", {"cases": results})
     print(f"wrote {path}")
-    if not args.quick:
-        render.render()
+    render.render()
 
 
 if __name__ == "__main__":

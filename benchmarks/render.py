@@ -270,6 +270,17 @@ def accuracy(data: dict) -> list[str]:
                 f"| {name} | {m['mean_accuracy']:.4f} | {m['std_accuracy']:.4f} | "
                 f"{m['train_seconds_per_fold']:.1f} |"
             )
+        if part.get("source"):
+            lines += [
+                "",
+                f"The fine-tuned row starts from `{part['source']}` (an IMDb TextCNN, `make demo`)."
+                + (
+                    " Caveat: UCI's 1,000 IMDb sentences were drawn from IMDb reviews, so that run"
+                    " may have seen some of them in training."
+                    if key == "uci"
+                    else ""
+                ),
+            ]
     if "agnews" in data and "skipped" in data["agnews"]:
         lines += ["", f"AG News: skipped ({data['agnews']['skipped']})."]
     return [*lines, ""]
