@@ -57,6 +57,18 @@ def prepare(split: str, n: int, bucket: bool, batch_size: int, seed: int = 0):
     return len(vocab), list(batches.batches(0))
 
 
+def case_batches(case: dict):
+    """The vocabulary size and the batches a case runs on: training batches of 64 from train,
+    or inference batches of 256 from test."""
+    training = case["task"] == "train"
+    return prepare(
+        "train" if training else "test",
+        case["examples"],
+        case["mode"] == "bucketed",
+        BATCH if training else INFER_BATCH,
+    )
+
+
 def jax_case(case: dict) -> dict:
     import jax
     import numpy as np
@@ -68,12 +80,7 @@ def jax_case(case: dict) -> dict:
     from textnn.train.trainer import predict_step, train_step
 
     training = case["task"] == "train"
-    vocab_size, batches = prepare(
-        "train" if training else "test",
-        case["examples"],
-        case["mode"] == "bucketed",
-        BATCH if training else INFER_BATCH,
-    )
+    vocab_size, batches = case_batches(case)
     vectors = np.random.default_rng(0).normal(0, 0.4, (vocab_size, DIM)).astype(np.float32)
     if case["model"] == "textcnn":
         model = build_model("textcnn", embeddings=vectors, embedding="multichannel")
@@ -112,12 +119,7 @@ def torch_case(case: dict) -> dict:
     torch.set_flush_denormal(case["flush_denormal"])
     torch.manual_seed(0)
     training = case["task"] == "train"
-    vocab_size, batches = prepare(
-        "train" if training else "test",
-        case["examples"],
-        case["mode"] == "bucketed",
-        BATCH if training else INFER_BATCH,
-    )
+    vocab_size, batches = case_batches(case)
     vectors = torch.tensor(
         np.random.default_rng(0).normal(0, 0.4, (vocab_size, DIM)).astype(np.float32)
     )
