@@ -35,7 +35,12 @@ def main() -> None:
       textnn datasets            what is built in, and where each file would come from
       textnn datasets --stats    load them and show counts and token lengths
       textnn models              the model zoo
-      textnn summary --model textcnn
+      textnn presets             the classic set-ups by name
+      textnn train --preset d2l-textcnn-imdb --out runs/imdb
+      textnn predict runs/imdb "A moving film."
+      textnn explain runs/imdb "A moving film."   the words behind the decision
+      textnn finetune runs/imdb --data uci_sentences --out runs/uci
+      textnn report runs/imdb    one HTML page: curves, metrics, mistakes, explanations
     """
 
 
