@@ -91,6 +91,11 @@ def test_figures_of_a_run_and_the_cli(toy_run, tmp_path):
             args += ["--words", "great awful superb dreadful"]
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0, result.output
+    data = toy_run.parent / "toy.csv"
+    args = ["plot", "lengths", "--data", str(data), "--max-length", "8"]
+    result = CliRunner().invoke(main, [*args, "--out", str(tmp_path / "lengths.svg")])
+    assert result.exit_code == 0, result.output
+    assert "max_length 8 (cuts" in (tmp_path / "lengths.svg").read_text()
     result = CliRunner().invoke(main, ["plot", "curves", "--out", str(tmp_path / "x.png")])
     assert result.exit_code == 2 and "give a RUN_DIR" in result.output
     choices = main.commands["plot"].params[0].type.choices

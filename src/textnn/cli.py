@@ -460,7 +460,16 @@ def explain(run_dir, text, as_json, html_file, num_samples, num_features, classe
 @click.option(
     "--vectors", help="embeddings: map pretrained vectors (e.g. glove-6b-50d) instead of a run's."
 )
-def plot(kind, run_dir, out, split, words, vectors) -> None:
+@click.option("--data", help="lengths: a dataset (built-in or a path) instead of a run's.")
+@click.option("--max-length", type=int, help="lengths with --data: the cut to mark.")
+@click.option(
+    "--tokenizer",
+    type=click.Choice(TOKENIZERS),
+    default="words",
+    show_default=True,
+    help="lengths with --data: how texts become tokens.",
+)
+def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer) -> None:
     """Draw one picture of a run (PNG or SVG, by the --out suffix).
 
     \b
@@ -475,15 +484,21 @@ def plot(kind, run_dir, out, split, words, vectors) -> None:
       textnn plot curves runs/imdb --out curves.png
       textnn plot confusion runs/imdb --out confusion.svg
       textnn plot embeddings --vectors glove-6b-50d --out capitals.png
+      textnn plot lengths --data imdb --max-length 500 --out lengths.png   (before training)
     """
     from textnn import plots
-    from textnn.report import RunView, pretrained_map
+    from textnn.report import RunView, dataset_lengths, pretrained_map
+    from textnn.text import Tokenizer
 
     word_list = words.split() if words else plots.CAPITALS
     if kind == "embeddings" and vectors:
         figure = pretrained_map(vectors, word_list)
+    elif kind == "lengths" and data:
+        figure = dataset_lengths(data, split, Tokenizer(tokenizer), max_length)
     elif run_dir is None:
-        raise click.UsageError("give a RUN_DIR (or --vectors for an embeddings map)")
+        raise click.UsageError(
+            "give a RUN_DIR (or --vectors for an embeddings map, --data for lengths)"
+        )
     else:
         figure = RunView(run_dir).figure(kind, word_list, split)
     click.echo(f"wrote {plots.save(figure, out)}")

@@ -118,6 +118,18 @@ def pretrained_map(name: str, words: Sequence[str] = plots.CAPITALS) -> Figure:
     return plots.embedding_map(found, rows, f"{name}: word vectors, PCA to 2-D")
 
 
+def dataset_lengths(
+    data: str, split: str, tokenizer, max_length: int | None = None, **options
+) -> Figure:
+    """The token-length histogram of a dataset's split, before any run (to choose max_length)."""
+    from textnn.data import load_dataset
+
+    texts = load_dataset(data, **options)[split].texts
+    lengths = np.fromiter(map(len, tokenizer.tokenize_batch(texts)), np.int64, len(texts))
+    title = f"{data} {split}: tokens per text ({tokenizer.config.name})"
+    return plots.length_histogram(lengths, max_length, title)
+
+
 # ----------------------------------------------------------------------------------- report
 
 
