@@ -62,6 +62,7 @@ bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_speed.py
 	$(BIN)/python benchmarks/bench_accuracy.py --imdb-source $(DEMO_RUN)
 	$(BIN)/python benchmarks/bench_presets.py
+	$(BIN)/python benchmarks/bench_first_result.py
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
 # written. CI runs it so that the scripts keep working.
@@ -72,6 +73,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_presets.py --quick
 	$(BIN)/python benchmarks/bench_transfer.py --quick
 	$(BIN)/python benchmarks/bench_explain.py --quick
+	$(BIN)/python benchmarks/bench_first_result.py --quick
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

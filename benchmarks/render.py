@@ -286,6 +286,21 @@ def accuracy(data: dict) -> list[str]:
     return [*lines, ""]
 
 
+def first_result(data: dict) -> list[str]:
+    return [
+        "## Time to first result (`benchmarks/bench_first_result.py`)",
+        "",
+        machine_line(data),
+        "",
+        f"`textnn train --preset {data['preset']}` in a fresh process: first training step "
+        f"finished {data['first_step_seconds']:.1f} s after the command started (interpreter, "
+        f"imports, IMDb, vocabulary, GloVe, model, compiling; "
+        f"{data['first_step_seconds_in_process']:.1f} s of it inside the training function); "
+        f"the whole run, 5 epochs and the test report: {data['total_seconds']:.0f} s.",
+        "",
+    ]
+
+
 def render() -> None:
     lines = list(HEADER)
     sections = (
@@ -296,6 +311,7 @@ def render() -> None:
         ("presets", presets),
         ("accuracy", accuracy),
         ("speed", speed),
+        ("first_result", first_result),
     )
     for name, section in sections:
         data = load(name)

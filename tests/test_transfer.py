@@ -111,6 +111,7 @@ def test_settings_fixed_by_the_source_come_from_it(source, tmp_path):
     result = train(cfg, tmp_path / "tuned", echo=messages.append)
     assert result.predictor.text.max_length == 32  # the source's
     assert any(m.startswith("text: as in") for m in messages)
+    assert sum(m.startswith("first training step done") for m in messages) == 1
 
 
 def test_freezing_the_encoder_needs_a_source(tmp_path):

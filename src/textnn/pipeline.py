@@ -153,6 +153,10 @@ def train(
         if val_ex is None
         else batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
         on_best=save,
+        on_first_step=lambda: echo(
+            f"first training step done {time.perf_counter() - started:.1f} s after the start "
+            "(data, vocabulary, vectors, model, compiling)"
+        ),
     )
     if history.best_epoch is not None:
         echo(

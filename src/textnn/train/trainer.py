@@ -120,9 +120,11 @@ class Trainer:
         train: BucketedBatches,
         validation: BucketedBatches | None = None,
         on_best: Callable[[], None] | None = None,
+        on_first_step: Callable[[], None] | None = None,
     ) -> History:
         """Train for the configured epochs. With `validation`, `on_best` is called whenever the
-        validation accuracy improves, and the best epoch's parameters are restored at the end."""
+        validation accuracy improves, and the best epoch's parameters are restored at the end.
+        `on_first_step` is called once the first step has finished (compiled and run)."""
         cfg, model = self.config, self.model
         parallel = self.parallel
         parallel.check_batch_size(train.batch_size)
@@ -154,6 +156,8 @@ class Trainer:
                 )
                 total_loss += float(parallel.to_host(loss)) * real
                 correct += int(parallel.to_host(n_correct))
+                if on_first_step is not None and epoch == 1 and seen == 0:
+                    on_first_step()
                 seen += real
                 bar.update(real)
             bar.close()
