@@ -154,28 +154,24 @@ def explain(
     if num_samples < 2:
         raise DataError(f"num_samples must be at least 2, got {num_samples}")
 
-    saved_batch = predictor.batch_size
-    predictor.batch_size = batch_size  # LIME sends thousands of short variants at once
-
     def probabilities(texts: list[str]) -> np.ndarray:
-        return predictor.predict_proba(list(texts), allow_empty=True).astype(np.float64)
+        # LIME sends thousands of short variants at once: large batches.
+        probs = predictor.predict_proba(list(texts), allow_empty=True, batch_size=batch_size)
+        return probs.astype(np.float64)
 
-    try:
-        probs = probabilities([text])[0]
-        predicted = names[int(probs.argmax())]
-        explained = list(classes) if classes else [predicted]
-        explainer = LimeTextExplainer(
-            class_names=names, random_state=seed, bow=True, split_expression=SEPARATORS
-        )
-        result = explainer.explain_instance(
-            text,
-            probabilities,
-            labels=[names.index(c) for c in explained],
-            num_features=num_features,
-            num_samples=num_samples,
-        )
-    finally:
-        predictor.batch_size = saved_batch
+    probs = probabilities([text])[0]
+    predicted = names[int(probs.argmax())]
+    explained = list(classes) if classes else [predicted]
+    explainer = LimeTextExplainer(
+        class_names=names, random_state=seed, bow=True, split_expression=SEPARATORS
+    )
+    result = explainer.explain_instance(
+        text,
+        probabilities,
+        labels=[names.index(c) for c in explained],
+        num_features=num_features,
+        num_samples=num_samples,
+    )
     return Explanation(
         text=text,
         label=predicted,

@@ -55,9 +55,14 @@ class Predictor:
         self.parallel = parallel  # split each batch across these devices (None: one device)
 
     def batches(
-        self, texts: Sequence[str], labels: np.ndarray | None = None, allow_empty: bool = False
+        self,
+        texts: Sequence[str],
+        labels: np.ndarray | None = None,
+        allow_empty: bool = False,
+        batch_size: int | None = None,
     ) -> BucketedBatches:
-        """Length-bucketed batches of `texts` in a fixed order (fixed-length models: padded)."""
+        """Length-bucketed batches of `texts` in a fixed order (fixed-length models: padded),
+        `batch_size` (default: the Predictor's) rows each."""
         _check_texts(texts, allow_empty)
         ids = self.tokenizer.encode(list(texts), self.vocab)
         fixed = get_model(self.model_name).fixed_length
@@ -65,19 +70,21 @@ class Predictor:
         return BucketedBatches(
             ids,
             labels,
-            batch_size=-(-self.batch_size // devices) * devices,
+            batch_size=-(-(batch_size or self.batch_size) // devices) * devices,
             max_length=self.text.max_length,
             pad_multiple=self.text.pad_multiple,
             shuffle=False,
             bucket=not fixed,
         )
 
-    def predict_proba(self, texts: Sequence[str], allow_empty: bool = False) -> np.ndarray:
+    def predict_proba(
+        self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
+    ) -> np.ndarray:
         """<float32>[n, classes]: each text's probability for every class. An empty text is an
         error unless `allow_empty` (explanations ask about texts with every word removed)."""
         if len(texts) == 0:
             return np.zeros((0, len(self.label_names)), np.float32)
-        batches = self.batches(texts, allow_empty=allow_empty)
+        batches = self.batches(texts, allow_empty=allow_empty, batch_size=batch_size)
         return predict_proba(self.model, batches, len(texts), len(self.label_names), self.parallel)
 
     def predict(self, texts: Sequence[str]) -> list[str]:
