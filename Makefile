@@ -52,7 +52,7 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $(BENCH_STAMP)
 
-# The whole set (about 1.5 hours on 2 cores); explain and accuracy reuse make demo's run.
+# The whole set (more than an hour on 2 cores); explain and accuracy reuse make demo's run.
 bench: $(BENCH_STAMP)
 	test -f $(DEMO_RUN)/params.safetensors || $(MAKE) demo
 	$(BIN)/python benchmarks/bench_foundation.py

@@ -5,7 +5,7 @@ is not in the offline mirror: those presets are skipped with the reason), and re
 accuracy, best epoch, and time. Writes benchmarks/results/presets.json and regenerates
 docs/benchmarks.md.
 
-    python benchmarks/bench_presets.py                 # all (about 40 minutes on 2 cores)
+    python benchmarks/bench_presets.py                 # all (about 25 minutes on 2 cores)
     python benchmarks/bench_presets.py --only course-cnn-uci axon-mlp-imdb
     python benchmarks/bench_presets.py --quick         # 1 epoch each at 64 tokens; no claims
 """
