@@ -21,6 +21,7 @@ from textnn import plots
 from textnn.config import RunConfig
 from textnn.errors import DataError
 from textnn.evaluate import evaluate
+from textnn.stats import dataset_stats, token_lengths
 
 FIGURES = ("confusion", "curves", "lengths", "embeddings", "per-class")
 
@@ -69,10 +70,7 @@ class RunView:
 
     def token_lengths(self, split: str = "train") -> np.ndarray:
         """<int64>[n]: tokens per text of `split` under the run's tokenizer (before cutting)."""
-        texts = self._split(split).texts
-        return np.fromiter(
-            map(len, self.predictor.tokenizer.tokenize_batch(texts)), np.int64, len(texts)
-        )
+        return token_lengths(self._split(split).texts, self.predictor.tokenizer)
 
     def word_vectors(self, words: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The words of `words` in the run's vocabulary and their rows of its embedding table
@@ -124,8 +122,7 @@ def dataset_lengths(
     """The token-length histogram of a dataset's split, before any run (to choose max_length)."""
     from textnn.data import load_dataset
 
-    texts = load_dataset(data, **options)[split].texts
-    lengths = np.fromiter(map(len, tokenizer.tokenize_batch(texts)), np.int64, len(texts))
+    lengths = token_lengths(load_dataset(data, **options)[split].texts, tokenizer)
     title = f"{data} {split}: tokens per text ({tokenizer.config.name})"
     return plots.length_histogram(lengths, max_length, title)
 
@@ -170,7 +167,6 @@ def write_report(
     `explanations` test examples (the most confident mistakes first, then the most confident
     right answers) get LIME explanations from `num_samples` samples each."""
     from textnn.explain import explain
-    from textnn.stats import dataset_stats
 
     started = time.perf_counter()
     view = RunView(run_dir)

@@ -8,14 +8,17 @@ from textnn.data.dataset import Dataset
 from textnn.text.tokenize import Tokenizer
 
 
+def token_lengths(texts: list[str], tokenizer: Tokenizer) -> np.ndarray:
+    """<int64>[n]: tokens per text under `tokenizer` (before any cut to max_length)."""
+    return np.fromiter(map(len, tokenizer.tokenize_batch(texts)), dtype=np.int64, count=len(texts))
+
+
 def dataset_stats(dataset: Dataset, tokenizer: Tokenizer | None = None) -> dict:
     """Per split: count, per-class counts, and token-length quantiles under `tokenizer`."""
     tokenizer = tokenizer or Tokenizer("words")
     out: dict = {"name": dataset.name, "classes": dataset.label_names, "splits": {}}
     for split, examples in dataset.splits.items():
-        lengths = np.fromiter(
-            map(len, tokenizer.tokenize_batch(examples.texts)), dtype=np.int64, count=len(examples)
-        )
+        lengths = token_lengths(examples.texts, tokenizer)
         counts = examples.class_counts(dataset.num_classes)
         out["splits"][split] = {
             "examples": len(examples),
