@@ -52,12 +52,15 @@ SENTENCES = {
 # IMDb: every model of the zoo, each with settings that suit it (GloVe 50d where it helps).
 GLOVE = {"embeddings": "glove-6b-50d", "text.tokenizer": "glove"}
 IMDB_MODELS = {
+    # Large batches: each step updates the whole bigram table, so fewer steps train faster.
     "fasttext": {
         **GLOVE,
         "text.max_length": 1000,
-        "train.learning_rate": 0.005,
+        "text.pad_multiple": 64,
+        "train.batch_size": 512,
+        "train.learning_rate": 0.05,
         "model_options": {"bigram_buckets": 2**18},
-        "train.epochs": 6,
+        "train.epochs": 2,
     },
     "textcnn": {
         **GLOVE,
@@ -95,8 +98,13 @@ def tfidf_lr(train_texts, train_labels, test_texts, test_labels) -> dict:
     features = vectorizer.fit_transform(train_texts)
     model = LogisticRegression(C=10.0, max_iter=2000).fit(features, train_labels)
     seconds = time.perf_counter() - started
-    accuracy = float((model.predict(vectorizer.transform(test_texts)) == test_labels).mean())
-    return {"accuracy": accuracy, "train_seconds": round(seconds, 2)}
+    started = time.perf_counter()
+    predicted = model.predict(vectorizer.transform(test_texts))
+    return {
+        "accuracy": float((predicted == test_labels).mean()),
+        "train_seconds": round(seconds, 2),
+        "predict_seconds": round(time.perf_counter() - started, 2),
+    }
 
 
 def fasttext_cli(
@@ -131,7 +139,8 @@ def textnn_run(settings: dict, dataset: Dataset | None = None) -> dict:
     result = train(config, None, dataset=dataset, echo=quiet, progress=False)
     return {
         "accuracy": result.report["accuracy"],
-        "train_seconds": round(result.seconds, 1),
+        "train_seconds": round(result.fit_seconds, 1),
+        "predict_seconds": round(result.seconds - result.fit_seconds, 1),
         "epochs_run": len(result.history.epochs),
         "best_epoch": result.history.best_epoch,
     }

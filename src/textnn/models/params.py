@@ -26,7 +26,7 @@ def named_variables(model: nnx.Module) -> dict[str, nnx.Variable]:
 def parameter_arrays(model: nnx.Module) -> dict[str, object]:
     """A snapshot of the values (jax arrays are immutable, so later steps do not change it).
     A value replicated over several hosts is taken from this process's copy."""
-    return {name: _local(v[...]) for name, v in named_variables(model).items()}
+    return {name: np.array(_local(v[...])) for name, v in named_variables(model).items()}
 
 
 def _local(value):

@@ -46,12 +46,10 @@ def class_weight_vector(config: TrainConfig, labels: np.ndarray, num_classes: in
 
 
 @nnx.jit(static_argnames=("num_classes", "smoothing", "wrt"))
-def train_step(
-    model, optimizer, ids, lengths, labels, weights, *, num_classes, smoothing, wrt=nnx.Param
-):
-    """One step on a batch; `weights` <float32>[B] are 0 for filler rows; only the variables
-    that the filter `wrt` selects get gradients and updates. Returns the weighted mean loss and
-    the number of correct real rows."""
+def gradient_step(model, ids, lengths, labels, weights, *, num_classes, smoothing, wrt=nnx.Param):
+    """Gradients of the weighted mean loss on a batch (`weights` <float32>[B] are 0 for filler
+    rows) for the variables that the filter `wrt` selects; also the loss and the number of
+    correct real rows. Compiled once per batch shape."""
 
     def loss_fn(model):
         logits = model(ids, lengths)
@@ -61,8 +59,26 @@ def train_step(
 
     grad_fn = nnx.value_and_grad(loss_fn, argnums=nnx.DiffState(0, wrt), has_aux=True)
     (loss, logits), grads = grad_fn(model)
-    optimizer.update(model, grads)
     correct = ((logits.argmax(-1) == labels) & (weights > 0)).sum()
+    return grads, loss, correct
+
+
+# The update does not depend on the batch shape, so it is compiled once rather than once per
+# shape (with an embedding table, compiling it is most of a step's compile time). The model
+# and optimiser state are donated: XLA updates them in place instead of copying every table.
+@nnx.jit(donate_argnums=(0, 1, 2))
+def update_step(model, optimizer, grads):
+    optimizer.update(model, grads)
+
+
+def train_step(
+    model, optimizer, ids, lengths, labels, weights, *, num_classes, smoothing, wrt=nnx.Param
+):
+    """One optimisation step on a batch; returns the loss and the number of correct rows."""
+    grads, loss, correct = gradient_step(
+        model, ids, lengths, labels, weights, num_classes=num_classes, smoothing=smoothing, wrt=wrt
+    )
+    update_step(model, optimizer, grads)
     return loss, correct
 
 
@@ -132,10 +148,16 @@ class Trainer:
         optimizer = nnx.Optimizer(model, tx, wrt=self.trainable)
         parallel.replicate(model, optimizer)
         weights_by_class = class_weight_vector(cfg, train.labels, self.num_classes)
+
+        def read(loss, n_correct, real, total_loss, correct):
+            loss, n_correct = float(parallel.to_host(loss)), int(parallel.to_host(n_correct))
+            return total_loss + loss * real, correct + n_correct
+
         history, best, since_best = History(), None, 0
         for epoch in range(1, cfg.epochs + 1):
             model.train()
             start, total_loss, correct, seen = time.perf_counter(), 0.0, 0, 0
+            pending = None
             bar = tqdm(
                 total=len(train.sequences),
                 unit="ex",
@@ -154,12 +176,18 @@ class Trainer:
                     smoothing=cfg.label_smoothing,
                     wrt=self.trainable,
                 )
-                total_loss += float(parallel.to_host(loss)) * real
-                correct += int(parallel.to_host(n_correct))
                 if on_first_step is not None and epoch == 1 and seen == 0:
+                    jax.block_until_ready(loss)
                     on_first_step()
+                # Read the previous step's results, not this one's: the host then prepares the
+                # next batch while this step runs instead of waiting for it.
+                if pending:
+                    total_loss, correct = read(*pending, total_loss, correct)
+                pending = (loss, n_correct, real)
                 seen += real
                 bar.update(real)
+            if pending:
+                total_loss, correct = read(*pending, total_loss, correct)
             bar.close()
             seconds = time.perf_counter() - start
             record = {
