@@ -227,3 +227,58 @@ def test_config_files_and_overrides(tmp_path):
     (tmp_path / "bad.toml").write_text("[train]\nepochz = 2\n")
     with pytest.raises(DataError, match="unknown field"):
         RunConfig.load(tmp_path / "bad.toml")
+
+
+def test_a_parameter_snapshot_survives_the_in_place_updates_that_follow():
+    """Training steps donate the model's buffers (updated in place); the best epoch's
+    snapshot, taken before later steps, must keep its values and restore them."""
+    from flax import nnx
+
+    from textnn.models import build_model
+    from textnn.models.params import parameter_arrays, restore_parameters
+    from textnn.train.trainer import train_step
+
+    model = build_model("fasttext", {"vocab_size": 50, "embed_dim": 8, "bigram_buckets": 64})
+    opt = nnx.Optimizer(model, optimizer(TrainConfig(learning_rate=0.1), 10), wrt=nnx.Param)
+    before = parameter_arrays(model)
+    copies = {name: np.array(value) for name, value in before.items()}
+    ids = np.arange(1, 13, dtype=np.int32).reshape(2, 6)
+    lengths, labels = np.array([6, 4], np.int32), np.array([0, 1], np.int32)
+    for _ in range(3):
+        train_step(
+            model, opt, ids, lengths, labels, np.ones(2, np.float32), num_classes=2, smoothing=0.0
+        )
+    after = parameter_arrays(model)
+    assert any(not np.array_equal(after[n], copies[n]) for n in copies)
+    for name, value in before.items():
+        np.testing.assert_array_equal(np.asarray(value), copies[name])
+    restore_parameters(model, before)
+    for name, value in parameter_arrays(model).items():
+        np.testing.assert_array_equal(np.asarray(value), copies[name])
+
+
+def test_multichannel_trains_in_place_and_its_frozen_copy_stays():
+    """The frozen and the trained table start from the same vectors; in-place updates of one
+    must neither fail nor touch the other."""
+    from flax import nnx
+
+    from textnn.models import build_model
+    from textnn.train.trainer import train_step
+
+    vectors = np.random.default_rng(0).normal(size=(30, 6)).astype(np.float32)
+    model = build_model("textcnn", embeddings=vectors, embedding="multichannel", channels=4)
+    opt = nnx.Optimizer(model, optimizer(TrainConfig(learning_rate=0.1), 10), wrt=nnx.Param)
+    ids = np.arange(1, 13, dtype=np.int32).reshape(2, 6)
+    for _ in range(2):
+        train_step(
+            model,
+            opt,
+            ids,
+            np.array([6, 5], np.int32),
+            np.array([0, 1], np.int32),
+            np.ones(2, np.float32),
+            num_classes=2,
+            smoothing=0.0,
+        )
+    np.testing.assert_array_equal(np.asarray(model.embed.frozen[...]), vectors)
+    assert not np.array_equal(np.asarray(model.embed.table[...]), vectors)

@@ -55,7 +55,9 @@ class Embedder(nnx.Module):
             init = nnx.initializers.variance_scaling(1.0, "fan_in", "normal", out_axis=0)
             self.table = nnx.Param(init(rngs.params(), (config.vocab_size, config.embed_dim)))
         elif mode in ("non-static", "multichannel"):
-            self.table = nnx.Param(pretrained)
+            # Its own buffer: training updates it in place (donated), and with `multichannel`
+            # the frozen copy must not share it.
+            self.table = nnx.Param(jnp.array(pretrained, copy=True))
         else:
             self.table = None
         self.features = sum(t[...].shape[1] for t in (self.frozen, self.table) if t is not None)
