@@ -249,12 +249,17 @@ KIM_MR = {"rand": 76.1, "non-static": 81.5}
 RANDOM_VECTORS = "textnn textcnn (random vectors)"
 
 
+def measured(part: dict) -> str:
+    return f" (run {part['measured']})" if "measured" in part else ""
+
+
 def accuracy(data: dict) -> list[str]:
     lines = ["## Accuracy on real data (`benchmarks/bench_accuracy.py`)", "", machine_line(data)]
     if "imdb" in data:
         lines += [
             "",
-            "IMDb, 25,000 test reviews; textnn models choose their epoch on a 10% validation "
+            f"IMDb{measured(data['imdb'])}, 25,000 test reviews; textnn models choose their "
+            "epoch on a 10% validation "
             "split of train (references: d2l TextCNN 86.5%, d2l BiLSTM 86.2%, NBSVM 91.2%):",
             "",
             "| method | test accuracy | training seconds | predicting seconds (reviews/s) "
@@ -305,7 +310,7 @@ def accuracy(data: dict) -> list[str]:
         part = data[key]
         lines += [
             "",
-            f"{title}, {part['folds']}-fold stratified cross-validation over "
+            f"{title}{measured(part)}, {part['folds']}-fold stratified cross-validation over "
             f"{part['examples']:,} sentences, the same folds for every method ({refs}):",
             "",
             "| method | mean accuracy | std | training seconds per fold |",
