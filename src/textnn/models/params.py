@@ -24,8 +24,9 @@ def named_variables(model: nnx.Module) -> dict[str, nnx.Variable]:
 
 
 def parameter_arrays(model: nnx.Module) -> dict[str, object]:
-    """A snapshot of the values (jax arrays are immutable, so later steps do not change it).
-    A value replicated over several hosts is taken from this process's copy."""
+    """A snapshot of the values as host (numpy) copies: training steps update the model's
+    buffers in place (donated), so a snapshot must not share them. A value replicated over
+    several hosts is taken from this process's copy."""
     return {name: np.array(_local(v[...])) for name, v in named_variables(model).items()}
 
 
