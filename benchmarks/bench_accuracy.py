@@ -193,7 +193,7 @@ def textnn_run(settings: dict, dataset: Dataset | None = None) -> dict:
     }
 
 
-RANDOM_VECTORS = "textnn textcnn (random vectors)"
+RANDOM_VECTORS = render.RANDOM_VECTORS  # the row name the docs page explains
 
 
 def cross_validate(
