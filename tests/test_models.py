@@ -11,7 +11,7 @@ from flax import nnx
 
 from textnn.errors import NotFoundError
 from textnn.models import MODELS, build_model, model_config, parameter_count, summary
-from textnn.models.fasttext import BIGRAM_HASH, bigram_ids
+from textnn.models.fasttext import BIGRAM_HASH, bigram_ids, ngram_ids
 from textnn.models.layers import MaskedConv1D, Recurrent, reverse_within_length
 
 VOCAB, CLASSES = 60, 3
@@ -202,6 +202,28 @@ def test_fasttext_bigram_hash_matches_fasttext_arithmetic():
     got = bigram_ids(ids, 1000).tolist()[0]
     expected = [((a * BIGRAM_HASH + b) & 0xFFFFFFFF) % 1000 for a, b in [(5, 2**20), (2**20, 7)]]
     assert got == expected
+
+
+def test_fasttext_trigram_hash_chains_the_bigram_hash():
+    ids = jnp.array([[5, 2**20, 7, 9]], jnp.int32)
+    got = ngram_ids(ids, 3, 1000).tolist()[0]
+    m = 2**32
+    expected = [
+        (((a * BIGRAM_HASH + b) % m * BIGRAM_HASH + c) % m) % 1000
+        for a, b, c in [(5, 2**20, 7), (2**20, 7, 9)]
+    ]
+    assert got == expected
+
+
+def test_fasttext_trigrams_change_the_logits_but_not_padding_invariance():
+    ids, lengths = batch([2, 6, 3])
+    two = make("fasttext", word_ngrams=2)
+    three = make("fasttext", word_ngrams=3)
+    assert not np.allclose(two(ids, lengths), three(ids, lengths))
+    padded = jnp.pad(ids, ((0, 0), (0, 5)))
+    np.testing.assert_allclose(three(padded, lengths), three(ids, lengths), atol=1e-6)
+    with pytest.raises(ValueError, match="word_ngrams"):
+        make("fasttext", word_ngrams=0)
 
 
 def test_config_round_trip_and_unknown_names():

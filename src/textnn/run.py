@@ -18,12 +18,15 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+import jax
 import numpy as np
+from flax import nnx
 
 from textnn.config import TextConfig
 from textnn.errors import DataError
 from textnn.jsonfile import read_document
 from textnn.models import build_model
+from textnn.models.inference import for_inference
 from textnn.models.params import load_parameters, save_parameters
 from textnn.models.registry import get as get_model
 from textnn.text.batching import BucketedBatches
@@ -53,6 +56,7 @@ class Predictor:
         self.label_names, self.text, self.model_name = list(label_names), text, model_name
         self.batch_size = batch_size
         self.parallel = parallel  # split each batch across these devices (None: one device)
+        self._folded: tuple[list, object] | None = None  # (parameters it was built from, module)
 
     def batches(
         self,
@@ -85,7 +89,22 @@ class Predictor:
         if len(texts) == 0:
             return np.zeros((0, len(self.label_names)), np.float32)
         batches = self.batches(texts, allow_empty=allow_empty, batch_size=batch_size)
-        return predict_proba(self.model, batches, len(texts), len(self.label_names), self.parallel)
+        return predict_proba(
+            self.inference_model(), batches, len(texts), len(self.label_names), self.parallel
+        )
+
+    def inference_model(self):
+        """The model's fastest form for prediction (`for_inference`), built once and again
+        only when the model's parameters have been replaced (trained further, or loaded)."""
+        params = jax.tree.leaves(nnx.state(self.model, nnx.Param))
+        built = self._folded
+        if built is None or len(built[0]) != len(params):
+            stale = True
+        else:
+            stale = any(a is not b for a, b in zip(built[0], params, strict=True))
+        if stale:
+            self._folded = (params, for_inference(self.model))
+        return self._folded[1]
 
     def predict(self, texts: Sequence[str]) -> list[str]:
         return [self.label_names[i] for i in self.predict_proba(texts).argmax(-1)]

@@ -58,6 +58,36 @@ class TextCNN(nnx.Module):
         pooled = [masked_max(jax.nn.relu(conv(x)), mask) for conv in self.convs]
         return self.out(self.dropout(jnp.concatenate(pooled, axis=-1)))
 
+    def for_inference(self, max_bytes: int) -> TabledConvMax | None:
+        return TabledConvMax.within(self.embed, self.convs, self.out, max_bytes)
+
+
+class TabledConvMax(nnx.Module):
+    """A trained TextCNN or one-layer Conv1D folded for prediction: the same logits (up to
+    float rounding) from ids <int32>[B, T] and lengths <int32>[B], with each convolution over
+    the embeddings replaced by per-token table lookups (TabledConv). No dropout: prediction
+    only. The output layer is shared with the model, not copied."""
+
+    def __init__(self, embed: Embedder, convs: list[MaskedConv1D], out: nnx.Linear):
+        vectors = embed.vectors()
+        self.convs = nnx.List([conv.tabled(vectors) for conv in convs])
+        self.out = out
+
+    @classmethod
+    def within(
+        cls, embed: Embedder, convs: list[MaskedConv1D], out: nnx.Linear, max_bytes: int
+    ) -> TabledConvMax | None:
+        """The folded model, or None when its tables would take more than `max_bytes`."""
+        vocab_size = embed.vectors().shape[0]
+        if sum(conv.table_bytes(vocab_size) for conv in convs) > max_bytes:
+            return None
+        return cls(embed, convs, out)
+
+    def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
+        mask = sequence_mask(lengths, ids.shape[1])
+        pooled = [masked_max(jax.nn.relu(conv(ids, mask)), mask) for conv in self.convs]
+        return self.out(jnp.concatenate(pooled, axis=-1))
+
 
 @dataclass
 class Conv1DConfig(ModelConfig):
@@ -94,6 +124,11 @@ class Conv1D(nnx.Module):
                 x, mask = masked_max_pool(x, mask, self.config.pool)
             x = jnp.where(mask[..., None], jax.nn.relu(conv(x)), 0.0)
         return self.out(self.dropout(masked_max(x, mask)))
+
+    def for_inference(self, max_bytes: int) -> TabledConvMax | None:
+        if len(self.convs) != 1:  # a second layer convolves features, not embeddings
+            return None
+        return TabledConvMax.within(self.embed, self.convs, self.out, max_bytes)
 
 
 @dataclass

@@ -18,17 +18,33 @@ BIGRAM_HASH = 116_049_371  # fastText's multiplier for hashing word n-grams
 
 @dataclass
 class FastTextConfig(ModelConfig):
-    """`bigram_buckets`: size of the hashed bigram table (0 turns bigrams off)."""
+    """`bigram_buckets`: size of the hashed word n-gram table (0 turns n-grams off);
+    `word_ngrams`: the longest n-gram hashed into it (2: bigrams, as fastText's `-wordNgrams 2`;
+    3 adds trigrams to the same table)."""
 
     embed_dim: int = 100
     bigram_buckets: int = 2**19
+    word_ngrams: int = 2
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.word_ngrams < 1:
+            raise ValueError(f"word_ngrams must be at least 1, got {self.word_ngrams}")
+
+
+def ngram_ids(ids: jax.Array, n: int, buckets: int) -> jax.Array:
+    """<int32>[B, T-n+1]: bucket of the n-gram (ids[t], ..., ids[t+n-1]), hashed as fastText
+    hashes word n-grams (h = h * 116049371 + id, here in 32-bit arithmetic)."""
+    t = ids.shape[1] - n + 1
+    h = ids[:, :t].astype(jnp.uint32)
+    for k in range(1, n):
+        h = h * jnp.uint32(BIGRAM_HASH) + ids[:, k : k + t].astype(jnp.uint32)
+    return (h % jnp.uint32(buckets)).astype(jnp.int32)
 
 
 def bigram_ids(ids: jax.Array, buckets: int) -> jax.Array:
     """<int32>[B, T-1]: bucket of the bigram (ids[t], ids[t+1]), hashed as fastText does."""
-    a = ids[:, :-1].astype(jnp.uint32)
-    b = ids[:, 1:].astype(jnp.uint32)
-    return ((a * jnp.uint32(BIGRAM_HASH) + b) % jnp.uint32(buckets)).astype(jnp.int32)
+    return ngram_ids(ids, 2, buckets)
 
 
 class FastText(nnx.Module):
@@ -51,9 +67,10 @@ class FastText(nnx.Module):
         mask = sequence_mask(lengths, ids.shape[1])
         total = self.embed(ids, mask).sum(axis=1)
         count = mask.sum(axis=1)
-        if self.bigrams is not None and ids.shape[1] > 1:
-            valid = mask[:, 1:]  # both words real
-            vectors = self.bigrams[...][bigram_ids(ids, self.config.bigram_buckets)]
-            total = total + (vectors * valid[..., None]).sum(axis=1)
-            count = count + valid.sum(axis=1)
+        if self.bigrams is not None:
+            for n in range(2, min(self.config.word_ngrams, ids.shape[1]) + 1):
+                valid = mask[:, n - 1 :]  # all n words real
+                vectors = self.bigrams[...][ngram_ids(ids, n, self.config.bigram_buckets)]
+                total = total + (vectors * valid[..., None]).sum(axis=1)
+                count = count + valid.sum(axis=1)
         return self.out(total / jnp.maximum(count, 1)[:, None])

@@ -18,6 +18,7 @@ from flax import nnx
 from tqdm import tqdm
 
 from textnn.config import TrainConfig
+from textnn.models.inference import for_inference
 from textnn.models.params import parameter_arrays, restore_parameters
 from textnn.text.batching import BucketedBatches
 from textnn.train.optim import optimizer as make_optimizer
@@ -99,8 +100,8 @@ def predict_proba(
     parallel: DataParallel | None = None,
 ) -> np.ndarray:
     """Probabilities for every row of `batches` (built with shuffle=False), in input order;
-    with `parallel`, each batch is split across its devices."""
-    model.eval()
+    with `parallel`, each batch is split across its devices. `model`: a model in evaluation
+    mode or its folded form (`models.inference.for_inference` gives either)."""
     out = np.zeros((num_rows, num_classes), np.float32)
     for batch in batches.batches(0):
         if parallel is None:
@@ -202,7 +203,8 @@ class Trainer:
             }
             if validation is not None:
                 labels = validation.labels
-                probs = predict_proba(model, validation, len(labels), self.num_classes, parallel)
+                folded = for_inference(model)  # built again: the parameters have changed
+                probs = predict_proba(folded, validation, len(labels), self.num_classes, parallel)
                 record["val_accuracy"] = float((probs.argmax(-1) == labels).mean())
                 record["val_loss"] = float(
                     -np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12)).mean()
