@@ -102,6 +102,7 @@ def jax_case(case: dict) -> dict:
                 smoothing=0.0,
             )
             return jax.block_until_ready(loss)
+
         return timed(run, batches, case)
     # What every textnn prediction uses: the model's folded form where it has one (TextCNN's
     # convolutions become per-token tables). Building it is a one-time cost, reported apart.
