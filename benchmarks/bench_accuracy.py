@@ -80,7 +80,13 @@ IMDB_MODELS = {
     "cnn-deep": {**GLOVE, "text.max_length": 256},
     "lstm": {**GLOVE, "text.max_length": 400, "model_options": {"hidden": 100}},
     "gru": {**GLOVE, "text.max_length": 400, "model_options": {"hidden": 100}},
-    "bilstm": {**GLOVE, "text.max_length": 400, "train.epochs": 4},
+    # Max over time: d2l's first-last head scored 0.833 here (the docs say so).
+    "bilstm": {
+        **GLOVE,
+        "text.max_length": 400,
+        "train.epochs": 4,
+        "model_options": {"head": "max"},
+    },
     "bigru": {**GLOVE, "text.max_length": 400, "train.epochs": 4},
 }
 IMDB_DEFAULTS = {"data.name": "imdb", "train.epochs": 5, "train.patience": 2}
