@@ -145,9 +145,10 @@ class TabledConv(nnx.Module):
     A convolution is linear in its input, so the output at t, sum over kernel offsets j of
     x[t + j - left] @ kernel[j], equals the sum of rows tables[j, ids[t + j - left]] where
     tables[j] = vectors @ kernel[j] is computed once. Prediction then adds `width` rows of C
-    numbers per token instead of multiplying a D-wide vector by `width` D x C matrices: 1.9x
-    faster for d2l's TextCNN (D 200, C 100) on this project's 2-core CPU, at the cost of
-    width x vocab x C floats of memory. Padding contributes nothing, as in MaskedConv1D.
+    numbers per token instead of multiplying a D-wide vector by `width` D x C matrices, at the
+    cost of width x vocab x C floats of memory (d2l's TextCNN on IMDb: 140 MB, built in about
+    half a second; its inference speed is in docs/benchmarks.md). Padding contributes nothing,
+    as in MaskedConv1D.
     """
 
     def __init__(self, tables: jax.Array, bias: jax.Array):
