@@ -185,11 +185,12 @@ def presets(data: dict) -> list[str]:
     return [*lines, ""]
 
 
-def speed_row(data: dict, framework, task, model, mode, flush=True) -> dict | None:
-    """The speed results row of one case (PyTorch rows also by `flush_denormal`)."""
+def speed_row(data: dict, framework, task, model, mode, flush=True, fold=True) -> dict | None:
+    """The speed results row of one case (PyTorch rows also by `flush_denormal`, textnn
+    inference rows by `fold`)."""
     for r in data["rows"]:
         same = (r["framework"], r["task"], r["model"], r["mode"]) == (framework, task, model, mode)
-        if same and r.get("flush_denormal", True) == flush:
+        if same and r.get("flush_denormal", True) == flush and r.get("fold", True) == fold:
             return r
     return None
 
@@ -203,8 +204,8 @@ def speed_ratio(data: dict, task: str, model: str, mode: str) -> float | None:
 
 
 def speed(data: dict) -> list[str]:
-    def find(*key, flush=True):
-        return speed_row(data, *key, flush=flush)
+    def find(*key, flush=True, fold=True):
+        return speed_row(data, *key, flush=flush, fold=fold)
 
     lines = [
         "## Speed against PyTorch (`benchmarks/bench_speed.py`)",
@@ -232,6 +233,18 @@ def speed(data: dict) -> list[str]:
                     f"{ours['examples_per_s'] / theirs['examples_per_s']:.2f}x | "
                     f"{ours['tokens_per_s']:,.0f} | {theirs['tokens_per_s']:,.0f} |"
                 )
+    folded = find("textnn", "infer", "textcnn", "bucketed")
+    unfolded = find("textnn", "infer", "textcnn", "bucketed", fold=False)
+    if folded and unfolded and folded.get("folded"):
+        lines += [
+            "",
+            "textnn's TextCNN inference runs as every textnn prediction does, folded: each "
+            "convolution times the embedding table, computed once per model "
+            f"({folded['fold_seconds']:.1f} s, before the timed batches), so predicting adds "
+            "table rows instead of convolving (`models/inference.py`; same predictions, tested). "
+            f"Unfolded, the same model in the same run: {unfolded['examples_per_s']:,.0f} "
+            f"reviews/s ({folded['examples_per_s'] / unfolded['examples_per_s']:.1f}x slower).",
+        ]
     slow = find("pytorch", "train", "bilstm", "padded", flush=False)
     fast = find("pytorch", "train", "bilstm", "padded")
     if slow and fast:
