@@ -56,7 +56,7 @@ class Predictor:
         self.label_names, self.text, self.model_name = list(label_names), text, model_name
         self.batch_size = batch_size
         self.parallel = parallel  # split each batch across these devices (None: one device)
-        self._folded: tuple[list, object] | None = None  # (parameters it was built from, module)
+        self._folded: tuple[list, object] | None = None  # (variables it was built from, module)
 
     def batches(
         self,
@@ -95,15 +95,17 @@ class Predictor:
 
     def inference_model(self):
         """The model's fastest form for prediction (`for_inference`), built once and again
-        only when the model's parameters have been replaced (trained further, or loaded)."""
-        params = jax.tree.leaves(nnx.state(self.model, nnx.Param))
+        only when one of the model's variables has been replaced (trained further, loaded,
+        a new head)."""
+        variables = jax.tree.leaves(nnx.state(self.model))
         built = self._folded
-        if built is None or len(built[0]) != len(params):
-            stale = True
-        else:
-            stale = any(a is not b for a, b in zip(built[0], params, strict=True))
+        stale = (
+            built is None
+            or len(built[0]) != len(variables)
+            or any(a is not b for a, b in zip(built[0], variables, strict=True))
+        )
         if stale:
-            self._folded = (params, for_inference(self.model))
+            self._folded = (variables, for_inference(self.model))
         return self._folded[1]
 
     def predict(self, texts: Sequence[str]) -> list[str]:
