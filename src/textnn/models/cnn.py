@@ -68,8 +68,7 @@ class TabledConvMax(nnx.Module):
     the embeddings replaced by per-token table lookups (TabledConv). No dropout: prediction
     only. The output layer is shared with the model, not copied."""
 
-    def __init__(self, embed: Embedder, convs: list[MaskedConv1D], out: nnx.Linear):
-        vectors = embed.vectors()
+    def __init__(self, vectors: jax.Array, convs: list[MaskedConv1D], out: nnx.Linear):
         self.convs = nnx.List([conv.tabled(vectors) for conv in convs])
         self.out = out
 
@@ -78,10 +77,9 @@ class TabledConvMax(nnx.Module):
         cls, embed: Embedder, convs: list[MaskedConv1D], out: nnx.Linear, max_bytes: int
     ) -> TabledConvMax | None:
         """The folded model, or None when its tables would take more than `max_bytes`."""
-        vocab_size = embed.vectors().shape[0]
-        if sum(conv.table_bytes(vocab_size) for conv in convs) > max_bytes:
+        if sum(conv.table_bytes(embed.vocab_size) for conv in convs) > max_bytes:
             return None
-        return cls(embed, convs, out)
+        return cls(embed.vectors(), convs, out)
 
     def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
         mask = sequence_mask(lengths, ids.shape[1])

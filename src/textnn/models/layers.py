@@ -67,6 +67,10 @@ class Embedder(nnx.Module):
         x = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
         return x * mask[..., None].astype(x.dtype)
 
+    @property
+    def vocab_size(self) -> int:
+        return next(t[...].shape[0] for t in (self.frozen, self.table) if t is not None)
+
     def vectors(self) -> jax.Array:
         """<float32>[vocab, D']: the vector each id maps to (before padding is zeroed)."""
         parts = [t[...] for t in (self.frozen, self.table) if t is not None]
