@@ -11,7 +11,7 @@ from flax import nnx
 
 from textnn.errors import NotFoundError
 from textnn.models import MODELS, build_model, model_config, parameter_count, summary
-from textnn.models.fasttext import BIGRAM_HASH, bigram_ids, ngram_ids
+from textnn.models.fasttext import BIGRAM_HASH, ngram_ids
 from textnn.models.layers import MaskedConv1D, Recurrent, reverse_within_length
 
 VOCAB, CLASSES = 60, 3
@@ -199,7 +199,7 @@ def test_empty_rows_give_finite_logits_and_gradients():
 
 def test_fasttext_bigram_hash_matches_fasttext_arithmetic():
     ids = jnp.array([[5, 2**20, 7]], jnp.int32)
-    got = bigram_ids(ids, 1000).tolist()[0]
+    got = ngram_ids(ids, 2, 1000).tolist()[0]
     expected = [((a * BIGRAM_HASH + b) & 0xFFFFFFFF) % 1000 for a, b in [(5, 2**20), (2**20, 7)]]
     assert got == expected
 

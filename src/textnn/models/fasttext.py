@@ -42,11 +42,6 @@ def ngram_ids(ids: jax.Array, n: int, buckets: int) -> jax.Array:
     return (h % jnp.uint32(buckets)).astype(jnp.int32)
 
 
-def bigram_ids(ids: jax.Array, buckets: int) -> jax.Array:
-    """<int32>[B, T-1]: bucket of the bigram (ids[t], ids[t+1]), hashed as fastText does."""
-    return ngram_ids(ids, 2, buckets)
-
-
 class FastText(nnx.Module):
     def __init__(
         self, config: FastTextConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
