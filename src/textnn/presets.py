@@ -23,11 +23,13 @@ class Preset:
         return RunConfig().with_overrides(self.settings)
 
 
-# d2l.ai chapter 16 (Natural Language Processing: Applications) on IMDb.
+# d2l on IMDb. The reference numbers (86.5%, 86.2%) are the fifth-epoch test accuracies of the
+# PyTorch edition of d2l's chapter (Dive-into-DL-PyTorch 10.7 and 10.8, after zh.d2l.ai), which
+# lowercases the reviews and splits on spaces: its vocabulary has 46,151 words, this one 46,159.
 _D2L = {
     "data.name": "imdb",
-    "text.tokenizer": "whitespace",  # d2l splits on spaces and keeps case
-    "text.lowercase": False,
+    "text.tokenizer": "whitespace",
+    "text.lowercase": True,
     "text.min_freq": 5,
     "text.max_length": 500,
     "embeddings": "glove-6b-50d",
@@ -89,10 +91,11 @@ PRESETS: dict[str, Preset] = {
     for p in (
         Preset(
             "d2l-textcnn-imdb",
-            "d2l.ai 16.3, sentiment analysis with TextCNN: widths 3,4,5 x 100 channels,"
-            " multichannel GloVe (a frozen and a trained copy side by side), dropout 0.5,"
-            " 500 tokens, vocabulary min_freq 5, batch 64, Adam 1e-3, 5 epochs; d2l reports"
-            " 86.5% test accuracy." + _D2L_NOTE,
+            "d2l (16.3; PyTorch edition 10.8), sentiment analysis with TextCNN: widths 3,4,5"
+            " x 100 channels, multichannel GloVe (a frozen and a trained copy side by side),"
+            " dropout 0.5, reviews lowercased and split on spaces, 500 tokens, vocabulary"
+            " min_freq 5, batch 64, Adam 1e-3, 5 epochs; d2l reports 86.5% test accuracy."
+            + _D2L_NOTE,
             {
                 **_D2L,
                 "model": "textcnn",
@@ -102,10 +105,11 @@ PRESETS: dict[str, Preset] = {
         ),
         Preset(
             "d2l-birnn-imdb",
-            "d2l.ai 16.2, sentiment analysis with a bidirectional RNN: frozen GloVe, 2-layer"
-            " BiLSTM with 100 hidden units, outputs at the first and last steps concatenated,"
-            " 500 tokens, vocabulary min_freq 5, batch 64, Adam 0.01, 5 epochs; d2l reports"
-            " 86.2% test accuracy." + _D2L_NOTE,
+            "d2l (16.2; PyTorch edition 10.7), sentiment analysis with a bidirectional RNN:"
+            " frozen GloVe, 2-layer BiLSTM with 100 hidden units, outputs at the first and last"
+            " steps concatenated, reviews lowercased and split on spaces, 500 tokens, vocabulary"
+            " min_freq 5, batch 64, Adam 0.01, 5 epochs; d2l reports 86.2% test accuracy."
+            + _D2L_NOTE,
             {
                 **_D2L,
                 "model": "bilstm",
