@@ -71,6 +71,7 @@ def main() -> None:
             "epochs": len(history.epochs),
             "best_epoch": history.best_epoch,
             "seconds": round(result.seconds, 1),
+            "vocabulary": len(result.predictor.vocab),
         }
         print(json.dumps(rows[name]), flush=True)
     if args.quick:

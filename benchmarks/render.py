@@ -182,12 +182,15 @@ def presets(data: dict) -> list[str]:
             f"| `{r['preset']}` | {ref} | {r['accuracy']:.4f} | {diff} | "
             f"{r['best_epoch'] or '-'} / {r['epochs']} | {r['seconds']:.0f} |"
         )
+    d2l_vocab = next(
+        (r["vocabulary"] for r in data["rows"] if "d2l" in r["preset"] and "vocabulary" in r), None
+    )
+    ours = f", the presets' {d2l_vocab:,}" if d2l_vocab else ""
     lines += [
         "",
         "The d2l references are the fifth-epoch test accuracies printed by the PyTorch edition "
         "of d2l's chapters (Dive-into-DL-PyTorch 10.7 and 10.8), which lowercases the reviews "
-        "before splitting on spaces: its vocabulary has 46,151 words, the presets' 46,159 (as "
-        "`textnn train --preset d2l-textcnn-imdb` prints). "
+        f"before splitting on spaces: its vocabulary has 46,151 words{ours}. "
         "Earlier runs of the presets kept case, as d2l.ai's current code does, and scored "
         "0.8533 (TextCNN, 2026-11-24 ~04:00 UTC) and 0.8391 (BiRNN, 07:03 UTC). What still "
         "differs: GloVe 50d here, 100d there, which weighs most on `d2l-birnn-imdb`, whose "
