@@ -54,8 +54,11 @@ class TextCNN(nnx.Module):
     def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
         """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
         mask = sequence_mask(lengths, ids.shape[1])
-        x = self.word_dropout(self.embed(ids, mask))
-        pooled = [masked_max(jax.nn.relu(conv(x)), mask) for conv in self.convs]
+        parts = self.embed.parts(ids, mask)
+        if self.config.embedding_dropout:
+            keep = self.word_dropout(jnp.ones((*ids.shape, 1), jnp.float32))  # [B, T, 1]
+            parts = tuple(p * keep for p in parts)
+        pooled = [conv.relu_max(parts, mask) for conv in self.convs]
         return self.out(self.dropout(jnp.concatenate(pooled, axis=-1)))
 
     def for_inference(self, max_bytes: int) -> TabledConvMax | None:
@@ -116,6 +119,9 @@ class Conv1D(nnx.Module):
     def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
         """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
         mask = sequence_mask(lengths, ids.shape[1])
+        if len(self.convs) == 1:
+            pooled = self.convs[0].relu_max(self.embed.parts(ids, mask), mask)
+            return self.out(self.dropout(pooled))
         x = self.embed(ids, mask)
         for i, conv in enumerate(self.convs):
             if i:

@@ -12,6 +12,7 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
+from textnn.models.conv_max import conv_relu_max
 
 
 class FrozenEmbedding(nnx.Variable):
@@ -63,9 +64,14 @@ class Embedder(nnx.Module):
         self.features = sum(t[...].shape[1] for t in (self.frozen, self.table) if t is not None)
 
     def __call__(self, ids: jax.Array, mask: jax.Array) -> jax.Array:
-        parts = [t[...][ids] for t in (self.frozen, self.table) if t is not None]
-        x = parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
-        return x * mask[..., None].astype(x.dtype)
+        parts = self.parts(ids, mask)
+        return parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
+
+    def parts(self, ids: jax.Array, mask: jax.Array) -> tuple[jax.Array, ...]:
+        """What __call__ concatenates: one <float32>[B, T, D] per table (frozen first), with
+        padding positions zeroed."""
+        keep = mask[..., None].astype(jnp.float32)
+        return tuple(t[...][ids] * keep for t in (self.frozen, self.table) if t is not None)
 
     @property
     def vocab_size(self) -> int:
@@ -124,6 +130,11 @@ class MaskedConv1D(nnx.Module):
 
     def __call__(self, x: jax.Array) -> jax.Array:
         return self.conv(x)
+
+    def relu_max(self, parts: tuple[jax.Array, ...], mask: jax.Array) -> jax.Array:
+        """`masked_max(relu(self(x)), mask)` <float32>[B, C] for x = `parts` concatenated on
+        the feature axis, with the cheaper backward pass of `conv_relu_max`."""
+        return conv_relu_max(tuple(parts), self.conv.kernel[...], self.conv.bias[...], mask)
 
     def table_bytes(self, vocab_size: int) -> int:
         """Memory that `tabled` needs for a vocabulary of `vocab_size`."""
