@@ -15,6 +15,7 @@ from textnn.models.config import ModelConfig
 from textnn.models.layers import (
     Embedder,
     MaskedConv1D,
+    convs_relu_max,
     fit_length,
     masked_max,
     masked_max_pool,
@@ -58,8 +59,7 @@ class TextCNN(nnx.Module):
         if self.config.embedding_dropout:
             keep = self.word_dropout(jnp.ones((*ids.shape, 1), jnp.float32))  # [B, T, 1]
             parts = tuple(p * keep for p in parts)
-        pooled = [conv.relu_max(parts, mask) for conv in self.convs]
-        return self.out(self.dropout(jnp.concatenate(pooled, axis=-1)))
+        return self.out(self.dropout(convs_relu_max(self.convs, parts, mask)))
 
     def for_inference(self, max_bytes: int) -> TabledConvMax | None:
         return TabledConvMax.within(self.embed, self.convs, self.out, max_bytes)
@@ -120,7 +120,7 @@ class Conv1D(nnx.Module):
         """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
         mask = sequence_mask(lengths, ids.shape[1])
         if len(self.convs) == 1:
-            pooled = self.convs[0].relu_max(self.embed.parts(ids, mask), mask)
+            pooled = convs_relu_max(self.convs, self.embed.parts(ids, mask), mask)
             return self.out(self.dropout(pooled))
         x = self.embed(ids, mask)
         for i, conv in enumerate(self.convs):

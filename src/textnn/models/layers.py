@@ -131,11 +131,6 @@ class MaskedConv1D(nnx.Module):
     def __call__(self, x: jax.Array) -> jax.Array:
         return self.conv(x)
 
-    def relu_max(self, parts: tuple[jax.Array, ...], mask: jax.Array) -> jax.Array:
-        """`masked_max(relu(self(x)), mask)` <float32>[B, C] for x = `parts` concatenated on
-        the feature axis, with the cheaper backward pass of `conv_relu_max`."""
-        return conv_relu_max(tuple(parts), self.conv.kernel[...], self.conv.bias[...], mask)
-
     def table_bytes(self, vocab_size: int) -> int:
         """Memory that `tabled` needs for a vocabulary of `vocab_size`."""
         width, _, channels = self.conv.kernel[...].shape
@@ -147,6 +142,17 @@ class MaskedConv1D(nnx.Module):
         kernel = self.conv.kernel[...]  # [width, D, C]
         tables = jnp.einsum("vd,wdc->wvc", vectors, kernel)
         return TabledConv(tables, self.conv.bias[...])
+
+
+def convs_relu_max(
+    convs: list[MaskedConv1D], parts: tuple[jax.Array, ...], mask: jax.Array
+) -> jax.Array:
+    """`masked_max(relu(conv(x)), mask)` of each conv, concatenated -> <float32>[B, sum of C],
+    for x = `parts` concatenated on the feature axis, with the cheaper backward pass of
+    `conv_relu_max`."""
+    kernels = tuple(conv.conv.kernel[...] for conv in convs)
+    biases = tuple(conv.conv.bias[...] for conv in convs)
+    return conv_relu_max(tuple(parts), kernels, biases, mask)
 
 
 class InferenceTable(nnx.Variable):
