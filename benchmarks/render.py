@@ -247,6 +247,15 @@ def speed(data: dict) -> list[str]:
                     f"{ours['examples_per_s'] / theirs['examples_per_s']:.2f}x | "
                     f"{ours['tokens_per_s']:,.0f} | {theirs['tokens_per_s']:,.0f} |"
                 )
+    if find("textnn", "train", "textcnn", "padded"):
+        lines += [
+            "",
+            "textnn's TextCNN trains with the same arithmetic as PyTorch's forward pass, but a "
+            "cheaper backward pass: convolution, ReLU and max over time are one op "
+            "(`models/conv_max.py`) whose gradient touches only the window that won each max, "
+            "where autodiff (and PyTorch's autograd) convolves a gradient that is zero at all "
+            "other positions, for the kernel and again for the input.",
+        ]
     folded = find("textnn", "infer", "textcnn", "bucketed")
     unfolded = find("textnn", "infer", "textcnn", "bucketed", fold=False)
     if folded and unfolded and folded.get("folded"):
