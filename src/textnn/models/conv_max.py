@@ -5,8 +5,8 @@ max over time passes gradient to one position per (example, channel): the weight
 sum over B x C windows of `width` input vectors, and the input gradient adds `width` kernel
 columns at each of those windows. Autodiff of the dense op instead convolves a [B, T, C]
 gradient that is zero almost everywhere, twice (for the kernel and for the input), which costs
-twice the forward pass; here the backward pass costs a small fraction of it (for d2l's TextCNN
-on IMDb, one training step takes about half the time: docs/benchmarks.md).
+twice the forward pass; here the backward pass costs a small fraction of it (d2l's TextCNN on
+IMDb against PyTorch's autograd: docs/benchmarks.md, speed section).
 
 Where several positions tie for the max, the gradient goes to the first of them (as PyTorch's
 max does); autodiff of `jnp.max` would split it between them. Both are valid subgradients.
