@@ -9,7 +9,7 @@ from sklearn.utils.class_weight import compute_class_weight
 from textnn.config import RunConfig, TrainConfig
 from textnn.errors import DataError, NotFoundError
 from textnn.evaluate import evaluate, format_report
-from textnn.pipeline import evaluate_run, train
+from textnn.pipeline import evaluate_run, split_data, train
 from textnn.run import load
 from textnn.train.optim import optimizer, schedule
 from textnn.train.trainer import class_weight_vector
@@ -48,9 +48,8 @@ def config(data, **overrides):
 
 def test_learns_a_separable_task_and_the_run_reloads_bit_identically(tmp_path):
     data = toy_csv(tmp_path / "toy.csv")
-    result = train(
-        config(data, **{"train.learning_rate": 0.01}), tmp_path / "run", echo=lambda _: None
-    )
+    cfg = config(data, **{"train.learning_rate": 0.01})
+    result = train(cfg, tmp_path / "run", echo=lambda _: None)
     assert result.report["accuracy"] > 0.9
     for name in (
         "run.json",
@@ -71,6 +70,9 @@ def test_learns_a_separable_task_and_the_run_reloads_bit_identically(tmp_path):
     assert loaded.predict(texts) == ["pos", "neg", "pos"]
     again = evaluate_run(loaded, RunConfig.load(tmp_path / "run" / "config.json"))
     assert again["confusion_matrix"] == result.report["confusion_matrix"]
+    # the test probabilities that the report came from, in the test split's order
+    test = split_data(cfg, lambda _: None)[3]
+    np.testing.assert_array_equal(result.test_probabilities, loaded.predict_proba(test.texts))
 
 
 def test_same_seed_same_metrics(tmp_path):

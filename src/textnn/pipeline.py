@@ -40,6 +40,8 @@ class TrainResult:
     report: dict | None  # test evaluation, when there is a test split
     seconds: float  # the whole call
     fit_seconds: float  # up to the trained model: data, vocabulary, vectors, training
+    # <float32>[test examples, classes], in the test split's order (None without a test split)
+    test_probabilities: np.ndarray | None = None
 
 
 def split_data(
@@ -167,12 +169,14 @@ def train(
     save()  # the best parameters, restored by fit
     fit_seconds = time.perf_counter() - started
 
-    report = None
+    report = probabilities = None
     if test_ex is not None:
-        report = evaluate(test_ex.labels, predictor.predict_proba(test_ex.texts), label_names)
+        probabilities = predictor.predict_proba(test_ex.texts)
+        report = evaluate(test_ex.labels, probabilities, label_names)
         if writes:
             (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return TrainResult(predictor, history, report, time.perf_counter() - started, fit_seconds)
+    seconds = time.perf_counter() - started
+    return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities)
 
 
 def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
