@@ -283,6 +283,9 @@ def speed(data: dict) -> list[str]:
 # Kim 2014, Table 2, MR: the same CNN with random and with fine-tuned word2vec vectors.
 KIM_MR = {"rand": 76.1, "non-static": 81.5}
 RANDOM_VECTORS = "textnn textcnn (random vectors)"
+# bench_accuracy.py's ensemble row: not a zoo model, so its name does not start "textnn "
+VOTE = ("fasttext", "textcnn", "bilstm")
+VOTE_ROW = f"soft vote of textnn {', '.join(VOTE[:-1])} and {VOTE[-1]}"
 
 
 def fasttext_comparisons(rows: dict) -> list[tuple[str, dict, dict, float, float, bool]]:
@@ -335,6 +338,15 @@ def accuracy(data: dict) -> list[str]:
             "seconds are its `train_supervised` and `predict` calls on text already lowercased "
             "and split into words by Python (not counted). TF-IDF + LR counts fitting both.",
         ]
+        if VOTE_ROW in rows:
+            lines += [
+                "",
+                "The soft vote averages the class probabilities of the three textnn rows named "
+                "(one model per family: bag of n-grams, convolution, recurrence) with equal "
+                "weights; members and weights were fixed before any vote was scored on test, and "
+                "nothing about the vote is tuned. Its seconds are its members' summed. It is an "
+                "ensemble, not a model of the zoo: the targets below count single models.",
+            ]
         lines += [
             "",
             "Settings of the textnn rows (`IMDB_MODELS` in `bench_accuracy.py`, over "
@@ -452,10 +464,12 @@ def scorecard() -> list[str]:
     zoo = {n.removeprefix("textnn "): r for n, r in imdb.items() if n.startswith("textnn ")}
     if zoo:
         best_name, best = max(zoo.items(), key=lambda kv: kv[1]["accuracy"])
+        vote = imdb.get(VOTE_ROW)
+        also = f"; the soft vote of three: {vote['accuracy']:.4f}" if vote else ""
         rows.append(
             (
                 "IMDb: best textnn model >= 0.910",
-                f"{best['accuracy']:.4f} (`{best_name}`)",
+                f"{best['accuracy']:.4f} (`{best_name}`){also}",
                 verdict(best["accuracy"] >= 0.91),
             )
         )
