@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_train import toy_csv
 from textnn.errors import TextnnError
 from textnn.train.parallel import select_devices
 
@@ -20,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = """
 import json, sys
 from pathlib import Path
-from tests.test_train import config, toy_csv
+from tests.test_train import config
 from textnn.pipeline import train
 
 def run(devices, out=None):
-    data = toy_csv(Path(sys.argv[1]) / "toy.csv")  # the same rows in every process
+    data = Path(sys.argv[1]) / "toy.csv"  # written once by the test, before any process starts
     cfg = config(data, **{"train.epochs": 3, "train.learning_rate": 0.01})
     result = train(cfg, out, echo=lambda _: None, devices=devices)
     return {"loss": [e["train_loss"] for e in result.history.epochs],
@@ -34,6 +35,9 @@ def run(devices, out=None):
 
 
 def python(code: str, tmp_path: Path, env: dict | None = None) -> subprocess.Popen:
+    data = tmp_path / "toy.csv"
+    if not data.exists():  # one writer: processes that each wrote it raced a reader (CI saw it)
+        toy_csv(data)
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-c", TRAIN + code, str(tmp_path)],
