@@ -56,7 +56,7 @@ def _forward(parts, kernels, biases, mask):
     for kernel, bias in zip(kernels, biases, strict=True):
         z = jnp.where(mask[..., None], conv_same(x, kernel) + bias, -jnp.inf)  # [B, T, C]
         top = jnp.max(z, axis=1)  # [B, C]
-        # the first position reaching the max (a min-reduce vectorises better than argmax)
+        # the first position reaching the max (ties: the earliest, as PyTorch picks)
         firsts.append(jnp.min(jnp.where(z == top[:, None], steps, length), axis=1))
         pooled.append(jnp.where(nonempty, jax.nn.relu(top), 0.0))
     pooled = jnp.concatenate(pooled, axis=-1)
