@@ -68,6 +68,14 @@ IMDB_MODELS = {
         "model_options": {"bigram_buckets": 2**18},
         "train.epochs": 2,
     },
+    # No word vectors: naive Bayes ratios of word 1-3-grams (epochs, lr and init_weight chosen
+    # on the validation split).
+    "nbsvm": {
+        "embeddings": None,
+        "text.tokenizer": "glove",
+        "text.max_length": 1000,
+        "train.epochs": 3,
+    },
     "textcnn": {
         **GLOVE,
         "text.max_length": 1000,

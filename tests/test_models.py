@@ -22,7 +22,13 @@ def make(name, **overrides):
         overrides.setdefault("max_length", 24)
     if name == "fasttext":
         overrides.setdefault("bigram_buckets", 1024)  # the default table is big for a unit test
-    return build_model(name, vocab_size=VOCAB, num_classes=CLASSES, **overrides)
+    if name == "nbsvm":
+        overrides.setdefault("buckets", 1024)
+    model = build_model(name, vocab_size=VOCAB, num_classes=CLASSES, **overrides)
+    if name == "nbsvm":  # its ratios come from data (zeros until then): give it some
+        ratios = np.random.default_rng(0).normal(size=model.ratios[...].shape)
+        model.ratios.set_value(jnp.asarray(ratios, jnp.float32))
+    return model
 
 
 def batch(lengths, length=None, seed=0):

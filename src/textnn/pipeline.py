@@ -135,6 +135,9 @@ def train(
             bucket=not spec.fixed_length,
         )
 
+    if source is None and spec.prepare is not None:
+        echo(spec.prepare(predictor.model, batches(train_ids, train_ex.labels, False)))
+
     # Several hosts: each trains in step with the others; the first one writes the run.
     writes = out is not None and jax.process_index() == 0
     if writes:
@@ -187,7 +190,9 @@ def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
     )
     echo(f"vocabulary {len(vocab):,} tokens from the training split ({tokenizer.config.name})")
     matrix = None
-    if config.embeddings:
+    if config.embeddings and not spec.uses_vectors:
+        echo(f"model {config.model} uses no word vectors: {config.embeddings} not loaded")
+    elif config.embeddings:
         vectors = load_vectors(config.embeddings)
         matrix, coverage = embedding_matrix(vocab, vectors, seed=config.train.seed)
         echo(f"embeddings {config.embeddings}: {coverage}")

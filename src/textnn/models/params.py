@@ -103,6 +103,11 @@ def trainable(freeze: str) -> nnx.filterlib.Filter:
 
 def replace_head(model: nnx.Module, num_classes: int, seed: int = 0) -> None:
     """A fresh classification head for `num_classes` classes, in place; the rest is kept."""
-    old = getattr(model, HEAD)
+    old = getattr(model, HEAD, None)
+    if not isinstance(old, nnx.Linear):
+        raise DataError(
+            f"a {type(model).__name__} model has no separate classification head ({HEAD!r}) to "
+            "replace, so it cannot start another run; train it anew on this data instead"
+        )
     setattr(model, HEAD, nnx.Linear(old.in_features, num_classes, rngs=nnx.Rngs(params=seed)))
     model.config.num_classes = num_classes

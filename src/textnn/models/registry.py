@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,6 +14,7 @@ from textnn.models.cnn import CNNDeep, CNNDeepConfig, Conv1D, Conv1DConfig, Text
 from textnn.models.config import ModelConfig
 from textnn.models.fasttext import FastText, FastTextConfig
 from textnn.models.mlp import MLP, MLPConfig
+from textnn.models.nbsvm import NBSVM, NBSVMConfig, fit_ratios
 from textnn.models.rnn import RNN, RNNConfig
 
 
@@ -24,6 +26,10 @@ class ModelSpec:
     description: str
     defaults: dict[str, Any] = field(default_factory=dict)
     fixed_length: bool = False  # sees a fixed number of positions (needs max_length)
+    uses_vectors: bool = True  # False: pretrained word vectors would go unused
+    # Statistics of the labelled training batches that a new model needs before training
+    # (called once with the model and the batches; returns a line for the log).
+    prepare: Callable[[nnx.Module, Iterable], str] | None = None
 
 
 MODELS: dict[str, ModelSpec] = {
@@ -35,6 +41,14 @@ MODELS: dict[str, ModelSpec] = {
             FastText,
             FastTextConfig,
             "mean of word + hashed bigram vectors, linear (Joulin et al. 2016)",
+        ),
+        ModelSpec(
+            "nbsvm",
+            NBSVM,
+            NBSVMConfig,
+            "set of word 1-3-grams scaled by naive Bayes ratios, linear (Wang & Manning 2012)",
+            uses_vectors=False,
+            prepare=fit_ratios,
         ),
         ModelSpec(
             "textcnn", TextCNN, TextCNNConfig, "Conv1D widths 3,4,5 x 100, max over time (Kim 2014)"
