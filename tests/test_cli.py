@@ -57,6 +57,7 @@ def test_models_lists_the_zoo():
     assert names == [
         "mlp",
         "fasttext",
+        "nbsvm",
         "textcnn",
         "conv1d",
         "conv1d-stack",
