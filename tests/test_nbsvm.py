@@ -113,6 +113,7 @@ def test_trains_from_its_ratios_saves_them_and_cannot_be_a_transfer_source(tmp_p
         loaded.predict_proba(texts), result.predictor.predict_proba(texts)
     )
     assert loaded.predict(texts) == ["pos", "neg"]
-    again = config(data, init=str(tmp_path / "run"))
+    # It says so before reading any data (this file does not exist).
+    again = config(tmp_path / "missing.csv", init=str(tmp_path / "run"))
     with pytest.raises(DataError, match="no separate classification head"):
         train(again, None, echo=lambda _: None)

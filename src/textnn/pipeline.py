@@ -20,7 +20,7 @@ from textnn.embeddings import embedding_matrix, load_vectors
 from textnn.errors import DataError
 from textnn.evaluate import evaluate
 from textnn.models import build_model
-from textnn.models.params import replace_head
+from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.run import Predictor, load, save_run
@@ -87,6 +87,7 @@ def train(
     # Names first, so a typo fails in a second, not after the data has loaded.
     source = load(config.init) if config.init else None
     if source is not None:
+        head(source.model)  # a model without a head to swap fails here, before the data loads
         config = _with_source_settings(config, Path(config.init), echo)
     elif config.train.freeze == "encoder":
         raise DataError("freeze='encoder' keeps a trained encoder: give `init` (a run directory)")

@@ -101,13 +101,19 @@ def trainable(freeze: str) -> nnx.filterlib.Filter:
     raise NotFoundError("freeze", freeze, FREEZE)
 
 
-def replace_head(model: nnx.Module, num_classes: int, seed: int = 0) -> None:
-    """A fresh classification head for `num_classes` classes, in place; the rest is kept."""
+def head(model: nnx.Module) -> nnx.Linear:
+    """The model's classification head; a DataError if it has none to swap (nbsvm)."""
     old = getattr(model, HEAD, None)
     if not isinstance(old, nnx.Linear):
         raise DataError(
             f"a {type(model).__name__} model has no separate classification head ({HEAD!r}) to "
             "replace, so it cannot start another run; train it anew on this data instead"
         )
+    return old
+
+
+def replace_head(model: nnx.Module, num_classes: int, seed: int = 0) -> None:
+    """A fresh classification head for `num_classes` classes, in place; the rest is kept."""
+    old = head(model)
     setattr(model, HEAD, nnx.Linear(old.in_features, num_classes, rngs=nnx.Rngs(params=seed)))
     model.config.num_classes = num_classes
