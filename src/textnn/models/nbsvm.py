@@ -20,7 +20,7 @@ from flax import nnx
 
 from textnn.models.config import ModelConfig
 from textnn.models.fasttext import ngram_ids
-from textnn.models.layers import FrozenEmbedding
+from textnn.models.layers import FrozenEmbedding, sequence_mask
 
 
 @dataclass
@@ -56,11 +56,11 @@ def ngram_set(
     (features <int32>[B, N], present <float32>[B, N]) with N = T + (T-1) + ... over the n-gram
     sizes. `present` is 1 at the first occurrence of each of a row's real n-grams and 0 at
     repeats and padding (whose feature is then 0, a valid row): the model sees a binary bag."""
-    positions = jnp.arange(ids.shape[1])[None, :]
-    parts, valid = [ids], [positions < lengths[:, None]]
+    mask = sequence_mask(lengths, ids.shape[1])
+    parts, valid = [ids], [mask]
     for n in range(2, min(config.ngrams, ids.shape[1]) + 1):
         parts.append(config.vocab_size + ngram_ids(ids, n, config.buckets))
-        valid.append(positions[:, : ids.shape[1] - n + 1] + n <= lengths[:, None])
+        valid.append(mask[:, n - 1 :])  # all n words real
     features = jnp.where(jnp.concatenate(valid, axis=1), jnp.concatenate(parts, axis=1), -1)
     # Padding (-1) sorts first; a feature is counted where it differs from its left neighbour.
     ordered = jnp.sort(features, axis=1)
