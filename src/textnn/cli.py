@@ -204,9 +204,16 @@ def _run_training(config, out, devices, coordinator, num_processes, process_id) 
 )
 @click.option("--max-length", type=int, help="Tokens kept per text (longer texts are cut).")
 @click.option("--tokenizer", type=click.Choice(TOKENIZERS), help="How texts become tokens.")
+@click.option(
+    "--teacher",
+    type=click.Path(),
+    help="Pseudo-labelling: a trained run that labels unlabelled texts (imdb: --set "
+    "data.options.unlabeled=true; yours: --set data.unlabeled=FILE, one text per line); "
+    "they join the training split.",
+)
 @_shared_run_options
 def train(
-    preset, model, embeddings, config_file, max_length, tokenizer, overrides, out, **flags
+    preset, model, embeddings, config_file, max_length, tokenizer, teacher, overrides, out, **flags
 ) -> None:
     """Train a classifier and write a run directory (config, vocabulary, parameters, metrics,
     and the test report when there is a test split).
@@ -218,6 +225,8 @@ def train(
       textnn train --preset course-cnn-uci --epochs 20 --out runs/uci-cnn
       textnn train --data reviews.csv --set data.options.text_column=review --out runs/mine
       textnn train --config my.toml --epochs 10 --out runs/long
+      textnn train --data imdb --model textcnn --teacher runs/nbsvm \\
+          --set data.options.unlabeled=true --out runs/imdb-self-trained
       XLA_FLAGS=--xla_force_host_platform_device_count=2 textnn train ... --devices 2
 
     \b
@@ -245,6 +254,7 @@ def train(
             "train.learning_rate": flags.pop("lr"),
             "text.max_length": max_length,
             "text.tokenizer": tokenizer,
+            "teacher": teacher,
         },
     )
     _run_training(config, out, **flags)

@@ -18,13 +18,15 @@ class DataConfig:
     """`name`: a built-in dataset or a path; `options`: reader or dataset options
     (e.g. `text_column`, `sources`); `validation_fraction` of train is held out (stratified,
     seeded) for early stopping; `test_fraction` is carved from train only when the data has no
-    test split."""
+    test split; `unlabeled`: a file of unlabelled texts, one per line, for a run's `teacher`
+    to label."""
 
     name: str = "imdb"
     test: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     validation_fraction: float = 0.1
     test_fraction: float = 0.1
+    unlabeled: str | None = None
 
 
 @dataclass
@@ -71,7 +73,9 @@ class RunConfig:
     """A whole run. `init`: a trained run directory to start from (transfer learning): its
     tokenizer, vocabulary, embeddings and encoder are kept and a new head is made for this
     data's classes; `text`, `model`, `model_options` and `embeddings` then record the source
-    run's settings."""
+    run's settings. `teacher`: a trained run directory that labels unlabelled texts
+    (`data.unlabeled`, or the dataset's own, e.g. imdb's with data.options.unlabeled=true);
+    they join the training split (pseudo-labelling), validation and test stay labelled only."""
 
     data: DataConfig = field(default_factory=DataConfig)
     text: TextConfig = field(default_factory=TextConfig)
@@ -79,6 +83,7 @@ class RunConfig:
     model_options: dict[str, Any] = field(default_factory=dict)
     embeddings: str | None = "glove-6b-50d"
     init: str | None = None
+    teacher: str | None = None
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def to_dict(self) -> dict[str, Any]:

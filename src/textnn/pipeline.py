@@ -23,6 +23,12 @@ from textnn.models import build_model
 from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
+from textnn.pseudo_label import (
+    check_teacher,
+    load_teacher,
+    pseudo_labelled,
+    unlabeled_texts,
+)
 from textnn.run import Predictor, load, save_run
 from textnn.text.batching import BucketedBatches
 from textnn.text.tokenize import Tokenizer
@@ -44,6 +50,11 @@ class TrainResult:
     test_probabilities: np.ndarray | None = None
 
 
+def named_dataset(config: RunConfig) -> Dataset:
+    """The dataset that `config.data` names, with its options."""
+    return load_dataset(config.data.name, test=config.data.test, **config.data.options)
+
+
 def split_data(
     config: RunConfig, echo: Echo, dataset: Dataset | None = None
 ) -> tuple[list[str], Examples, Examples | None, Examples | None]:
@@ -51,8 +62,7 @@ def split_data(
     `config.data` names: the official test split where one exists, else a seeded stratified
     `test_fraction` of train; validation is carved from what remains (none when
     `validation_fraction` is 0: then training runs all its epochs and keeps the last)."""
-    if dataset is None:
-        dataset = load_dataset(config.data.name, test=config.data.test, **config.data.options)
+    dataset = dataset or named_dataset(config)
     train, test = dataset.train, dataset.test
     seed = config.train.seed
     if test is None and config.data.test_fraction > 0:
@@ -91,6 +101,9 @@ def train(
         config = _with_source_settings(config, Path(config.init), echo)
     elif config.train.freeze == "encoder":
         raise DataError("freeze='encoder' keeps a trained encoder: give `init` (a run directory)")
+    teacher = load_teacher(config) if config.teacher else None
+    if config.data.unlabeled and teacher is None:
+        raise DataError("unlabelled texts are used only with a teacher run", field="data.unlabeled")
     spec = get_model(config.model)
     trainable = trainable_filter(config.train.freeze)
     tokenizer = Tokenizer(config.text.tokenizer, config.text.lowercase)
@@ -99,7 +112,12 @@ def train(
     if parallel.size > 1:
         echo(f"data parallel over {parallel.size} devices ({parallel.devices[0].platform})")
 
+    dataset = dataset or named_dataset(config)
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
+    if teacher is not None:
+        check_teacher(config, *teacher, label_names, echo)
+        texts = unlabeled_texts(config, dataset)
+        train_ex = train_ex + pseudo_labelled(teacher[0], config.teacher, texts, label_names, echo)
     echo(
         f"data {config.data.name}: train {len(train_ex):,}, validation "
         f"{len(val_ex) if val_ex is not None else 0:,}, test "

@@ -29,6 +29,10 @@ class Examples:
         indices = np.asarray(indices, dtype=np.int64)
         return Examples([self.texts[i] for i in indices], self.labels[indices])
 
+    def __add__(self, other: Examples) -> Examples:
+        """These examples followed by `other`'s."""
+        return Examples(self.texts + other.texts, np.concatenate([self.labels, other.labels]))
+
     def class_counts(self, num_classes: int) -> np.ndarray:
         """<int64>[num_classes]: how many examples each class has."""
         return np.bincount(self.labels, minlength=num_classes)

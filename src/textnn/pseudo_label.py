@@ -1,0 +1,95 @@
+"""Pseudo-labelling (self-training): a trained teacher run labels unlabelled texts, which then
+join the training split. Validation and test stay labelled only, so early stopping and the
+test score still measure against real labels.
+
+The teacher may be any model (e.g. `nbsvm`) and the student another (e.g. `textcnn`): the
+student learns from many more texts than were labelled, which is how a TextCNN on IMDb gains
+from the 50,000 unlabelled `unsup` reviews.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from textnn.config import RunConfig
+from textnn.data.dataset import Dataset, Examples
+from textnn.data.readers import read_lines
+from textnn.errors import DataError
+from textnn.run import Predictor, load
+
+
+def unlabeled_texts(config: RunConfig, dataset: Dataset) -> list[str]:
+    """The texts to pseudo-label: the file `config.data.unlabeled` (one text per line), else
+    the dataset's own unlabelled texts (IMDb's with data.options.unlabeled=true)."""
+    if config.data.unlabeled:
+        return read_lines(config.data.unlabeled)
+    if dataset.unlabeled:
+        return dataset.unlabeled
+    raise DataError(
+        "a teacher labels unlabelled texts, and this data has none: give a file with one text "
+        "per line (--set data.unlabeled=FILE), or for imdb --set data.options.unlabeled=true",
+        field="teacher",
+    )
+
+
+def check_teacher(
+    config: RunConfig,
+    teacher: Predictor,
+    teacher_config: RunConfig,
+    label_names: list[str],
+    echo: Callable[[str], None],
+) -> None:
+    """The teacher must know the data's classes (in any order). Warns when it learnt from the
+    same data split another way: its training examples may then be this run's validation or
+    test examples, whose scores it would flatter."""
+    if sorted(teacher.label_names) != sorted(label_names):
+        raise DataError(
+            f"the teacher's classes {teacher.label_names} differ from the data's {label_names}",
+            path=config.teacher,
+        )
+    if teacher_config.data.name != config.data.name:
+        return
+    ours, theirs = config, teacher_config
+    same = (
+        ours.train.seed == theirs.train.seed
+        and ours.data.validation_fraction == theirs.data.validation_fraction
+        and ours.data.test_fraction == theirs.data.test_fraction
+        and ours.data.test == theirs.data.test
+    )
+    if not same:
+        echo(
+            "warning: the teacher was trained on the same data with another seed or split "
+            "fractions; its training examples may be this run's validation or test examples, "
+            "whose accuracy would then be optimistic"
+        )
+
+
+def load_teacher(config: RunConfig) -> tuple[Predictor, RunConfig]:
+    """The teacher run's predictor and config."""
+    teacher_dir = Path(config.teacher)
+    return load(teacher_dir), RunConfig.load(teacher_dir / "config.json")
+
+
+def pseudo_labelled(
+    teacher: Predictor,
+    teacher_dir: str | Path,
+    texts: list[str],
+    label_names: list[str],
+    echo: Callable[[str], None],
+) -> Examples:
+    """`texts` labelled with the teacher's most probable class, as ids into `label_names`
+    (the teacher's classes, checked by `check_teacher`, mapped by name)."""
+    probabilities = teacher.predict_proba(texts)
+    ours = {name: i for i, name in enumerate(label_names)}
+    to_ours = np.array([ours[name] for name in teacher.label_names], np.int32)
+    labels = to_ours[probabilities.argmax(-1)]
+    counts = np.bincount(labels, minlength=len(label_names))
+    echo(
+        f"teacher {teacher_dir} ({teacher.model_name}) labelled {len(texts):,} unlabelled "
+        f"texts: {', '.join(f'{n} {c:,}' for n, c in zip(label_names, counts, strict=True))}; "
+        f"mean confidence {probabilities.max(-1).mean():.3f}"
+    )
+    return Examples(list(texts), labels)
