@@ -115,9 +115,9 @@ def train(
     dataset = dataset or named_dataset(config)
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
     if teacher is not None:
-        check_teacher(config, *teacher, label_names, echo)
+        check_teacher(config, teacher, label_names, echo)
         texts = unlabeled_texts(config, dataset)
-        train_ex = train_ex + pseudo_labelled(teacher[0], config.teacher, texts, label_names, echo)
+        train_ex = train_ex + pseudo_labelled(teacher, texts, label_names, echo)
     echo(
         f"data {config.data.name}: train {len(train_ex):,}, validation "
         f"{len(val_ex) if val_ex is not None else 0:,}, test "

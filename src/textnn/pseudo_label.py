@@ -10,6 +10,7 @@ from the 50,000 unlabelled `unsup` reviews.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -35,24 +36,36 @@ def unlabeled_texts(config: RunConfig, dataset: Dataset) -> list[str]:
     )
 
 
+@dataclass(frozen=True)
+class Teacher:
+    """A trained run that labels texts: its directory, predictor and config."""
+
+    directory: Path
+    predictor: Predictor
+    config: RunConfig
+
+
+def load_teacher(config: RunConfig) -> Teacher:
+    """The run that `config.teacher` names (a missing or damaged one raises DataError)."""
+    directory = Path(config.teacher)
+    return Teacher(directory, load(directory), RunConfig.load(directory / "config.json"))
+
+
 def check_teacher(
-    config: RunConfig,
-    teacher: Predictor,
-    teacher_config: RunConfig,
-    label_names: list[str],
-    echo: Callable[[str], None],
+    config: RunConfig, teacher: Teacher, label_names: list[str], echo: Callable[[str], None]
 ) -> None:
     """The teacher must know the data's classes (in any order). Warns when it learnt from the
     same data split another way: its training examples may then be this run's validation or
     test examples, whose scores it would flatter."""
-    if sorted(teacher.label_names) != sorted(label_names):
+    known = teacher.predictor.label_names
+    if sorted(known) != sorted(label_names):
         raise DataError(
-            f"the teacher's classes {teacher.label_names} differ from the data's {label_names}",
-            path=config.teacher,
+            f"the teacher's classes {known} differ from the data's {label_names}",
+            path=teacher.directory,
         )
-    if teacher_config.data.name != config.data.name:
+    ours, theirs = config, teacher.config
+    if theirs.data.name != ours.data.name:
         return
-    ours, theirs = config, teacher_config
     same = (
         ours.train.seed == theirs.train.seed
         and ours.data.validation_fraction == theirs.data.validation_fraction
@@ -67,28 +80,19 @@ def check_teacher(
         )
 
 
-def load_teacher(config: RunConfig) -> tuple[Predictor, RunConfig]:
-    """The teacher run's predictor and config."""
-    teacher_dir = Path(config.teacher)
-    return load(teacher_dir), RunConfig.load(teacher_dir / "config.json")
-
-
 def pseudo_labelled(
-    teacher: Predictor,
-    teacher_dir: str | Path,
-    texts: list[str],
-    label_names: list[str],
-    echo: Callable[[str], None],
+    teacher: Teacher, texts: list[str], label_names: list[str], echo: Callable[[str], None]
 ) -> Examples:
     """`texts` labelled with the teacher's most probable class, as ids into `label_names`
     (the teacher's classes, checked by `check_teacher`, mapped by name)."""
-    probabilities = teacher.predict_proba(texts)
+    predictor = teacher.predictor
+    probabilities = predictor.predict_proba(texts)
     ours = {name: i for i, name in enumerate(label_names)}
-    to_ours = np.array([ours[name] for name in teacher.label_names], np.int32)
+    to_ours = np.array([ours[name] for name in predictor.label_names], np.int32)
     labels = to_ours[probabilities.argmax(-1)]
     counts = np.bincount(labels, minlength=len(label_names))
     echo(
-        f"teacher {teacher_dir} ({teacher.model_name}) labelled {len(texts):,} unlabelled "
+        f"teacher {teacher.directory} ({predictor.model_name}) labelled {len(texts):,} unlabelled "
         f"texts: {', '.join(f'{n} {c:,}' for n, c in zip(label_names, counts, strict=True))}; "
         f"mean confidence {probabilities.max(-1).mean():.3f}"
     )
