@@ -59,6 +59,17 @@ def test_the_svg_shows_the_numbers_and_names(tmp_path):
     assert "max_length 100 (cuts 10.0% of texts)" in text
 
 
+def test_a_refit_gets_lines_of_its_own(tmp_path):
+    refit = [{"epoch": i, "train_loss": 0.5 / i, "train_accuracy": 0.9, "refit": True}
+             for i in (1, 2)]  # fmt: skip
+    figure = plots.training_curves(EPOCHS + refit)
+    labels = [line.get_label() for ax in figure.axes for line in ax.get_lines()]
+    assert labels.count("refit train loss") == labels.count("refit train accuracy") == 1
+    loss = next(line for line in figure.axes[0].get_lines() if line.get_label() == "train loss")
+    assert list(loss.get_xdata()) == [1, 2, 3]  # the first fit's epochs alone
+    assert "refit train loss" in drawn(figure, tmp_path / "r.svg").read_text()
+
+
 def test_the_embedding_map_is_a_pca(tmp_path):
     # Two tight groups far apart along one direction: PCA's first axis must split them.
     rng = np.random.default_rng(1)

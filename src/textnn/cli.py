@@ -225,6 +225,8 @@ def train(
       textnn train --preset course-cnn-uci --epochs 20 --out runs/uci-cnn
       textnn train --data reviews.csv --set data.options.text_column=review --out runs/mine
       textnn train --config my.toml --epochs 10 --out runs/long
+      textnn train --data reviews.csv --set train.patience=2 --set train.refit=true \\
+          --out runs/final   # epochs chosen on validation, then trained on all the data
       textnn train --data imdb --model textcnn --teacher runs/nbsvm \\
           --set data.options.unlabeled=true --out runs/imdb-self-trained
       XLA_FLAGS=--xla_force_host_platform_device_count=2 textnn train ... --devices 2

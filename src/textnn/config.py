@@ -48,7 +48,10 @@ class TrainConfig:
     `clip_norm`: global gradient norm clip; `class_weights`: none, balanced, or one weight per
     class; `patience`: epochs without a better validation accuracy before stopping (0: never);
     `freeze`: what does not learn: `none`, `embeddings` (the word vector tables), or `encoder`
-    (everything but the classification head; for runs that start from another run's `init`)."""
+    (everything but the classification head; for runs that start from another run's `init`);
+    `refit`: once validation has chosen the best epoch, train again from the start on train +
+    validation for that many epochs and keep that model (scikit-learn's `refit`: no labelled
+    example is left out of the final model; the run takes about twice as long)."""
 
     epochs: int = 5
     batch_size: int = 64
@@ -65,6 +68,7 @@ class TrainConfig:
     class_weights: str | list[float] = "none"
     patience: int = 0
     freeze: str = "none"
+    refit: bool = False
     seed: int = 0
 
 

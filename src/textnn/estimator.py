@@ -31,8 +31,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     `learning_rate`, `optimizer`, `tokenizer`, `lowercase`, `max_length`, `min_freq`,
     `max_size`, `model_options` (a dict of the model's own settings, e.g. `{"channels": 200}`),
     `validation_fraction` (held out of each fit to pick the best epoch; 0 keeps the last),
-    `patience`, `freeze` and `init` (a trained run directory to fine-tune), `seed`, `devices`
-    and `verbose`.
+    `patience`, `refit` (then train again on all of `X` for the best epoch count), `freeze`
+    and `init` (a trained run directory to fine-tune), `seed`, `devices` and `verbose`.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
     textnn Predictor) and `history_` (one dict per epoch).
@@ -57,6 +57,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         model_options: dict[str, Any] | None = None,
         validation_fraction: float = 0.1,
         patience: int = 0,
+        refit: bool = False,
         freeze: str = "none",
         init: str | None = None,
         seed: int = 0,
@@ -77,6 +78,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.model_options = model_options
         self.validation_fraction = validation_fraction
         self.patience = patience
+        self.refit = refit
         self.freeze = freeze
         self.init = init
         self.seed = seed
@@ -106,6 +108,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
                 optimizer=self.optimizer,
                 learning_rate=self.learning_rate,
                 patience=self.patience,
+                refit=self.refit,
                 freeze=self.freeze,
                 seed=self.seed,
             ),

@@ -101,6 +101,12 @@ def train(
         config = _with_source_settings(config, Path(config.init), echo)
     elif config.train.freeze == "encoder":
         raise DataError("freeze='encoder' keeps a trained encoder: give `init` (a run directory)")
+    if config.train.refit and config.data.validation_fraction <= 0:
+        raise DataError(
+            "refit trains again for the best validation epoch: it needs a validation split "
+            "(data.validation_fraction > 0)",
+            field="train.refit",
+        )
     teacher = load_teacher(config) if config.teacher else None
     if config.data.unlabeled and teacher is None:
         raise DataError("unlabelled texts are used only with a teacher run", field="data.unlabeled")
@@ -128,56 +134,25 @@ def train(
             f"note: {len(train_ex)} training examples, fewer than a batch of "
             f"{config.train.batch_size}: one partial batch per epoch"
         )
-    text = config.text
-    if source is not None:
-        replace_head(source.model, len(label_names), seed=config.train.seed)
-        predictor = Predictor(
-            source.model, source.tokenizer, source.vocab, label_names, text, config.model
-        )
-        train_ids = tokenizer.encode(train_ex.texts, source.vocab)
-        echo(
-            f"from {config.init}: its vocabulary ({len(source.vocab):,} tokens) and encoder, a "
-            f"new head for {len(label_names)} classes; frozen: {config.train.freeze}"
-        )
-    else:
-        predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
-
-    def batches(ids, labels, shuffle):
-        return BucketedBatches(
-            ids,
-            labels,
-            batch_size=config.train.batch_size,
-            max_length=text.max_length,
-            pad_multiple=text.pad_multiple,
-            shuffle=shuffle,
-            seed=config.train.seed,
-            bucket=not spec.fixed_length,
-        )
-
-    if source is None and spec.prepare is not None:
-        echo(spec.prepare(predictor.model, batches(train_ids, train_ex.labels, False)))
-
     # Several hosts: each trains in step with the others; the first one writes the run.
     writes = out is not None and jax.process_index() == 0
     if writes:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
+    log = JsonlLog(out / "metrics.jsonl" if writes else None, echo)
+    fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo)
 
-    def save():
+    def save(predictor):
         if writes:
             save_run(out, predictor, dataset=config.data.name, config_dict=config.to_dict())
 
-    predictor.parallel = parallel
-    log = JsonlLog(out / "metrics.jsonl" if writes else None, echo)
-    trainer = Trainer(
-        predictor.model, config.train, len(label_names), log, progress, trainable, parallel
-    )
-    history = trainer.fit(
-        batches(train_ids, train_ex.labels, True),
-        None
-        if val_ex is None
-        else batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
-        on_best=save,
+    predictor, history = fit(
+        config,
+        source,
+        train_ex,
+        val_ex,
+        log,
+        on_best=None if config.train.refit else save,
         on_first_step=lambda: echo(
             f"first training step done {time.perf_counter() - started:.1f} s after the start "
             "(data, vocabulary, vectors, model, compiling)"
@@ -188,7 +163,22 @@ def train(
             f"best validation accuracy {history.best_val_accuracy:.4f} at epoch "
             f"{history.best_epoch}{' (stopped early)' if history.stopped_early else ''}"
         )
-    save()  # the best parameters, restored by fit
+    if config.train.refit:
+        epochs = history.best_epoch
+        echo(
+            f"refit: training again from the start on train + validation "
+            f"({len(train_ex) + len(val_ex):,} examples) for {epochs} epochs"
+        )
+        predictor, again = fit(
+            dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=epochs)),
+            load(config.init) if config.init else None,  # the first fit changed `source`
+            train_ex + val_ex,
+            None,
+            lambda record: log({**record, "refit": True}),
+        )
+        history.refit_epochs = epochs
+        history.epochs += [{**record, "refit": True} for record in again.epochs]
+    save(predictor)  # the best parameters (restored by fit), or the refitted ones
     fit_seconds = time.perf_counter() - started
 
     report = probabilities = None
@@ -199,6 +189,69 @@ def train(
             (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     seconds = time.perf_counter() - started
     return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities)
+
+
+class _Fit:
+    """One model trained on given examples: a new model (or the `source` run's encoder with a
+    new head), its vocabulary from those examples, then the trainer. Called twice by a refit."""
+
+    def __init__(self, spec, tokenizer, label_names, parallel, trainable, progress, echo):
+        self.spec, self.tokenizer, self.label_names = spec, tokenizer, label_names
+        self.parallel, self.trainable = parallel, trainable
+        self.progress, self.echo = progress, echo
+
+    def __call__(self, config, source, train_ex, val_ex, log, on_best=None, on_first_step=None):
+        """(Predictor, History) after training on `train_ex`, choosing the epoch on `val_ex`
+        (None: all epochs, keep the last); `log` gets each epoch's record, `on_best(predictor)`
+        is called whenever validation accuracy improves."""
+        spec, tokenizer, echo = self.spec, self.tokenizer, self.echo
+        text, label_names = config.text, self.label_names
+        if source is not None:
+            replace_head(source.model, len(label_names), seed=config.train.seed)
+            predictor = Predictor(
+                source.model, source.tokenizer, source.vocab, label_names, text, config.model
+            )
+            train_ids = tokenizer.encode(train_ex.texts, source.vocab)
+            echo(
+                f"from {config.init}: its vocabulary ({len(source.vocab):,} tokens) and encoder,"
+                f" a new head for {len(label_names)} classes; frozen: {config.train.freeze}"
+            )
+        else:
+            predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
+
+        def batches(ids, labels, shuffle):
+            return BucketedBatches(
+                ids,
+                labels,
+                batch_size=config.train.batch_size,
+                max_length=text.max_length,
+                pad_multiple=text.pad_multiple,
+                shuffle=shuffle,
+                seed=config.train.seed,
+                bucket=not spec.fixed_length,
+            )
+
+        if source is None and spec.prepare is not None:
+            echo(spec.prepare(predictor.model, batches(train_ids, train_ex.labels, False)))
+        predictor.parallel = self.parallel
+        trainer = Trainer(
+            predictor.model,
+            config.train,
+            len(label_names),
+            log,
+            self.progress,
+            self.trainable,
+            self.parallel,
+        )
+        history = trainer.fit(
+            batches(train_ids, train_ex.labels, True),
+            None
+            if val_ex is None
+            else batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
+            on_best=None if on_best is None else lambda: on_best(predictor),
+            on_first_step=on_first_step,
+        )
+        return predictor, history
 
 
 def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):

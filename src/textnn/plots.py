@@ -81,9 +81,12 @@ def confusion_matrix(matrix: Sequence[Sequence[int]], label_names: Sequence[str]
 
 
 def training_curves(epochs: Sequence[dict]) -> Figure:
-    """Loss on the left axis, accuracies on the right, per epoch (the textbook's animator)."""
+    """Loss on the left axis, accuracies on the right, per epoch (the textbook's animator); a
+    refit's epochs (records with `refit`, on train + validation) as grey lines of their own."""
     if not epochs:
         raise DataError("no epochs to plot (metrics.jsonl is empty)")
+    refit = [e for e in epochs if e.get("refit")]
+    epochs = [e for e in epochs if not e.get("refit")]
     x = [e["epoch"] for e in epochs]
     figure = Figure(figsize=(7, 4), layout="constrained")
     loss_ax = figure.subplots()
@@ -96,10 +99,16 @@ def training_curves(epochs: Sequence[dict]) -> Figure:
     if all("val_accuracy" in e for e in epochs):
         acc_ax.plot(x, [e["val_accuracy"] for e in epochs], "^-", color="tab:green",
                     label="validation accuracy")  # fmt: skip
+    if refit:
+        rx = [e["epoch"] for e in refit]
+        loss_ax.plot(rx, [e["train_loss"] for e in refit], "o:", color="grey",
+                     label="refit train loss")  # fmt: skip
+        acc_ax.plot(rx, [e["train_accuracy"] for e in refit], "s:", color="darkgrey",
+                    label="refit train accuracy")  # fmt: skip
     acc_ax.set_ylabel("accuracy")
     lines = loss_ax.get_lines() + acc_ax.get_lines()
     loss_ax.legend(lines, [line.get_label() for line in lines], loc="center right")
-    loss_ax.set_xticks(x)
+    loss_ax.set_xticks(sorted({*x, *(e["epoch"] for e in refit)}))
     loss_ax.grid(alpha=0.3)
     loss_ax.set_title("training")
     return figure

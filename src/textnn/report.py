@@ -200,8 +200,8 @@ def write_report(
     sections.append("<h2>Training</h2>")
     if view.epochs:
         sections.append(_image(view.figure("curves"), "training curves"))
-        keys = [k for k in ("epoch", "train_loss", "train_accuracy", "val_accuracy", "seconds")
-                if k in view.epochs[0]]  # fmt: skip
+        keys = ["epoch", "train_loss", "train_accuracy", "val_accuracy", "seconds", "refit"]
+        keys = [k for k in keys if any(k in e for e in view.epochs)]
         sections.append(_table(keys, [[_fmt(e.get(k)) for k in keys] for e in view.epochs]))
     else:
         sections.append('<p class="muted">no metrics.jsonl in the run</p>')

@@ -31,6 +31,9 @@ class History:
     best_epoch: int | None = None
     best_val_accuracy: float | None = None
     stopped_early: bool = False
+    # A refit's epoch count on train + validation (TrainConfig.refit); `epochs` then ends with
+    # its records, marked `refit`.
+    refit_epochs: int | None = None
 
 
 def class_weight_vector(config: TrainConfig, labels: np.ndarray, num_classes: int) -> np.ndarray:
