@@ -45,7 +45,11 @@ from textnn.data import (
 from textnn.data.dataset import Dataset
 from textnn.pipeline import TrainResult, train
 
-# Sentence data (UCI, MR): Kim 2014's CNN on GloVe 50d, fine-tuned.
+# Sentence data (UCI, MR): Kim 2014's CNN on GloVe 50d, fine-tuned. Refit: once the epoch is
+# chosen on the 10% validation split, train again on the whole training part of the fold (the
+# baselines train on all of it too). Judged without test data (inside each fold's training part,
+# 10% held out as the judge), refit lifted the fine-tuned row: UCI 0.8563 -> 0.8626 (10 folds),
+# MR 0.7812 -> 0.7894 (5 folds).
 SENTENCES = {
     "model": "textcnn",
     "embeddings": "glove-6b-50d",
@@ -55,6 +59,7 @@ SENTENCES = {
     "train.batch_size": 32,
     "train.epochs": 12,
     "train.patience": 3,
+    "train.refit": True,
 }
 # IMDb: every model of the zoo, each with settings that suit it (GloVe 50d where it helps).
 GLOVE = {"embeddings": "glove-6b-50d", "text.tokenizer": "glove"}

@@ -434,6 +434,14 @@ def accuracy(data: dict) -> list[str]:
             "| method | mean accuracy | std | training seconds per fold |",
             "| --- | ---: | ---: | ---: |",
         ]
+        if part.get("settings", {}).get("train.refit"):
+            lines[-3:-3] = [
+                "Every textnn row picks its epoch on a 10% validation split of the fold's training "
+                "part, then trains again from the start on all of that part for as many epochs "
+                "(`train.refit`), as TF-IDF + LR and fastText train on all of it; its seconds "
+                "include both fits.",
+                "",
+            ]
         for name, m in part["methods"].items():
             lines.append(
                 f"| {name} | {m['mean_accuracy']:.4f} | {m['std_accuracy']:.4f} | "
