@@ -121,6 +121,9 @@ def test_errors_name_what_is_missing(teacher, tmp_path):
             dataset=student_data(),
             echo=quiet,
         )
+    with pytest.raises(DataError, match=r"data\.options\.unlabeled.*only with a teacher"):
+        # before imdb's 50,000 unlabelled reviews are loaded for nothing
+        train(config("imdb", **{"data.options": {"unlabeled": True}}), None, echo=quiet)
     with pytest.raises(DataError, match="run directory not found"):
         # before any data: the dataset named does not exist either
         train(config(tmp_path / "missing.csv", teacher=str(tmp_path / "nope")), None, echo=quiet)

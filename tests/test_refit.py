@@ -5,9 +5,11 @@ import json
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
 from tests.test_pseudo_label import STUDENT_WORDS, TEACHER_WORDS, quiet, texts_with
-from tests.test_train import config
+from tests.test_train import config, toy_csv
+from textnn.cli import main
 from textnn.data import train_validation_split
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
@@ -104,3 +106,19 @@ def test_the_estimator_refits_on_everything_it_is_given():
     refit_rows = [e for e in clf.history_ if e.get("refit")]
     assert 1 <= len(refit_rows) <= 6
     assert set(ONLY_IN_VALIDATION["pos"]) <= set(clf.predictor_.vocab.stoi)
+
+
+def test_the_cli_refits_and_flags_its_validation_split_as_seen(tmp_path):
+    data = toy_csv(tmp_path / "toy.csv")
+    out = tmp_path / "run"
+    args = ["train", "--data", str(data), "--model", "fasttext", "--embeddings", "none"]
+    args += ["--epochs", "3", "--set", "train.refit=true", "--out", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert "refit: training again from the start on train + validation" in result.output
+    assert json.loads((out / "config.json").read_text())["train"]["refit"] is True
+    result = CliRunner().invoke(main, ["evaluate", str(out), "--split", "validation"])
+    assert result.exit_code == 0, result.output
+    assert "its validation split is not held out" in result.stderr
+    result = CliRunner().invoke(main, ["evaluate", str(out)])
+    assert "not held out" not in result.stderr

@@ -1,6 +1,7 @@
 """Trainer, optimisers, run directories, evaluation and prediction on small data made here."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -284,3 +285,20 @@ def test_multichannel_trains_in_place_and_its_frozen_copy_stays():
         )
     np.testing.assert_array_equal(np.asarray(model.embed.frozen[...]), vectors)
     assert not np.array_equal(np.asarray(model.embed.table[...]), vectors)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux counts memory maps")
+def test_compiled_code_is_dropped_near_the_memory_map_limit(tmp_path):
+    """Trained models leave compiled steps (memory maps) behind; past the given share of the
+    OS's limit they are dropped, so a process can train any number of models."""
+    from textnn.pipeline import _drop_compiled_code_near_the_map_limit
+
+    def maps():
+        return len(Path("/proc/self/maps").read_text().splitlines())
+
+    train(config(toy_csv(tmp_path / "toy.csv"), **{"train.epochs": 1}), None, echo=lambda _: 0)
+    before = maps()
+    _drop_compiled_code_near_the_map_limit()  # far below half the limit: kept
+    assert maps() >= before - 10
+    _drop_compiled_code_near_the_map_limit(share=0.0)
+    assert maps() < before - 100

@@ -360,6 +360,11 @@ def evaluate(run_dir, data, split, as_json) -> None:
     predictor = load(run_dir)
     config = RunConfig.load(Path(run_dir) / "config.json")
     report = evaluate_run(predictor, config, data, split)
+    if data is None and split == "validation" and config.train.refit:
+        click.echo(
+            "note: this run was refit on train + validation: its validation split is not held out",
+            err=True,
+        )
     click.echo(json.dumps(report) if as_json else format_report(report))
 
 

@@ -94,6 +94,7 @@ def train(
     (default), N or "all": each batch is split across that many devices. With `config.init`,
     start from that trained run (transfer learning) instead of a new model."""
     started = time.perf_counter()
+    _drop_compiled_code_near_the_map_limit()
     # Names first, so a typo fails in a second, not after the data has loaded.
     source = load(config.init) if config.init else None
     if source is not None:
@@ -108,8 +109,12 @@ def train(
             field="train.refit",
         )
     teacher = load_teacher(config) if config.teacher else None
-    if config.data.unlabeled and teacher is None:
-        raise DataError("unlabelled texts are used only with a teacher run", field="data.unlabeled")
+    for field, given in (
+        ("data.unlabeled", config.data.unlabeled),
+        ("data.options.unlabeled", config.data.options.get("unlabeled")),
+    ):
+        if given and teacher is None:
+            raise DataError("unlabelled texts are used only with a teacher run", field=field)
     spec = get_model(config.model)
     trainable = trainable_filter(config.train.freeze)
     tokenizer = Tokenizer(config.text.tokenizer, config.text.lowercase)
@@ -189,6 +194,23 @@ def train(
             (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     seconds = time.perf_counter() - started
     return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities)
+
+
+def _drop_compiled_code_near_the_map_limit(share: float = 0.5) -> None:
+    """Each run compiles its own steps (their shapes follow its vocabulary and batches), and
+    each compiled function holds memory maps: about 1,500 per small run. A process that trains
+    many models (cross-validation, grid search) crashed at Linux's limit on maps per process
+    (vm.max_map_count, 65,530 by default). Past `share` of it, drop every compiled function
+    (they recompile when next called); below it keep them, since later runs of the same shapes
+    reuse them (the test suite runs 3x slower when every run starts cold)."""
+    try:
+        limit = int(Path("/proc/sys/vm/max_map_count").read_text())
+        with open("/proc/self/maps", "rb") as maps:
+            count = sum(1 for _ in maps)
+    except (OSError, ValueError):
+        return  # not Linux: no such count to read
+    if count > limit * share:
+        jax.clear_caches()
 
 
 class _Fit:
