@@ -279,6 +279,8 @@ def cross_validate(
         "examples": len(examples),
         "settings": settings,
         "source": str(source) if source else None,
+        # how the source run was trained (e.g. self-trained: its teacher), to say and to redo
+        "source_config": json.loads((source / "config.json").read_text()) if source else None,
         "methods": {
             m: {
                 "mean_accuracy": statistics.mean(r["accuracy"] for r in runs),
