@@ -435,7 +435,7 @@ def accuracy(data: dict) -> list[str]:
             "| --- | ---: | ---: | ---: |",
         ]
         if part.get("settings", {}).get("train.refit"):
-            lines[-3:-3] = [
+            lines[-2:-2] = [
                 "Every textnn row picks its epoch on a 10% validation split of the fold's training "
                 "part, then trains again from the start on all of that part for as many epochs "
                 "(`train.refit`), as TF-IDF + LR and fastText train on all of it; its seconds "
@@ -443,7 +443,7 @@ def accuracy(data: dict) -> list[str]:
                 "",
             ]
         else:
-            lines[-3:-3] = [
+            lines[-2:-2] = [
                 "These textnn rows were measured before `bench_accuracy.py` refit them: each "
                 "trained on 90% of the fold's training part and kept its best validation epoch.",
                 "",
