@@ -35,7 +35,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     and `init` (a trained run directory to fine-tune), `seed`, `devices` and `verbose`.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
-    textnn Predictor) and `history_` (one dict per epoch).
+    textnn Predictor) and `history_` (one dict per epoch; a refit's marked `refit`).
 
     >>> clf = TextClassifier(model="fasttext", embeddings=None, epochs=3)
     >>> clf.fit(["a great film", "a dull film", ...], ["pos", "neg", ...]).predict(["great"])
