@@ -165,6 +165,10 @@ def test_finetune_puts_a_new_head_on_a_run_for_other_labels(run_dir, tmp_path):
     assert set(json.loads(result.output)["probabilities"]) == {"bad", "good", "neutral"}
     result = CliRunner().invoke(main, ["finetune", str(run_dir), "--out", str(out)])
     assert result.exit_code == 2 and "give --data" in result.output
+    result = CliRunner().invoke(main, [*args[:-1], str(tmp_path / "grown"), "--extend-vocab"])
+    assert result.exit_code == 0, result.output
+    assert "words of the training split joined the vocabulary" in result.output
+    assert json.loads((tmp_path / "grown" / "config.json").read_text())["extend_vocab"] is True
 
 
 def test_predict_streams_a_file_in_chunks_and_names_bad_lines(run_dir, tmp_path):

@@ -124,3 +124,75 @@ def test_unknown_freeze_names_the_choices(tmp_path):
     data = toy_csv(tmp_path / "toy.csv")
     with pytest.raises(Exception, match="unknown freeze 'encodr'; did you mean 'encoder'"):
         train(config(data, **{"train.freeze": "encodr"}), None, echo=quiet)
+
+
+NEW_GOOD, NEW_BAD = ["excellent", "splendid", "marvellous"], ["atrocious", "dire", "woeful"]
+
+
+def new_words_csv(path, n=300, seed=7):
+    """A task told only by sentiment words that the source never saw."""
+    rng = np.random.default_rng(seed)
+    filler = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
+    rows = ["text,label"]
+    for i in range(n):
+        label = "pos" if i % 2 else "neg"
+        words = list(rng.choice(filler, size=rng.integers(3, 12)))
+        words.insert(rng.integers(0, len(words)), rng.choice(NEW_GOOD if i % 2 else NEW_BAD))
+        rows.append(f"{' '.join(words)},{label}")
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def test_extend_vocab_lets_a_fine_tuned_run_learn_words_its_source_never_saw(source, tmp_path):
+    data = new_words_csv(tmp_path / "new.csv")
+    plain = train(finetune_config(data, source, "none"), None, echo=quiet)
+    messages = []
+    grown = train(
+        finetune_config(data, source, "none", extend_vocab=True),
+        tmp_path / "tuned",
+        echo=messages.append,
+    )
+    # Without it every new word reads as <unk>: nothing tells the classes apart.
+    assert plain.report["accuracy"] < 0.6, plain.report["accuracy"]
+    assert grown.report["accuracy"] > 0.9, grown.report["accuracy"]
+    old, new = load(source).vocab, load(tmp_path / "tuned").vocab
+    assert new.itos[: len(old)] == old.itos
+    assert set(NEW_GOOD + NEW_BAD) <= set(new.itos[len(old) :])
+    assert f"extend_vocab: {len(new) - len(old)} words of the training split" in "\n".join(messages)
+    assert load(tmp_path / "tuned").model.embed.table[...].shape[0] == len(new)
+
+
+def test_extend_vocab_gives_new_words_their_pretrained_vectors(tmp_path):
+    words = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
+    words += GOOD + BAD + NEW_GOOD + NEW_BAD
+    vectors = np.random.default_rng(3).normal(size=(len(words), 16)).astype(np.float32)
+    vec_file = tmp_path / "vectors.txt"
+    vec_file.write_text(
+        "".join(f"{w} {' '.join(map(str, v))}\n" for w, v in zip(words, vectors, strict=True))
+    )
+    root = toy_csv(tmp_path / "toy.csv")
+    source = tmp_path / "source"
+    train(
+        config(root, embeddings=str(vec_file), model_options={"channels": 16}), source, echo=quiet
+    )
+    data = new_words_csv(tmp_path / "new.csv")
+    cfg = finetune_config(data, source, "embeddings", extend_vocab=True, **{"train.epochs": 1})
+    train(cfg, tmp_path / "tuned", echo=quiet)
+    tuned, old = load(tmp_path / "tuned"), load(source)
+    table = np.asarray(tuned.model.embed.table[...])
+    np.testing.assert_array_equal(table[: len(old.vocab)], old.model.embed.table[...])
+    for word in NEW_GOOD + NEW_BAD:
+        np.testing.assert_array_equal(table[tuned.vocab.stoi[word]], vectors[words.index(word)])
+
+
+def test_extend_vocab_needs_a_source_and_a_word_table(tmp_path):
+    from textnn.models import build_model
+    from textnn.models.params import append_word_rows
+
+    data = toy_csv(tmp_path / "toy.csv")
+    with pytest.raises(DataError, match="extend_vocab adds words") as err:
+        train(config(data, extend_vocab=True), None, echo=quiet)
+    assert err.value.field == "extend_vocab"
+    nbsvm = build_model("nbsvm", vocab_size=10, num_classes=2)
+    with pytest.raises(DataError, match="no word embedding table to grow"):
+        append_word_rows(nbsvm, None, 3)

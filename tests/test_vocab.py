@@ -83,3 +83,29 @@ def test_encode_decode_round_trip(docs):
             counts[w] = counts.get(w, 0) + 1
     assert dict(zip(vocab.itos[2:], vocab.freqs[2:], strict=True)) == counts
     assert vocab.freqs[2:] == sorted(vocab.freqs[2:], reverse=True)
+
+
+def test_extended_appends_missing_tokens_and_keeps_every_existing_id():
+    v = Vocab.build(["a b b c"], Tokenizer("whitespace"))
+    grown = v.extended(["b d d e e e f"], Tokenizer("whitespace"))
+    assert grown.itos[: len(v)] == v.itos and grown.freqs[: len(v)] == v.freqs
+    assert grown.itos[len(v) :] == ["e", "d", "f"]  # new ones only, by falling count
+    assert grown.freqs[len(v) :] == [3, 2, 1]
+    assert v.extended(["d d e"], Tokenizer("whitespace"), min_freq=2).itos[len(v) :] == ["d"]
+    capped = v.extended(["d d e"], Tokenizer("whitespace"), max_size=len(v) + 1)
+    assert capped.itos[len(v) :] == ["d"]
+    assert v.extended(["d"], Tokenizer("whitespace"), max_size=2) == v  # already full
+
+
+@given(
+    st.lists(st.text(alphabet="abcde ", max_size=20), max_size=6),
+    st.lists(st.text(alphabet="cdefg ", max_size=20), max_size=6),
+)
+def test_extended_encodes_old_words_as_before_and_knows_every_new_one(old, new):
+    tok = Tokenizer("whitespace")
+    v = Vocab.build(old, tok)
+    grown = v.extended(new, tok)
+    for doc in old + new:
+        tokens = tok.tokenize(doc)
+        assert grown.encode(tokens) == [v.stoi[t] if t in v else grown.stoi[t] for t in tokens]
+        assert grown.unk_id not in grown.encode(tokens)

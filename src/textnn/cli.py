@@ -272,12 +272,19 @@ def train(
     help="What stays as trained: the whole encoder (train the new head only), the embedding "
     "tables only, or nothing.",
 )
+@click.option(
+    "--extend-vocab",
+    is_flag=True,
+    help="Add the new training data's words that the run's vocabulary lacks, with their "
+    "pretrained vectors, instead of reading them all as <unk>.",
+)
 @_shared_run_options
-def finetune(run_dir, freeze, overrides, out, **flags) -> None:
+def finetune(run_dir, freeze, extend_vocab, overrides, out, **flags) -> None:
     """Transfer learning: start from a trained run, keep its tokenizer, vocabulary, embeddings
     and encoder, put a new classification head on it for the new data's classes (any number),
     and train the head only (--freeze encoder) or more of it. The learning rate defaults to
-    1e-3 for the head alone and to 1e-4 when more than the head learns.
+    1e-3 for the head alone and to 1e-4 when more than the head learns. With --extend-vocab,
+    words new to the run join its vocabulary (product names, say, in reviews of another kind).
 
     \b
     Examples:
@@ -297,6 +304,7 @@ def finetune(run_dir, freeze, overrides, out, **flags) -> None:
         model_options=source.model_options,
         embeddings=source.embeddings,
         init=str(run_dir),
+        extend_vocab=extend_vocab,
         train=TrainConfig(freeze=freeze, learning_rate=lr, batch_size=source.train.batch_size),
     )
     config = _apply_flags(

@@ -77,7 +77,10 @@ class RunConfig:
     """A whole run. `init`: a trained run directory to start from (transfer learning): its
     tokenizer, vocabulary, embeddings and encoder are kept and a new head is made for this
     data's classes; `text`, `model`, `model_options` and `embeddings` then record the source
-    run's settings. `teacher`: a trained run directory that labels unlabelled texts
+    run's settings. `extend_vocab` (with `init`): the words of this data's training split
+    that the source's vocabulary lacks (seen `text.min_freq` times) join it with their
+    `embeddings` vectors (random where there is none), instead of all reading as `<unk>`.
+    `teacher`: a trained run directory that labels unlabelled texts
     (`data.unlabeled`, or the dataset's own, e.g. imdb's with data.options.unlabeled=true);
     they join the training split (pseudo-labelling), validation and test stay labelled only."""
 
@@ -87,6 +90,7 @@ class RunConfig:
     model_options: dict[str, Any] = field(default_factory=dict)
     embeddings: str | None = "glove-6b-50d"
     init: str | None = None
+    extend_vocab: bool = False
     teacher: str | None = None
     train: TrainConfig = field(default_factory=TrainConfig)
 

@@ -31,8 +31,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     `learning_rate`, `optimizer`, `tokenizer`, `lowercase`, `max_length`, `min_freq`,
     `max_size`, `model_options` (a dict of the model's own settings, e.g. `{"channels": 200}`),
     `validation_fraction` (held out of each fit to pick the best epoch; 0 keeps the last),
-    `patience`, `refit` (then train again on all of `X` for the best epoch count), `freeze`
-    and `init` (a trained run directory to fine-tune), `seed`, `devices` and `verbose`.
+    `patience`, `refit` (then train again on all of `X` for the best epoch count), `freeze`,
+    `init` (a trained run directory to fine-tune) and `extend_vocab` (its vocabulary gains the
+    words of `X` it lacks), `seed`, `devices` and `verbose`.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
     textnn Predictor) and `history_` (one dict per epoch; a refit's marked `refit`).
@@ -60,6 +61,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         refit: bool = False,
         freeze: str = "none",
         init: str | None = None,
+        extend_vocab: bool = False,
         seed: int = 0,
         devices: int | str = 1,
         verbose: bool = False,
@@ -81,6 +83,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.refit = refit
         self.freeze = freeze
         self.init = init
+        self.extend_vocab = extend_vocab
         self.seed = seed
         self.devices = devices
         self.verbose = verbose
@@ -102,6 +105,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             model_options=dict(self.model_options or {}),
             embeddings=self.embeddings,
             init=self.init,
+            extend_vocab=self.extend_vocab,
             train=TrainConfig(
                 epochs=self.epochs,
                 batch_size=self.batch_size,

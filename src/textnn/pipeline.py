@@ -20,7 +20,7 @@ from textnn.embeddings import embedding_matrix, load_vectors
 from textnn.errors import DataError
 from textnn.evaluate import evaluate
 from textnn.models import build_model
-from textnn.models.params import head, replace_head
+from textnn.models.params import append_word_rows, head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.pseudo_label import (
@@ -32,7 +32,7 @@ from textnn.pseudo_label import (
 from textnn.run import Predictor, load, save_run
 from textnn.text.batching import BucketedBatches
 from textnn.text.tokenize import Tokenizer
-from textnn.text.vocab import build_and_encode
+from textnn.text.vocab import Vocab, build_and_encode
 from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.trainer import History, JsonlLog, Trainer
 
@@ -102,6 +102,12 @@ def train(
         config = _with_source_settings(config, Path(config.init), echo)
     elif config.train.freeze == "encoder":
         raise DataError("freeze='encoder' keeps a trained encoder: give `init` (a run directory)")
+    elif config.extend_vocab:
+        raise DataError(
+            "extend_vocab adds words to the vocabulary of the run given as `init`; without one, "
+            "the vocabulary is built from the training split anyway",
+            field="extend_vocab",
+        )
     if config.train.refit and config.data.validation_fraction <= 0:
         raise DataError(
             "refit trains again for the best validation epoch: it needs a validation split "
@@ -230,14 +236,17 @@ class _Fit:
         text, label_names = config.text, self.label_names
         if source is not None:
             replace_head(source.model, len(label_names), seed=config.train.seed)
-            predictor = Predictor(
-                source.model, source.tokenizer, source.vocab, label_names, text, config.model
-            )
-            train_ids = tokenizer.encode(train_ex.texts, source.vocab)
+            vocab = source.vocab
             echo(
-                f"from {config.init}: its vocabulary ({len(source.vocab):,} tokens) and encoder,"
+                f"from {config.init}: its vocabulary ({len(vocab):,} tokens) and encoder,"
                 f" a new head for {len(label_names)} classes; frozen: {config.train.freeze}"
             )
+            if config.extend_vocab:
+                vocab = _extend_vocabulary(source, train_ex.texts, config, echo)
+            predictor = Predictor(
+                source.model, source.tokenizer, vocab, label_names, text, config.model
+            )
+            train_ids = tokenizer.encode(train_ex.texts, vocab)
         else:
             predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
 
@@ -274,6 +283,25 @@ class _Fit:
             on_first_step=on_first_step,
         )
         return predictor, history
+
+
+def _extend_vocabulary(source: Predictor, texts: list[str], config: RunConfig, echo) -> Vocab:
+    """The source's vocabulary with the new training texts' missing words, and its model's word
+    tables grown to match (the words' pretrained vectors, random rows where there are none)."""
+    text = config.text
+    vocab = source.vocab.extended(
+        texts, source.tokenizer, min_freq=text.min_freq, max_size=text.max_size
+    )
+    added = Vocab(list(Vocab.specials) + vocab.itos[len(source.vocab) :])
+    count, rows, vectors = len(added) - 2, None, "random rows (no embeddings)"
+    if config.embeddings and count:
+        rows, coverage = embedding_matrix(added, load_vectors(config.embeddings))
+        rows, vectors = rows[2:], f"{config.embeddings}: {coverage}"
+    append_word_rows(source.model, rows, count, seed=config.train.seed)
+    echo(f"extend_vocab: {count:,} words of the training split joined the vocabulary")
+    if count:
+        echo(f"  their vectors: {vectors}")
+    return vocab
 
 
 def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):

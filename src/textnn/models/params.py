@@ -11,7 +11,7 @@ import numpy as np
 from flax import nnx
 
 from textnn.errors import DataError, NotFoundError
-from textnn.models.layers import FrozenEmbedding
+from textnn.models.layers import Embedder, FrozenEmbedding
 
 
 def named_variables(model: nnx.Module) -> dict[str, nnx.Variable]:
@@ -117,3 +117,29 @@ def replace_head(model: nnx.Module, num_classes: int, seed: int = 0) -> None:
     old = head(model)
     setattr(model, HEAD, nnx.Linear(old.in_features, num_classes, rngs=nnx.Rngs(params=seed)))
     model.config.num_classes = num_classes
+
+
+def append_word_rows(model: nnx.Module, rows: np.ndarray | None, count: int, seed: int = 0) -> None:
+    """Grow every word table of `model` by `count` ids, in place: `rows` <float32>[count, D]
+    for each (pretrained vectors), or with `rows=None` random normal rows at the scale of the
+    table's own rows. Ids already there keep their vectors."""
+    embedders = [m for _, m in nnx.iter_graph(model) if isinstance(m, Embedder)]
+    if not embedders:
+        raise DataError(
+            f"a {type(model).__name__} model has no word embedding table to grow; "
+            "extend_vocab needs one (textcnn, cnn, mlp, fasttext and the recurrent models have)"
+        )
+    rng = np.random.default_rng(seed)
+    for embedder in embedders:
+        for variable in (embedder.frozen, embedder.table):
+            if variable is None:
+                continue
+            old = variable[...]
+            new = rows
+            if new is None:
+                scale = float(jnp.std(old[2:])) if old.shape[0] > 2 else 1.0
+                new = rng.normal(0.0, scale, (count, old.shape[1]))
+            if tuple(new.shape) != (count, old.shape[1]):
+                raise ValueError(f"expected rows of shape {(count, old.shape[1])}, got {new.shape}")
+            variable.set_value(jnp.concatenate([old, jnp.asarray(new, old.dtype)]))
+    model.config.vocab_size += count

@@ -88,6 +88,25 @@ class Vocab:
         """Count the tokens of `texts` (the training split) and keep the frequent ones."""
         return build_and_encode(texts, tokenizer, min_freq=min_freq, max_size=max_size)[0]
 
+    def extended(
+        self,
+        texts: list[str],
+        tokenizer: Tokenizer,
+        *,
+        min_freq: int = 1,
+        max_size: int | None = None,
+    ) -> Vocab:
+        """This vocabulary with the frequent tokens of `texts` (a new training split) that it
+        lacks appended, most frequent first; existing ids keep their meaning. `max_size` caps
+        the total, counting what is already here."""
+        tokens, counts, _ = tokenizer.index(texts)
+        new = [i for i, token in enumerate(tokens) if token not in self.stoi]
+        room = None if max_size is None else max(0, max_size - len(self)) + len(self.specials)
+        added = Vocab.from_counts(
+            [tokens[i] for i in new], counts[new], min_freq=min_freq, max_size=room
+        )
+        return Vocab(self.itos + added.itos[2:], self.freqs + added.freqs[2:])
+
     def __len__(self) -> int:
         return len(self.itos)
 
