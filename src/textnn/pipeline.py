@@ -292,10 +292,12 @@ def _extend_vocabulary(source: Predictor, texts: list[str], config: RunConfig, e
     vocab = source.vocab.extended(
         texts, source.tokenizer, min_freq=text.min_freq, max_size=text.max_size
     )
-    added = Vocab(list(Vocab.specials) + vocab.itos[len(source.vocab) :])
+    old = len(source.vocab)
+    added = Vocab([*Vocab.specials, *vocab.itos[old:]], [0, 0, *vocab.freqs[old:]])
     count, rows, vectors = len(added) - 2, None, "random rows (no embeddings)"
     if config.embeddings and count:
-        rows, coverage = embedding_matrix(added, load_vectors(config.embeddings))
+        seed = config.train.seed
+        rows, coverage = embedding_matrix(added, load_vectors(config.embeddings), seed=seed)
         rows, vectors = rows[2:], f"{config.embeddings}: {coverage}"
     append_word_rows(source.model, rows, count, seed=config.train.seed)
     echo(f"extend_vocab: {count:,} words of the training split joined the vocabulary")
