@@ -286,8 +286,11 @@ def _lstm_sequence_bwd(saved, d_hs):
 
     _, d_a = jax.lax.scan(step, (zeros, zeros), (d_hs, cs, c_prev, gates), reverse=True)
     h_prev = jnp.concatenate([zeros[None], hs[:-1]])
-    d_w_hidden = jnp.einsum("tbh,tbg->hg", h_prev, d_a)
-    d_w_input = jnp.einsum("tbd,tbg->dg", x, d_a)
+    # As 2-D products over T*B rows: XLA:CPU ran the same contraction written as an einsum
+    # over (t, b) 2.7x slower (two contracting axes miss its fast matrix-product path).
+    rows = d_a.reshape(-1, d_a.shape[-1])
+    d_w_hidden = h_prev.reshape(-1, hidden).T @ rows
+    d_w_input = x.reshape(-1, x.shape[-1]).T @ rows
     return d_a @ w_input.T, d_w_input, d_w_hidden, d_a.sum(axis=(0, 1))
 
 
