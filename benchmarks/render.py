@@ -477,6 +477,12 @@ def accuracy(data: dict) -> list[str]:
                 "",
                 f"The fine-tuned row starts from `{part['source']}` ({source_kind(part)})."
                 + (
+                    " Its vocabulary gains each fold's new training words, with their GloVe "
+                    "vectors (`extend_vocab`)."
+                    if (part.get("transfer_settings") or {}).get("extend_vocab")
+                    else ""
+                )
+                + (
                     " Caveat: UCI's 1,000 IMDb sentences were drawn from IMDb reviews, so that run"
                     " may have seen some of them in training."
                     if key == "uci"
