@@ -403,6 +403,7 @@ def main() -> None:
             results["agnews"] = {"skipped": "AG News' train split is not available offline"}
             print("agnews: skipped (its train split is not available offline)", flush=True)
         results[part]["measured"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        results[part]["machine"] = common.machine()  # parts are rerun apart, maybe elsewhere
     if args.quick:
         print("quick run: nothing written")
         return

@@ -308,7 +308,11 @@ def fasttext_comparisons(rows: dict) -> list[tuple[str, dict, dict, float, float
 
 
 def measured(part: dict) -> str:
-    return f" (run {part['measured']})" if "measured" in part else ""
+    """When (and where, if recorded) a part of a results file was run."""
+    if "measured" not in part:
+        return ""
+    where = f" on {part['machine']['cpu']}" if "machine" in part else ""
+    return f" (run {part['measured']}{where})"
 
 
 # Shared by the textnn IMDb rows, so shown once in the text, not in each row.
