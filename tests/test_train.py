@@ -19,15 +19,16 @@ GOOD = ["great", "wonderful", "superb", "lovely", "brilliant", "delightful"]
 BAD = ["awful", "terrible", "dreadful", "boring", "horrible", "painful"]
 
 
-def toy_csv(path, n=240, seed=0):
-    """Texts whose label is told by one sentiment word among neutral filler."""
+def toy_csv(path, n=240, seed=0, good=GOOD, bad=BAD):
+    """Texts whose label is told by one sentiment word (from `good` or `bad`) among neutral
+    filler."""
     rng = np.random.default_rng(seed)
     filler = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
     rows = ["text,label"]
     for i in range(n):
         label = "pos" if i % 2 else "neg"
         words = list(rng.choice(filler, size=rng.integers(3, 12)))
-        words.insert(rng.integers(0, len(words)), rng.choice(GOOD if label == "pos" else BAD))
+        words.insert(rng.integers(0, len(words)), rng.choice(good if label == "pos" else bad))
         rows.append(f"{' '.join(words)},{label}")
     path.write_text("\n".join(rows) + "\n")
     return path

@@ -126,25 +126,12 @@ def test_unknown_freeze_names_the_choices(tmp_path):
         train(config(data, **{"train.freeze": "encodr"}), None, echo=quiet)
 
 
+# Sentiment words that the source never saw: a task told only by them.
 NEW_GOOD, NEW_BAD = ["excellent", "splendid", "marvellous"], ["atrocious", "dire", "woeful"]
 
 
-def new_words_csv(path, n=300, seed=7):
-    """A task told only by sentiment words that the source never saw."""
-    rng = np.random.default_rng(seed)
-    filler = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
-    rows = ["text,label"]
-    for i in range(n):
-        label = "pos" if i % 2 else "neg"
-        words = list(rng.choice(filler, size=rng.integers(3, 12)))
-        words.insert(rng.integers(0, len(words)), rng.choice(NEW_GOOD if i % 2 else NEW_BAD))
-        rows.append(f"{' '.join(words)},{label}")
-    path.write_text("\n".join(rows) + "\n")
-    return path
-
-
 def test_extend_vocab_lets_a_fine_tuned_run_learn_words_its_source_never_saw(source, tmp_path):
-    data = new_words_csv(tmp_path / "new.csv")
+    data = toy_csv(tmp_path / "new.csv", 300, 7, NEW_GOOD, NEW_BAD)
     plain = train(finetune_config(data, source, "none"), None, echo=quiet)
     messages = []
     grown = train(
@@ -175,7 +162,7 @@ def test_extend_vocab_gives_new_words_their_pretrained_vectors(tmp_path):
     train(
         config(root, embeddings=str(vec_file), model_options={"channels": 16}), source, echo=quiet
     )
-    data = new_words_csv(tmp_path / "new.csv")
+    data = toy_csv(tmp_path / "new.csv", 300, 7, NEW_GOOD, NEW_BAD)
     cfg = finetune_config(data, source, "embeddings", extend_vocab=True, **{"train.epochs": 1})
     train(cfg, tmp_path / "tuned", echo=quiet)
     tuned, old = load(tmp_path / "tuned"), load(source)
