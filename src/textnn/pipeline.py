@@ -31,8 +31,9 @@ from textnn.pseudo_label import (
 )
 from textnn.run import Predictor, load, save_run
 from textnn.text.batching import BucketedBatches
+from textnn.text.ragged import Ragged
 from textnn.text.tokenize import Tokenizer
-from textnn.text.vocab import Vocab, build_and_encode
+from textnn.text.vocab import Vocab, build_and_encode, extend_and_encode
 from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.trainer import History, JsonlLog, Trainer
 
@@ -242,11 +243,12 @@ class _Fit:
                 f" a new head for {len(label_names)} classes; frozen: {config.train.freeze}"
             )
             if config.extend_vocab:
-                vocab = _extend_vocabulary(source, train_ex.texts, config, echo)
+                vocab, train_ids = _extend_vocabulary(source, train_ex.texts, config, echo)
+            else:
+                train_ids = tokenizer.encode(train_ex.texts, vocab)
             predictor = Predictor(
                 source.model, source.tokenizer, vocab, label_names, text, config.model
             )
-            train_ids = tokenizer.encode(train_ex.texts, vocab)
         else:
             predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
 
@@ -285,12 +287,15 @@ class _Fit:
         return predictor, history
 
 
-def _extend_vocabulary(source: Predictor, texts: list[str], config: RunConfig, echo) -> Vocab:
+def _extend_vocabulary(
+    source: Predictor, texts: list[str], config: RunConfig, echo
+) -> tuple[Vocab, Ragged]:
     """The source's vocabulary with the new training texts' missing words, and its model's word
-    tables grown to match (the words' pretrained vectors, random rows where there are none)."""
+    tables grown to match (the words' pretrained vectors, random rows where there are none);
+    also the texts encoded with it."""
     text = config.text
-    vocab = source.vocab.extended(
-        texts, source.tokenizer, min_freq=text.min_freq, max_size=text.max_size
+    vocab, ids = extend_and_encode(
+        source.vocab, texts, source.tokenizer, min_freq=text.min_freq, max_size=text.max_size
     )
     old = len(source.vocab)
     added = Vocab([*Vocab.specials, *vocab.itos[old:]], [0, 0, *vocab.freqs[old:]])
@@ -303,7 +308,7 @@ def _extend_vocabulary(source: Predictor, texts: list[str], config: RunConfig, e
     echo(f"extend_vocab: {count:,} words of the training split joined the vocabulary")
     if count:
         echo(f"  their vectors: {vectors}")
-    return vocab
+    return vocab, ids
 
 
 def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):

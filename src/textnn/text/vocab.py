@@ -99,13 +99,7 @@ class Vocab:
         """This vocabulary with the frequent tokens of `texts` (a new training split) that it
         lacks appended, most frequent first; existing ids keep their meaning. `max_size` caps
         the total, counting what is already here."""
-        tokens, counts, _ = tokenizer.index(texts)
-        new = [i for i, token in enumerate(tokens) if token not in self.stoi]
-        room = None if max_size is None else max(0, max_size - len(self)) + len(self.specials)
-        added = Vocab.from_counts(
-            [tokens[i] for i in new], counts[new], min_freq=min_freq, max_size=room
-        )
-        return Vocab(self.itos + added.itos[2:], self.freqs + added.freqs[2:])
+        return extend_and_encode(self, texts, tokenizer, min_freq=min_freq, max_size=max_size)[0]
 
     def __len__(self) -> int:
         return len(self.itos)
@@ -160,13 +154,36 @@ def build_and_encode(
     """Build the vocabulary of the training texts and encode them, tokenizing only once."""
     tokens, counts, provisional = tokenizer.index(texts)
     vocab = Vocab.from_counts(tokens, counts, min_freq=min_freq, max_size=max_size)
-    # Map first-appearance ids to vocabulary ids with one lookup table.
+    return vocab, _encoded(vocab, tokens, provisional)
+
+
+def extend_and_encode(
+    vocab: Vocab,
+    texts: list[str],
+    tokenizer: Tokenizer,
+    *,
+    min_freq: int = 1,
+    max_size: int | None = None,
+) -> tuple[Vocab, Ragged]:
+    """`vocab.extended(texts, ...)` and the texts encoded with it, tokenizing only once."""
+    tokens, counts, provisional = tokenizer.index(texts)
+    new = [i for i, token in enumerate(tokens) if token not in vocab.stoi]
+    room = None if max_size is None else max(0, max_size - len(vocab)) + len(Vocab.specials)
+    new_tokens = [tokens[i] for i in new]
+    added = Vocab.from_counts(new_tokens, counts[new], min_freq=min_freq, max_size=room)
+    grown = Vocab(vocab.itos + added.itos[2:], vocab.freqs + added.freqs[2:])
+    return grown, _encoded(grown, tokens, provisional)
+
+
+def _encoded(vocab: Vocab, tokens: list[str], provisional: Ragged) -> Ragged:
+    """Texts indexed by first appearance (`Tokenizer.index`) re-encoded as `vocab` ids, with one
+    lookup table."""
     remap = np.fromiter(
         map(vocab.stoi.get, tokens, itertools.repeat(vocab.unk_id)),
         dtype=np.int32,
         count=len(tokens),
     )
-    return vocab, Ragged(remap[provisional.ids], provisional.offsets)
+    return Ragged(remap[provisional.ids], provisional.offsets)
 
 
 def _positions(items: list[str], value: str) -> list[int]:
