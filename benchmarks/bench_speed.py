@@ -8,8 +8,13 @@ the same IMDb reviews, batch 64, each case in a fresh process with 2 threads:
 Training: examples/s and real tokens/s over timed steps after a warm-up. Inference: reviews/s
 classifying IMDb test reviews in batches of 256, as every textnn prediction does it (TextCNN
 folded into per-token tables, built before the timed batches; also timed unfolded). PyTorch
-runs with `torch.set_flush_denormal(True)` (its best setting here) and, for the LSTM, also
-without it.
+runs with `torch.set_flush_denormal(True)` (and, for the LSTM, also without it), each case
+twice: with glibc's default allocator, and with glibc tuned to keep freed blocks for reuse
+(`MALLOC_TUNED`; PyTorch's Performance Tuning Guide advises a caching allocator such as jemalloc
+or TCMalloc for the same reason). By default glibc maps large blocks (above a threshold of at
+most 32 MB) fresh from the system and unmaps them when freed, so an eager framework that
+allocates large temporaries at every step also pays a page fault per 4 KB touched, every step.
+textnn runs as users run it, with the default allocator.
 
     python benchmarks/bench_speed.py [--steps 20] [--quick]
 
@@ -31,6 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 BATCH, LENGTH, DIM, HIDDEN, INFER_BATCH = 64, 500, 100, 100, 256
+# glibc keeps freed blocks of any size for reuse instead of unmapping those over its mmap
+# threshold (and trimming the heap): PyTorch's LSTM step then runs about 2x faster here.
+MALLOC_TUNED = "glibc.malloc.mmap_threshold=1073741824:glibc.malloc.trim_threshold=1073741824"
 
 
 def prepare(split: str, n: int, bucket: bool, batch_size: int, seed: int = 0):
@@ -221,18 +229,33 @@ def cases(steps: int, quick: bool) -> list[dict]:
             if mode == "bucketed":  # enough batches for a spread of lengths
                 train["examples"] = max(train["examples"], BATCH * 40)
             out.append({**train, "framework": "textnn"})
-            out.append({**train, "framework": "pytorch", "flush_denormal": True})
+            out += pytorch_cases(train)
             if model == "bilstm" and mode == "padded" and not quick:
                 slow = {**train, "steps": max(2, steps // 4), "framework": "pytorch"}
-                out.append({**slow, "flush_denormal": False})
+                out.append({**slow, "flush_denormal": False, "malloc": "default"})
         infer_steps = 2 if quick else 16
         infer = {"task": "infer", "model": model, "mode": "bucketed", "warmup": 2}
         infer |= {"steps": infer_steps, "examples": INFER_BATCH * (2 + infer_steps)}
         out.append({**infer, "framework": "textnn"})
         if model == "textcnn":  # the same model unfolded: what folding gains, same run
             out.append({**infer, "framework": "textnn", "fold": False})
-        out.append({**infer, "framework": "pytorch", "flush_denormal": True})
+        out += pytorch_cases(infer)
     return out
+
+
+def pytorch_cases(case: dict) -> list[dict]:
+    """PyTorch at its best setting (flush denormals, `MALLOC_TUNED`), then with glibc's default
+    allocator."""
+    best = {**case, "framework": "pytorch", "flush_denormal": True}
+    return [{**best, "malloc": "tuned"}, {**best, "malloc": "default"}]
+
+
+def case_environment(case: dict) -> dict[str, str]:
+    env = {**os.environ, "OMP_NUM_THREADS": "2"}
+    env.pop("GLIBC_TUNABLES", None)
+    if case.get("malloc") == "tuned":
+        env["GLIBC_TUNABLES"] = MALLOC_TUNED
+    return env
 
 
 def main() -> None:
@@ -252,7 +275,7 @@ def main() -> None:
             [sys.executable, __file__, "--case", json.dumps(case)],
             capture_output=True,
             text=True,
-            env={**os.environ, "OMP_NUM_THREADS": "2"},
+            env=case_environment(case),
         )
         if out.returncode:
             raise SystemExit(f"case {case} failed:\n{out.stderr[-3000:]}")
@@ -262,7 +285,8 @@ def main() -> None:
     if args.quick:
         print("quick run: nothing written")
         return
-    path = common.write("speed", {"batch": BATCH, "length": LENGTH, "rows": rows})
+    results = {"batch": BATCH, "length": LENGTH, "malloc_tuned": MALLOC_TUNED, "rows": rows}
+    path = common.write("speed", results)
     print(f"wrote {path}")
     import render
 
