@@ -3,8 +3,10 @@
 
 Also, in the same run: the BiLSTM step at 250 tokens (what a length-bucketed batch of median
 IMDb reviews costs), a plain `nnx.RNN` + `nnx.Bidirectional` BiLSTM of the same size as the
-baseline our recurrent layer replaces, and whether XLA flushes denormal floats on this CPU.
-Each case runs in a fresh process. Writes benchmarks/results/models.json.
+baseline our recurrent layer replaces, whether XLA flushes denormal floats on this CPU, and the
+TextCNN and BiLSTM steps again with glibc's allocator left at its defaults (TEXTNN_MALLOC=system:
+what `textnn/memory.py` gains). Each case runs in a fresh process. Writes
+benchmarks/results/models.json.
 
     python benchmarks/bench_models.py [--steps 5] [--quick]
 """
@@ -76,7 +78,7 @@ for _ in range(STEPS):
     times.append(time.perf_counter() - t)
 flush = jax.jit(lambda x, y: x * y)(jnp.float32(1e-20), jnp.float32(1e-19))
 print(json.dumps({{
-    "model": NAME, "batch": BATCH, "length": LENGTH,
+    "model": NAME, "batch": BATCH, "length": LENGTH, "malloc": {malloc!r},
     "parameters": sum(int(np.prod(v.shape)) for v in jax.tree.leaves(nnx.state(model, nnx.Param))),
     "compile_and_first_step_s": compile_s, "step_s_median": float(np.median(times)),
     "step_s_all": times, "examples_per_s": BATCH / float(np.median(times)),
@@ -85,7 +87,15 @@ print(json.dumps({{
 }}))
 """
 
-CASES = [("textcnn", 500), ("bilstm", 500), ("bilstm", 250), ("nnx-rnn-bilstm", 500)]
+# (model, tokens, allocator): "textnn" as textnn sets it at import, "system" glibc's defaults
+CASES = [
+    ("textcnn", 500, "textnn"),
+    ("bilstm", 500, "textnn"),
+    ("bilstm", 250, "textnn"),
+    ("nnx-rnn-bilstm", 500, "textnn"),
+    ("textcnn", 500, "system"),
+    ("bilstm", 500, "system"),
+]
 
 
 def main() -> None:
@@ -96,13 +106,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="run only these models (no results file)")
     args = parser.parse_args()
     results = []
-    for name, length in CASES:
+    for name, length, malloc in CASES:
         if args.only and name not in args.only:
             continue
         if args.quick:
             length, args.steps = 32, 2
-        code = STEP.format(name=name, length=length, steps=args.steps, vocab=args.vocab)
-        row = common.in_subprocess(code)
+        code = STEP.format(
+            name=name, length=length, steps=args.steps, vocab=args.vocab, malloc=malloc
+        )
+        row = common.in_subprocess(code, {"TEXTNN_MALLOC": malloc})
         results.append(row)
         print(json.dumps({k: v for k, v in row.items() if k != "step_s_all"}))
     if args.only or args.quick:
