@@ -14,7 +14,8 @@ twice: with glibc's default allocator, and with glibc tuned to keep freed blocks
 or TCMalloc for the same reason). By default glibc maps large blocks (above a threshold of at
 most 32 MB) fresh from the system and unmaps them when freed, so an eager framework that
 allocates large temporaries at every step also pays a page fault per 4 KB touched, every step.
-textnn runs as users run it, with the default allocator.
+textnn runs as shipped: `import textnn` tunes glibc's allocator for XLA itself
+(textnn/memory.py; bench_models.py times textnn without it).
 
     python benchmarks/bench_speed.py [--steps 20] [--quick]
 

@@ -256,8 +256,9 @@ def speed(data: dict) -> list[str]:
         "at its best with glibc's allocator tuned to keep freed blocks "
         f"(`GLIBC_TUNABLES={data.get('malloc_tuned', '?')}`; PyTorch's Performance Tuning "
         "Guide advises a caching allocator, jemalloc or TCMalloc, for the same reason), and "
-        "with glibc's default allocator. Ratios: textnn / PyTorch, same run; textnn runs with "
-        "the default allocator, as users run it.",
+        "with glibc's default allocator. Ratios: textnn / PyTorch, same run; textnn runs as "
+        "shipped (`import textnn` tunes glibc's allocator for XLA itself: `textnn/memory.py`; "
+        "the models section times textnn without it).",
         "",
         "| task | model | batches | textnn ex/s | PyTorch ex/s | ratio | PyTorch ex/s, "
         "default allocator | ratio to that | textnn tokens/s | PyTorch tokens/s |",
