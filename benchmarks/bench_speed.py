@@ -254,8 +254,12 @@ def pytorch_cases(case: dict) -> list[dict]:
 def case_environment(case: dict) -> dict[str, str]:
     env = {**os.environ, "OMP_NUM_THREADS": "2"}
     env.pop("GLIBC_TUNABLES", None)
-    if case.get("malloc") == "tuned":
-        env["GLIBC_TUNABLES"] = MALLOC_TUNED
+    if case["framework"] == "pytorch":
+        # PyTorch's process imports textnn too (to read the batches): keep textnn's own
+        # allocator setting out of it, so that `malloc` alone says how glibc runs there
+        env["TEXTNN_MALLOC"] = "system"
+        if case.get("malloc") == "tuned":
+            env["GLIBC_TUNABLES"] = MALLOC_TUNED
     return env
 
 
