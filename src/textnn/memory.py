@@ -1,13 +1,13 @@
 """glibc's allocator, set at `import textnn` to keep the memory that XLA frees for reuse.
 
-XLA:CPU allocates a jit-compiled step's temporary buffer afresh at every call, and frees it
-after: hundreds of MB for a BiLSTM training step at batch 64 x 500 tokens. By default glibc
-serves such a block with a fresh `mmap` (anything above its mmap threshold, which is at most
-32 MiB), from a per-thread arena whose heaps hold at most 64 MiB when XLA's worker threads ask,
-and unmaps it when freed; so every step maps new memory, takes a page fault on every 4 KiB of
-it, and unmaps it again. Here that was a fifth of the BiLSTM step: 677 ms a step against 511
-with the settings below, at the same peak memory (1,141 and 1,117 MB; benchmarks/bench_models.py
-and bench_speed.py measure the step as shipped, so with them).
+XLA:CPU allocates a jit-compiled step's buffers afresh at every call and frees them after:
+hundreds of MB for a BiLSTM training step at batch 64 x 500 tokens. By default glibc serves
+such a block with a fresh `mmap` when it is above its mmap threshold (at most 32 MiB), and a
+worker thread's own arena takes memory in heaps of at most 64 MiB, each mapped when needed and
+unmapped when empty: so every step maps new memory, takes a page fault on every 4 KiB of it,
+and unmaps it again. On this project's 2-core CPU the BiLSTM step took 1.22x as long that way
+and the TextCNN step 1.19x, at about the same peak memory (benchmarks/bench_models.py, which
+times both ways; docs/benchmarks.md, models section).
 
 The settings: one arena for every thread (the main heap, which grows without the 64 MiB cap),
 and blocks up to `KEEP_BYTES` taken from it and kept on release, instead of mapped and unmapped.
