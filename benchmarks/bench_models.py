@@ -5,8 +5,8 @@ Also, in the same run: the BiLSTM step at 250 tokens (what a length-bucketed bat
 IMDb reviews costs), a plain `nnx.RNN` + `nnx.Bidirectional` BiLSTM of the same size as the
 baseline our recurrent layer replaces, whether XLA flushes denormal floats on this CPU, and the
 TextCNN and BiLSTM steps again with glibc's allocator left at its defaults (TEXTNN_MALLOC=system:
-what `textnn/memory.py` gains). Each case runs in a fresh process. Writes
-benchmarks/results/models.json.
+what the setting of `textnn/memory.py`, which the `textnn` command applies, gains). Each case
+runs in a fresh process. Writes benchmarks/results/models.json.
 
     python benchmarks/bench_models.py [--steps 5] [--quick]
 """
@@ -26,6 +26,8 @@ STEP = """
 import json, resource, time
 import jax, jax.numpy as jnp, numpy as np, optax
 from flax import nnx
+from textnn.memory import keep_freed_memory
+keep_freed_memory()  # as the `textnn` command does (TEXTNN_MALLOC=system: glibc's defaults)
 from textnn.models import build_model, parameter_count
 
 NAME, LENGTH, STEPS, BATCH, VOCAB = {name!r}, {length}, {steps}, 64, {vocab}

@@ -14,8 +14,8 @@ twice: with glibc's default allocator, and with glibc tuned to keep freed blocks
 or TCMalloc for the same reason). By default glibc maps large blocks (above a threshold of at
 most 32 MB) fresh from the system and unmaps them when freed, so an eager framework that
 allocates large temporaries at every step also pays a page fault per 4 KB touched, every step.
-textnn runs as shipped: `import textnn` tunes glibc's allocator for XLA itself
-(textnn/memory.py; bench_models.py times textnn without it).
+textnn runs as the `textnn` command does, with its allocator setting (textnn/memory.py's
+`keep_freed_memory`; bench_models.py times textnn without it too).
 
     python benchmarks/bench_speed.py [--steps 20] [--quick]
 
@@ -81,6 +81,9 @@ def case_batches(case: dict):
 
 
 def jax_case(case: dict) -> dict:
+    from textnn.memory import keep_freed_memory
+
+    keep_freed_memory()  # as the `textnn` command does, before any JAX step
     import jax
     import numpy as np
     from flax import nnx
@@ -256,7 +259,7 @@ def case_environment(case: dict) -> dict[str, str]:
     env.pop("GLIBC_TUNABLES", None)
     if case["framework"] == "pytorch":
         # PyTorch's process imports textnn too (to read the batches): keep textnn's own
-        # allocator setting out of it, so that `malloc` alone says how glibc runs there
+        # allocator setting out of it whatever path sets it, so `malloc` alone says how glibc runs
         env["TEXTNN_MALLOC"] = "system"
         if case.get("malloc") == "tuned":
             env["GLIBC_TUNABLES"] = MALLOC_TUNED

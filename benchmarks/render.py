@@ -118,10 +118,11 @@ def models(data: dict) -> list[str]:
     ]
     if gains:
         lines += [
-            "`import textnn` sets glibc's allocator to keep the memory XLA frees for reuse "
-            "(`textnn/memory.py`): XLA allocates a step's temporary buffer afresh at every "
-            "call, which glibc by default maps fresh from the system, page by page. Step time "
-            f"with glibc's defaults over step time as shipped: {'; '.join(gains)}.",
+            "The `textnn` command sets glibc's allocator to keep the memory XLA frees for reuse "
+            "(`textnn/memory.py`; Python code can call its `keep_freed_memory()`): XLA "
+            "allocates a step's buffers afresh at every call, which glibc by default maps fresh "
+            "from the system, page by page. Step time with glibc's defaults over step time with "
+            f"the setting: {'; '.join(gains)}.",
             "",
         ]
     return lines
@@ -257,8 +258,8 @@ def speed(data: dict) -> list[str]:
         f"(`GLIBC_TUNABLES={data.get('malloc_tuned', '?')}`; PyTorch's Performance Tuning "
         "Guide advises a caching allocator, jemalloc or TCMalloc, for the same reason), and "
         "with glibc's default allocator. Ratios: textnn / PyTorch, same run; textnn runs as "
-        "shipped (`import textnn` tunes glibc's allocator for XLA itself: `textnn/memory.py`; "
-        "the models section times textnn without it).",
+        "the `textnn` command does, with its own allocator setting (`textnn/memory.py`; the "
+        "models section times textnn without it too).",
         "",
         "| task | model | batches | textnn ex/s | PyTorch ex/s | ratio | PyTorch ex/s, "
         "default allocator | ratio to that | textnn tokens/s | PyTorch tokens/s |",

@@ -4,15 +4,10 @@ The public face: datasets, tokenizers, vocabularies, pretrained vectors, and `lo
 for a trained run's Predictor (texts -> probabilities for every class).
 """
 
-from textnn.memory import keep_freed_memory
-
-# Before JAX starts its threads: see memory.py (TEXTNN_MALLOC=system leaves glibc alone).
-MALLOC_TUNED = keep_freed_memory()
-
-from textnn.data import load_dataset  # noqa: E402
-from textnn.embeddings import embedding_matrix, load_vectors  # noqa: E402
-from textnn.errors import DataError, TextnnError  # noqa: E402
-from textnn.text import Tokenizer, Vocab  # noqa: E402
+from textnn.data import load_dataset
+from textnn.embeddings import embedding_matrix, load_vectors
+from textnn.errors import DataError, TextnnError
+from textnn.text import Tokenizer, Vocab
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,5 @@
-"""glibc's allocator, set at `import textnn` to keep the memory that XLA frees for reuse.
+"""glibc's allocator, set to keep the memory that XLA frees for reuse: by the `textnn` command
+as it starts, and by Python code that calls `keep_freed_memory()` before its first JAX step.
 
 XLA:CPU allocates a jit-compiled step's buffers afresh at every call and frees them after:
 hundreds of MB for a BiLSTM training step at batch 64 x 500 tokens. By default glibc serves
@@ -12,11 +13,18 @@ times both ways; docs/benchmarks.md, models section).
 The settings: one arena for every thread (the main heap, which grows without the 64 MiB cap),
 and blocks up to `KEEP_BYTES` taken from it and kept on release, instead of mapped and unmapped.
 The cost: up to `KEEP_BYTES` of freed memory may stay with the process instead of going back to
-the system. Other libraries in the process share the allocator and its settings; threads that
-allocated before `import textnn` keep their own arenas.
+the system. The settings are the whole process's: every library in it shares the allocator, and
+threads that allocated before the call keep their own arenas.
 
-Set the environment variable TEXTNN_MALLOC=system to leave glibc's defaults alone. Nothing is
-done on other C libraries (musl, macOS, Windows).
+Why `import textnn` does not apply them: a library should not change its host process's
+allocator unasked, and one did not take it well. With the settings applied at import, fastText
+(fasttext-numpy2-wheel) trained in the same process as textnn diverged ("Encountered NaN") in
+both fresh-clone CI runs of benchmarks/bench_accuracy.py --quick, three seeds in a row once,
+where it never had before; the cause is not known (it did not happen in 14 runs with the settings
+outside CI).
+
+With the environment variable TEXTNN_MALLOC=system, nothing is changed (the `textnn` command
+included). Nothing is done on other C libraries (musl, macOS, Windows).
 """
 
 from __future__ import annotations
