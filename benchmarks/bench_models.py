@@ -23,11 +23,11 @@ import common
 import render
 
 STEP = """
+from textnn.memory import keep_freed_memory
+keep_freed_memory()  # first, as the `textnn` command does (TEXTNN_MALLOC=system: glibc's defaults)
 import json, resource, time
 import jax, jax.numpy as jnp, numpy as np, optax
 from flax import nnx
-from textnn.memory import keep_freed_memory
-keep_freed_memory()  # as the `textnn` command does (TEXTNN_MALLOC=system: glibc's defaults)
 from textnn.models import build_model, parameter_count
 
 NAME, LENGTH, STEPS, BATCH, VOCAB = {name!r}, {length}, {steps}, 64, {vocab}
