@@ -63,16 +63,25 @@ $(SELF_RUN)/params.safetensors: $(STAMP)
 	$(BIN)/textnn train $(DEMO_FLAGS) --teacher runs/imdb-nbsvm \
 	  --set data.options.unlabeled=true --out $(SELF_RUN)
 
+# Skip-gram word vectors from IMDb's 75,000 train + unlabelled reviews (no labels, no test
+# text): the textcnn rows "from skip-gram vectors" in docs/benchmarks.md. One worker, so a
+# rerun makes the same file.
+VECTORS ?= runs/imdb-skipgram-100d.txt
+$(VECTORS): $(STAMP)
+	$(BIN)/textnn vectors --data imdb --unlabeled --tokenizer glove --workers 1 --out $@
+
 # The whole set (more than an hour on 2 cores); explain and accuracy reuse make demo's run.
-bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors
+bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(VECTORS)
 	test -f $(DEMO_RUN)/params.safetensors || $(MAKE) demo
 	$(BIN)/python benchmarks/bench_foundation.py
 	$(BIN)/python benchmarks/bench_models.py
 	$(BIN)/python benchmarks/bench_transfer.py
 	$(BIN)/python benchmarks/bench_explain.py --run $(DEMO_RUN)
 	$(BIN)/python benchmarks/bench_speed.py
-	$(BIN)/python benchmarks/bench_accuracy.py --only mr imdb agnews --imdb-source $(DEMO_RUN)
-	$(BIN)/python benchmarks/bench_accuracy.py --only uci --imdb-source $(SELF_RUN)
+	$(BIN)/python benchmarks/bench_accuracy.py --only mr imdb agnews --imdb-source $(DEMO_RUN) \
+	  --vectors $(VECTORS)
+	$(BIN)/python benchmarks/bench_accuracy.py --only uci --imdb-source $(SELF_RUN) \
+	  --vectors $(VECTORS)
 	$(BIN)/python benchmarks/bench_presets.py
 	$(BIN)/python benchmarks/bench_first_result.py
 
@@ -81,7 +90,9 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors
 bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_models.py --quick
 	$(BIN)/python benchmarks/bench_speed.py --quick
-	$(BIN)/python benchmarks/bench_accuracy.py --quick
+	$(BIN)/textnn vectors --data uci_sentences --tokenizer glove --epochs 1 \
+	  --out runs/quick-vectors.txt
+	$(BIN)/python benchmarks/bench_accuracy.py --quick --vectors runs/quick-vectors.txt
 	$(BIN)/python benchmarks/choose_on_held_out.py uci_sentences 1 '{"train.epochs": 1}'
 	$(BIN)/python benchmarks/bench_presets.py --quick
 	$(BIN)/python benchmarks/bench_transfer.py --quick

@@ -255,17 +255,35 @@ def result_row(result: TrainResult) -> dict:
 
 
 RANDOM_VECTORS = render.RANDOM_VECTORS  # the row name the docs page explains
+# Rows from skip-gram vectors trained on IMDb's train + unlabelled reviews (`--vectors`).
+SKIPGRAM_ROW, SKIPGRAM = render.SKIPGRAM_ROW, "textcnn-skipgram"
+
+
+def vectors_record(vectors: Path | None) -> dict | None:
+    """How a vector file was made: the record `textnn vectors` writes beside it."""
+    if vectors is None:
+        return None
+    record = Path(str(vectors) + ".json")
+    return {"file": str(vectors), **(json.loads(record.read_text()) if record.exists() else {})}
+
+
 NBSVM_ROW = render.NBSVM_ROW
 # nbsvm on sentences: a 2^20-row n-gram table is plenty for ~10,000 short texts.
 NBSVM_SENTENCES = {"model": "nbsvm", "embeddings": None, "model_options": {"buckets": 2**20}}
 
 
 def cross_validate(
-    name: str, folds: int, quick: bool, source: Path | None = None, ablate: bool = False
+    name: str,
+    folds: int,
+    quick: bool,
+    source: Path | None = None,
+    ablate: bool = False,
+    vectors: Path | None = None,
 ) -> dict:
     """textnn (textcnn, nbsvm), TF-IDF + LR and fastText on the same stratified folds of
     `name`; with `source` (a trained IMDb run), also textnn fine-tuning that run's TextCNN on
-    each fold; with `ablate`, also the same TextCNN from random vectors (what GloVe 50d adds)."""
+    each fold; with `ablate`, also the same TextCNN from random vectors (what GloVe 50d adds);
+    with `vectors` (a vector file), also the same TextCNN from them."""
     data = load_dataset(name)
     examples = data.train
     labels = examples.labels
@@ -280,6 +298,8 @@ def cross_validate(
         methods[transfer] = []
     if ablate:
         methods[RANDOM_VECTORS] = []
+    if vectors is not None:
+        methods[SKIPGRAM_ROW] = []
     for k, (train_idx, test_idx) in enumerate(stratified_kfold(labels, folds, seed=0)):
         train_ex, test_ex = examples.subset(train_idx), examples.subset(test_idx)
         fold = Dataset(name, data.label_names, {"train": train_ex, "test": test_ex})
@@ -290,6 +310,8 @@ def cross_validate(
         if ablate:
             unvectored = {**settings, "embeddings": None}  # same tokens, width 50
             methods[RANDOM_VECTORS].append(textnn_run(unvectored, fold))
+        if vectors is not None:
+            methods[SKIPGRAM_ROW].append(textnn_run({**settings, "embeddings": str(vectors)}, fold))
         methods[NBSVM_ROW].append(textnn_run({**settings, **NBSVM_SENTENCES}, fold))
         args = (train_ex.texts, train_ex.labels, test_ex.texts, test_ex.labels)
         methods["TF-IDF + LR"].append(tfidf_lr(*args))
@@ -302,6 +324,7 @@ def cross_validate(
         "settings": settings,
         "source": str(source) if source else None,
         "transfer_settings": TRANSFER if source else None,
+        "vectors": vectors_record(vectors),
         # how the source run was trained (e.g. self-trained: its teacher), to say and to redo
         "source_config": json.loads((source / "config.json").read_text()) if source else None,
         "methods": {
@@ -319,9 +342,9 @@ def cross_validate(
 BASELINES = "baselines"  # --models name for the TF-IDF and fastText rows
 
 
-def imdb(quick: bool, models: list[str], rows: dict) -> dict:
-    """Fill `rows` (earlier results, kept where not rerun) for `models`: zoo names and/or
-    BASELINES."""
+def imdb(quick: bool, models: list[str], rows: dict, vectors: Path | None = None) -> dict:
+    """Fill `rows` (earlier results, kept where not rerun) for `models`: zoo names, BASELINES,
+    SELF_TRAINED and (given `vectors`) SKIPGRAM."""
     data = load_dataset("imdb")
     args = (data.train.texts, data.train.labels, data.test.texts, data.test.labels)
     if BASELINES in models:
@@ -347,6 +370,14 @@ def imdb(quick: bool, models: list[str], rows: dict) -> dict:
     if SELF_TRAINED in models:
         rows[SELF_TRAINED_ROW] = self_trained(quick)
         print(SELF_TRAINED, json.dumps(rows[SELF_TRAINED_ROW]), flush=True)
+    if SKIPGRAM in models and vectors is not None:
+        settings = {**IMDB_MODELS["textcnn"], "embeddings": str(vectors)}
+        values = {**IMDB_DEFAULTS, **settings, "model": "textcnn"}
+        if quick:
+            values.update({"train.epochs": 1, "text.max_length": 64})
+        row = {"settings": settings, "vectors": vectors_record(vectors)}
+        rows[SKIPGRAM_ROW] = {**row, **textnn_run(values)}
+        print(SKIPGRAM, json.dumps(rows[SKIPGRAM_ROW]), flush=True)
     if all(m in probabilities for m in VOTE):
         average = np.mean([probabilities[m] for m in VOTE], axis=0)
         members = [rows[f"textnn {m}"] for m in VOTE]
@@ -359,7 +390,7 @@ def imdb(quick: bool, models: list[str], rows: dict) -> dict:
         print(json.dumps(rows[VOTE_ROW]), flush=True)
     elif any(m in probabilities for m in VOTE):
         rows.pop(VOTE_ROW, None)  # a member changed: rerun all of them to vote again
-    ours = (VOTE_ROW, SELF_TRAINED_ROW)
+    ours = (VOTE_ROW, SKIPGRAM_ROW, SELF_TRAINED_ROW)
     order = [name for name in rows if not name.startswith("textnn ") and name not in ours]
     order += [f"textnn {m}" for m in IMDB_MODELS if f"textnn {m}" in rows]
     order += [name for name in ours if name in rows]
@@ -391,7 +422,7 @@ def main() -> None:
     parser.add_argument(
         "--models",
         nargs="+",
-        choices=[BASELINES, *IMDB_MODELS, SELF_TRAINED],
+        choices=[BASELINES, *IMDB_MODELS, SELF_TRAINED, SKIPGRAM],
         help="IMDb: rerun only these rows (the others keep their earlier results)",
     )
     parser.add_argument(
@@ -400,19 +431,30 @@ def main() -> None:
         help="a trained IMDb TextCNN run (e.g. make demo's runs/demo): UCI and MR also get a "
         "row fine-tuning it on each fold (everything trains, lr 3e-4)",
     )
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        help="word vectors from IMDb's train + unlabelled text (the Makefile's "
+        "runs/imdb-skipgram-100d.txt, made by `textnn vectors`): UCI, MR and IMDb also get a "
+        "textcnn row with them",
+    )
     args = parser.parse_args()
     parts = args.only or ["uci", "mr", "imdb", "agnews"]
     results = {} if args.quick else (render.load("accuracy") or {})
     results.pop("machine", None)
     for part in parts:
         if part == "uci":
-            results["uci"] = cross_validate("uci_sentences", 10, args.quick, args.imdb_source)
+            results["uci"] = cross_validate(
+                "uci_sentences", 10, args.quick, args.imdb_source, vectors=args.vectors
+            )
         elif part == "mr":
-            results["mr"] = cross_validate("mr", 10, args.quick, args.imdb_source, ablate=True)
+            results["mr"] = cross_validate(
+                "mr", 10, args.quick, args.imdb_source, ablate=True, vectors=args.vectors
+            )
         elif part == "imdb":
-            models = args.models or [BASELINES, *IMDB_MODELS, SELF_TRAINED]
+            models = args.models or [BASELINES, *IMDB_MODELS, SELF_TRAINED, SKIPGRAM]
             rows = results.get("imdb", {}).get("rows", {}) if args.models else {}
-            results["imdb"] = imdb(args.quick, models, rows)
+            results["imdb"] = imdb(args.quick, models, rows, args.vectors)
         elif "train" in available_splits("ag_news"):
             values = {"data.name": "ag_news", "model": "conv1d", "embeddings": None}
             results["agnews"] = {"textnn conv1d": textnn_run(values)}

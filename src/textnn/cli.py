@@ -41,6 +41,7 @@ def main() -> None:
       textnn predict runs/imdb "A moving film."
       textnn explain runs/imdb "A moving film."   the words behind the decision
       textnn finetune runs/imdb --data uci_sentences --out runs/uci
+      textnn vectors --data imdb --unlabeled --out imdb.txt   word vectors from your text
       textnn report runs/imdb    one HTML page: curves, metrics, mistakes, explanations
 
     \b
