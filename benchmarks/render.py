@@ -525,8 +525,12 @@ def accuracy(data: dict) -> list[str]:
                 f"{100 * glove['mean_accuracy']:.1f}%, {ours:+.1f} points. Of our {gap:.1f}-point "
                 f"gap to {KIM_MR['non-static']}%, {kim - ours:.1f} points is the smaller lift "
                 f"from the vectors and {base:.1f} points the difference between the two CNNs "
-                "with random vectors. (GloVe 100d/300d are not in the offline mirror, so the "
-                "lift from wider vectors is not measured here.)",
+                "with random vectors. GloVe 100d/300d are not in the offline mirror"
+                + (
+                    "; the skip-gram row below measures wider vectors of another kind."
+                    if SKIPGRAM_ROW in methods
+                    else ", so the lift from wider vectors is not measured here."
+                ),
             ]
         skipgram = methods.get(SKIPGRAM_ROW)
         if skipgram and glove:

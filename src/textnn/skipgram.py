@@ -57,6 +57,11 @@ class SkipgramConfig:
             raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
 
 
+def threads(config: SkipgramConfig) -> int:
+    """The worker threads `config` asks for (0: one per core)."""
+    return config.workers or os.cpu_count() or 1
+
+
 def texts_to_learn_from(
     data: str | None = None, unlabeled: bool = False, files: Sequence[str | Path] = ()
 ) -> tuple[list[str], dict]:
@@ -118,7 +123,7 @@ def train_skipgram(
         alpha=config.learning_rate,
         epochs=config.epochs,
         seed=config.seed,
-        workers=config.workers or os.cpu_count() or 1,
+        workers=threads(config),
     )
     model.build_vocab(sentences)
     words = list(model.wv.index_to_key)
@@ -160,6 +165,7 @@ def train_and_write(
     path = write_vectors(vectors, out)
     record = {
         "skipgram": asdict(config),
+        "threads": threads(config),
         "tokenizer": tokenizer.to_config(),
         "texts": len(texts),
         "words": len(vectors),
