@@ -358,7 +358,7 @@ def vectors(data, unlabeled, files, tokenizer, dim, epochs, window, min_count, w
 
     \b
     Vectors from text like yours can beat general ones: on MR's movie reviews, 100-d vectors
-    from IMDb's reviews add about 3 points over GloVe 6B 50d (docs/benchmarks.md).
+    from IMDb's reviews add 2.6 points over GloVe 6B 50d (docs/benchmarks.md).
       textnn vectors --data imdb --unlabeled --tokenizer glove --out imdb-100d.txt
       textnn train --data mr --tokenizer glove --embeddings imdb-100d.txt --out runs/mr
     Writes word2vec text, and FILE.json beside it: the settings and the text it came from.

@@ -4,7 +4,7 @@ gensim's C code on textnn's tokens, written as a word2vec text file that `embedd
 
 Why: general-purpose vectors can miss a domain. On MR's movie-review sentences, GloVe 6B 50d
 barely beats random vectors, while 100-d skip-gram vectors trained on IMDb's 75,000 train and
-unlabelled reviews (about two minutes on 2 cores) add about 3 points (docs/benchmarks.md).
+unlabelled reviews (about three minutes with one worker) add 2.6 points (docs/benchmarks.md).
 
 Train only on text you may learn from: a training split and unlabelled text, never a test split.
 """
