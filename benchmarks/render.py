@@ -687,24 +687,28 @@ def scorecard() -> list[str]:
                 verdict(diff >= -0.01),
             )
         )
-    for key, target, label in (("uci", 0.87, "UCI 10-fold CV"), ("mr", 0.80, "MR 10-fold CV")):
+    # UCI's target asks for pretrained vectors, any; MR's for GloVe 50d, so its skip-gram row is
+    # a line of its own.
+    for key, target, label, vectors in (
+        ("uci", 0.87, "UCI 10-fold CV", "pretrained vectors"),
+        ("mr", 0.80, "MR 10-fold CV", "GloVe 50d"),
+    ):
         methods = acc.get(key, {}).get("methods", {})
+        apart = (*WITHOUT_VECTORS, SKIPGRAM_ROW) if key == "mr" else WITHOUT_VECTORS
         textnn_rows = {
-            m: v
-            for m, v in methods.items()
-            if m.startswith("textnn") and m not in (*WITHOUT_VECTORS, SKIPGRAM_ROW)
+            m: v for m, v in methods.items() if m.startswith("textnn") and m not in apart
         }
         if textnn_rows:
             name, best = max(textnn_rows.items(), key=lambda kv: kv[1]["mean_accuracy"])
             got = best["mean_accuracy"]
             rows.append(
                 (
-                    f"{label} >= {target:.2f} with GloVe 50d",
+                    f"{label} >= {target:.2f} with {vectors}",
                     f"{got:.4f} ({name})",
                     verdict(got >= target),
                 )
             )
-        if SKIPGRAM_ROW in methods:
+        if key == "mr" and SKIPGRAM_ROW in methods:
             got = methods[SKIPGRAM_ROW]["mean_accuracy"]
             rows.append(
                 (
