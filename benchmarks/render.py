@@ -449,7 +449,7 @@ def accuracy(data: dict) -> list[str]:
                 f"{vectors_made(skipgram.get('vectors'))} It learns from more text than the "
                 "supervised rows (the unlabelled reviews, not their labels), so it is shown apart "
                 "from them; its vectors were chosen over GloVe 50d on MR's held-out parts "
-                "(`choose_on_held_out.py`) and IMDb's validation split, never on a test split.",
+                "(`choose_on_held_out.py`), never on a test split.",
             ]
         bilstm = rows.get("textnn bilstm", {}).get("settings", {})
         if bilstm.get("model_options", {}).get("head") == "max":
