@@ -222,23 +222,37 @@ def reverse_within_length(x: jax.Array, lengths: jax.Array) -> jax.Array:
     return jnp.take_along_axis(x, index, axis=1)
 
 
+def _lstm_gates(a: jax.Array, hidden: int) -> tuple[jax.Array, ...]:
+    """Gate activations i, f, g, o <float32>[..., H] from pre-activations <float32>[..., 4H]."""
+    i, f, g, o = (a[..., k * hidden : (k + 1) * hidden] for k in range(4))
+    return jax.nn.sigmoid(i), jax.nn.sigmoid(f), jnp.tanh(g), jax.nn.sigmoid(o)
+
+
 def _lstm_forward(x, w_input, w_hidden, bias):
     """The LSTM over time-major x <float32>[T, B, D] from zero states: hidden states [T, B, H],
-    cell states [T, B, H] and gate activations i, f, g, o [T, B, 4H]."""
-    hidden = w_hidden.shape[0]
-    zeros = jnp.zeros((x.shape[1], hidden), x.dtype)
+    cell states [T, B, H] and gate pre-activations [T, B, 4H].
 
-    def step(carry, x_t):
-        h, c = carry
-        a = x_t @ w_input + h @ w_hidden + bias
-        i, f, o = (jax.nn.sigmoid(a[:, k * hidden : (k + 1) * hidden]) for k in (0, 1, 3))
-        g = jnp.tanh(a[:, 2 * hidden : 3 * hidden])
+    The input projection of every step is one large matrix product before the scan. Each step
+    then activates the pre-activations carried in from the step before and computes the next
+    step's. Why: XLA:CPU fuses a step's input slice (a dynamic slice) into the fusion that
+    reads it, and such a fusion computes sigmoid and tanh several times slower than one that
+    reads loop state. The backward pass likewise activates every step at once before its scan.
+    """
+    hidden = w_hidden.shape[0]
+    steps, batch = x.shape[:2]
+    projected = (x.reshape(steps * batch, -1) @ w_input + bias).reshape(steps, batch, -1)
+    following = jnp.concatenate([projected[1:], jnp.zeros_like(projected[:1])])
+
+    def step(carry, projected_next):
+        a, c = carry
+        i, f, g, o = _lstm_gates(a, hidden)
         c = f * c + i * g
         h = o * jnp.tanh(c)
-        return (h, c), (h, c, jnp.concatenate([i, f, g, o], axis=-1))
+        return (projected_next + h @ w_hidden, c), (h, c, a)
 
-    _, (hs, cs, gates) = jax.lax.scan(step, (zeros, zeros), x)
-    return hs, cs, gates
+    zeros = jnp.zeros((batch, hidden), x.dtype)
+    _, (hs, cs, pre) = jax.lax.scan(step, (projected[0], zeros), following)
+    return hs, cs, pre
 
 
 @jax.custom_vjp
@@ -250,41 +264,40 @@ def lstm_sequence(x, w_input, w_hidden, bias):
     step needs (the hidden and cell gradients and the gate gradients out), and the weight and
     input gradients are then three large matrix products over all steps at once, where automatic
     differentiation of the scan would add a small weight-gradient product into an accumulator at
-    every step. Tested against automatic differentiation of the same recurrence.
+    every step. Everything that does not depend on the recurrence (the gate activations and
+    their derivatives) is computed for all steps at once before the scan, so the scan itself
+    does only products and sums. Tested against automatic differentiation of the same recurrence.
     """
     return _lstm_forward(x, w_input, w_hidden, bias)[0]
 
 
 def _lstm_sequence_fwd(x, w_input, w_hidden, bias):
-    hs, cs, gates = _lstm_forward(x, w_input, w_hidden, bias)
-    return hs, (x, w_input, w_hidden, hs, cs, gates)
+    hs, cs, pre = _lstm_forward(x, w_input, w_hidden, bias)
+    return hs, (x, w_input, w_hidden, hs, cs, pre)
 
 
 def _lstm_sequence_bwd(saved, d_hs):
-    x, w_input, w_hidden, hs, cs, gates = saved
+    x, w_input, w_hidden, hs, cs, pre = saved
     hidden = w_hidden.shape[0]
     zeros = jnp.zeros_like(hs[0])
     c_prev = jnp.concatenate([zeros[None], cs[:-1]])
+    i, f, g, o = _lstm_gates(pre, hidden)
+    tanh_c = jnp.tanh(cs)
+    # d(pre-activation) = d_cell * (i', f', g' factors) and d_hidden * (o' factor), per step
+    to_cell = o * (1.0 - tanh_c * tanh_c)
+    to_o = tanh_c * o * (1.0 - o)
+    to_i, to_f, to_g = g * i * (1.0 - i), c_prev * f * (1.0 - f), i * (1.0 - g * g)
 
     def step(carry, inputs):
         dh_next, dc_next = carry
-        dh_out, c, c_before, gate = inputs
-        i, f, g, o = (gate[:, k * hidden : (k + 1) * hidden] for k in range(4))
+        dh_out, to_cell, to_o, to_i, to_f, to_g, f = inputs
         dh = dh_out + dh_next
-        tanh_c = jnp.tanh(c)
-        dc = dc_next + dh * o * (1.0 - tanh_c * tanh_c)
-        da = jnp.concatenate(
-            [
-                dc * g * i * (1.0 - i),
-                dc * c_before * f * (1.0 - f),
-                dc * i * (1.0 - g * g),
-                dh * tanh_c * o * (1.0 - o),
-            ],
-            axis=-1,
-        )
+        dc = dc_next + dh * to_cell
+        da = jnp.concatenate([dc * to_i, dc * to_f, dc * to_g, dh * to_o], axis=-1)
         return (da @ w_hidden.T, dc * f), da
 
-    _, d_a = jax.lax.scan(step, (zeros, zeros), (d_hs, cs, c_prev, gates), reverse=True)
+    inputs = (d_hs, to_cell, to_o, to_i, to_f, to_g, f)
+    _, d_a = jax.lax.scan(step, (zeros, zeros), inputs, reverse=True)
     h_prev = jnp.concatenate([zeros[None], hs[:-1]])
     # As 2-D products over T*B rows: XLA:CPU ran the same contraction written as an einsum
     # over (t, b) 2.7x slower (two contracting axes miss its fast matrix-product path).
@@ -305,12 +318,13 @@ class Recurrent(nnx.Module):
     state is the output at the true last token, and padding outputs are zeroed after the scan.
 
     Speed, measured on this project's 2-core CPU (benchmarks/bench_models.py and the notes in
-    docs/benchmarks.md): the input projection is computed inside each step. Hoisting it out of
-    the scan as one big matrix product, the textbook trick, was 2.5x slower forward on XLA:CPU:
-    the [T, B, 4H] tensor streams through memory each step while a step's slice stays in cache.
-    Stacking both directions into one scan with batched products was no faster either. Masking
-    the carry at every step (instead of reading the final state off the outputs) cost 15% of a
-    gradient step. XLA flushes denormals to zero, so there is no denormal slowdown either.
+    docs/benchmarks.md): the LSTM projects every step's input in one large matrix product before
+    its scan (`lstm_sequence`); the GRU projects inside each step. Stacking both directions into
+    one scan with batched products was slower (by 6% for a layer's gradient): XLA:CPU runs a
+    loop body's operations one at a time on one core, so the two directions gain nothing from
+    sharing a step. Masking the carry at every step (instead of reading the final state off
+    the outputs) cost 15% of a gradient step. XLA flushes denormals to zero, so there is no
+    denormal slowdown either.
 
     Initialisation and gate layout follow PyTorch's nn.LSTM / nn.GRU (uniform in
     +-1/sqrt(hidden); gates i, f, g, o and r, z, n).
