@@ -1,14 +1,17 @@
-"""Choose between settings for the sentence cross-validations without looking at test data.
+"""Choose between settings without looking at test data.
 
-Inside each of the first K folds of bench_accuracy's 10-fold split, 10% of the fold's training
-part is held out as the judge; each setting (bench_accuracy's SENTENCES with the given overrides)
-trains on the rest, with its own validation split, and is scored on the judge. Prints the mean
-judge accuracy of each setting; the fold's test part is never read.
+Sentences (uci_sentences, mr): inside each of the first K folds of bench_accuracy's 10-fold
+split, 10% of the fold's training part is held out as the judge; each setting (bench_accuracy's
+SENTENCES with the given overrides) trains on the rest, with its own validation split, and is
+scored on the judge. IMDb: the judge is 10% of the training split (K must be 1), and a setting
+is bench_accuracy's `textcnn` row (IMDB_DEFAULTS and IMDB_MODELS["textcnn"]) with the overrides.
+Prints the mean judge accuracy of each setting; the test split is never read.
 
     python benchmarks/choose_on_held_out.py uci_sentences 10 \\
         '{"init": "runs/demo", "train.learning_rate": 3e-4}' \\
         '{"init": "runs/imdb-self-trained", "train.learning_rate": 3e-4}'
     python benchmarks/choose_on_held_out.py mr 5 '{"train.refit": false}' '{"train.refit": true}'
+    python benchmarks/choose_on_held_out.py imdb 1 '{}' '{"model_options": {"channels": 400}}'
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import statistics
 import sys
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_accuracy import SENTENCES, quiet
+from bench_accuracy import IMDB_DEFAULTS, IMDB_MODELS, SENTENCES, quiet
 
 from textnn.config import RunConfig
 from textnn.data import load_dataset, stratified_kfold, train_validation_split
@@ -30,20 +35,26 @@ from textnn.pipeline import train
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data", choices=["uci_sentences", "mr"])
-    parser.add_argument("folds", type=int, help="how many of the 10 folds to use")
+    parser.add_argument("data", choices=["uci_sentences", "mr", "imdb"])
+    parser.add_argument("folds", type=int, help="how many of the 10 folds to use (imdb: 1)")
     parser.add_argument("settings", nargs="+", type=json.loads, help="JSON overrides, one each")
     args = parser.parse_args()
+    if args.data == "imdb" and args.folds != 1:
+        parser.error("imdb has one judge (10%% of its training split): give 1 fold")
     data = load_dataset(args.data)
     examples = data.train
+    if args.data == "imdb":
+        base = {**IMDB_DEFAULTS, **IMDB_MODELS["textcnn"], "model": "textcnn"}
+        parts = [np.arange(len(examples))]
+    else:
+        base = {**SENTENCES, "data.name": args.data}
+        parts = [train_idx for train_idx, _ in stratified_kfold(examples.labels, 10, seed=0)]
     scores: list[list[float]] = [[] for _ in args.settings]
-    for k, (train_idx, _) in enumerate(stratified_kfold(examples.labels, 10, seed=0)):
-        if k >= args.folds:
-            break
+    for k, train_idx in enumerate(parts[: args.folds]):
         rest, judge = train_validation_split(examples.subset(train_idx), 0.1, seed=123)
         fold = Dataset(args.data, data.label_names, {"train": rest, "test": judge})
         for runs, overrides in zip(scores, args.settings, strict=True):
-            values = {**SENTENCES, "data.name": args.data, **overrides}
+            values = {**base, **overrides}
             result = train(RunConfig().with_overrides(values), None, dataset=fold, echo=quiet)
             runs.append(result.report["accuracy"])
         print(f"fold {k}: " + ", ".join(f"{s[-1]:.4f}" for s in scores), flush=True)
