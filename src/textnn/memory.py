@@ -6,10 +6,11 @@ hundreds of MB for a BiLSTM training step at batch 64 x 500 tokens. By default g
 such a block with a fresh `mmap` when it is above its mmap threshold (at most 32 MiB), and a
 worker thread's own arena takes memory in heaps of at most 64 MiB, each mapped when needed and
 unmapped when empty: so every step maps new memory, takes a page fault on every 4 KiB of it,
-and unmaps it again. On this project's 2-core CPU the BiLSTM step took 1.27x as long that way
-and the TextCNN step 1.32x; the price was peak memory, 1,235 -> 1,934 MB for the BiLSTM step
-and 725 -> 820 MB for TextCNN (benchmarks/bench_models.py times both ways: docs/benchmarks.md,
-models section).
+and unmaps it again. On this project's 2-core machines the BiLSTM step took 1.27x as long that
+way and the TextCNN step 1.32x (AMD EPYC, benchmarks/results/models.json as of commit 280aca5),
+and 1.19x and 1.18x (Intel Xeon, 2026-12-01); the price was peak memory on the EPYC, 1,235 ->
+1,934 MB for the BiLSTM step and 725 -> 820 MB for TextCNN, where the Xeon's peaks hardly moved
+(benchmarks/bench_models.py times both ways: docs/benchmarks.md, models section).
 
 The settings: one arena for every thread (the main heap, which grows without the 64 MiB cap),
 and blocks up to `KEEP_BYTES` taken from it and kept on release, instead of mapped and unmapped.
