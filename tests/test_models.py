@@ -94,30 +94,45 @@ def test_padding_never_wins_the_max():
     assert jnp.allclose(model(ids, lengths), 0.0)
 
 
-def lstm_reference(x, w_in, w_h, b, length):
+def _sigmoid(v):
+    return 1 / (1 + np.exp(-v))
+
+
+def lstm_reference(x, w_in, w_h, b_in, b_h, length):
     """Plain numpy LSTM over x[:length] (gates i, f, g, o)."""
     hidden = w_h.shape[0]
     h, c, outs = np.zeros(hidden), np.zeros(hidden), []
-    sig = lambda v: 1 / (1 + np.exp(-v))  # noqa: E731
     for t in range(length):
-        g = x[t] @ w_in + h @ w_h + b
-        i, f, gg, o = np.split(g, 4)
-        c = sig(f) * c + sig(i) * np.tanh(gg)
-        h = sig(o) * np.tanh(c)
+        i, f, g, o = np.split(x[t] @ w_in + b_in + h @ w_h + b_h, 4)
+        c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+        h = _sigmoid(o) * np.tanh(c)
         outs.append(h)
     return np.array(outs), h
 
 
-def test_bidirectional_lstm_matches_a_plain_reference():
-    layer = Recurrent(4, 3, "lstm", bidirectional=True, rngs=nnx.Rngs(0))
+def gru_reference(x, w_in, w_h, b_in, b_h, length):
+    """Plain numpy GRU over x[:length], as PyTorch's nn.GRU (gates r, z, n)."""
+    h, outs = np.zeros(w_h.shape[0]), []
+    for t in range(length):
+        xr, xz, xn = np.split(x[t] @ w_in + b_in, 3)
+        hr, hz, hn = np.split(h @ w_h + b_h, 3)
+        r, z = _sigmoid(xr + hr), _sigmoid(xz + hz)
+        h = (1 - z) * np.tanh(xn + r * hn) + z * h
+        outs.append(h)
+    return np.array(outs), h
+
+
+@pytest.mark.parametrize("cell, reference", [("lstm", lstm_reference), ("gru", gru_reference)])
+def test_bidirectional_recurrent_layer_matches_a_plain_reference(cell, reference):
+    layer = Recurrent(4, 3, cell, bidirectional=True, rngs=nnx.Rngs(0))
     x = np.random.default_rng(0).normal(size=(2, 6, 4)).astype(np.float32)
     lengths = np.array([6, 4])
     outputs, final = layer(jnp.asarray(x), jnp.asarray(lengths))
     w_in, w_h = np.asarray(layer.w_input[...]), np.asarray(layer.w_hidden[...])
-    b = np.asarray(layer.b_input[...] + layer.b_hidden[...])
+    b_in, b_h = np.asarray(layer.b_input[...]), np.asarray(layer.b_hidden[...])
     for row, n in enumerate(lengths):
-        fwd, fwd_last = lstm_reference(x[row], w_in[0], w_h[0], b[0], n)
-        bwd, bwd_last = lstm_reference(x[row, :n][::-1], w_in[1], w_h[1], b[1], n)
+        fwd, fwd_last = reference(x[row], w_in[0], w_h[0], b_in[0], b_h[0], n)
+        bwd, bwd_last = reference(x[row, :n][::-1], w_in[1], w_h[1], b_in[1], b_h[1], n)
         np.testing.assert_allclose(outputs[row, :n, :3], fwd, atol=1e-5)
         # The backward direction starts at the true end and is re-aligned with the input.
         np.testing.assert_allclose(outputs[row, :n, 3:], bwd[::-1], atol=1e-5)
