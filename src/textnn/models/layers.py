@@ -228,20 +228,30 @@ def _lstm_gates(a: jax.Array, hidden: int) -> tuple[jax.Array, ...]:
     return jax.nn.sigmoid(i), jax.nn.sigmoid(f), jnp.tanh(g), jax.nn.sigmoid(o)
 
 
+def _projected_ahead(x: jax.Array, w_input: jax.Array, bias: jax.Array):
+    """Every step's input projection of time-major x <float32>[T, B, D], as one large matrix
+    product: (step 0's <float32>[B, G], a scan's first carry; the rest <float32>[T, B, G], step
+    t's row holding step t+1's projection, zeros last), so that each scan step carries in its
+    own projection and hands on the next.
+
+    Why: XLA:CPU fuses a scan step's input slice (a dynamic slice) into the fusion that reads it,
+    and such a fusion computes sigmoid and tanh several times slower than one that reads loop
+    state. A recurrent step's gates thus read the carry, never the step's slice.
+    """
+    steps, batch = x.shape[:2]
+    projected = (x.reshape(steps * batch, -1) @ w_input + bias).reshape(steps, batch, -1)
+    return projected[0], jnp.concatenate([projected[1:], jnp.zeros_like(projected[:1])])
+
+
 def _lstm_forward(x, w_input, w_hidden, bias):
     """The LSTM over time-major x <float32>[T, B, D] from zero states: hidden states [T, B, H],
     cell states [T, B, H] and gate pre-activations [T, B, 4H].
 
-    The input projection of every step is one large matrix product before the scan. Each step
-    then activates the pre-activations carried in from the step before and computes the next
-    step's. Why: XLA:CPU fuses a step's input slice (a dynamic slice) into the fusion that
-    reads it, and such a fusion computes sigmoid and tanh several times slower than one that
-    reads loop state. The backward pass likewise activates every step at once before its scan.
+    Each step activates the pre-activations carried in from the step before and computes the
+    next step's (`_projected_ahead` says why).
     """
     hidden = w_hidden.shape[0]
-    steps, batch = x.shape[:2]
-    projected = (x.reshape(steps * batch, -1) @ w_input + bias).reshape(steps, batch, -1)
-    following = jnp.concatenate([projected[1:], jnp.zeros_like(projected[:1])])
+    first, following = _projected_ahead(x, w_input, bias)
 
     def step(carry, projected_next):
         a, c = carry
@@ -250,8 +260,8 @@ def _lstm_forward(x, w_input, w_hidden, bias):
         h = o * jnp.tanh(c)
         return (projected_next + h @ w_hidden, c), (h, c, a)
 
-    zeros = jnp.zeros((batch, hidden), x.dtype)
-    _, (hs, cs, pre) = jax.lax.scan(step, (projected[0], zeros), following)
+    zeros = jnp.zeros((x.shape[1], hidden), x.dtype)
+    _, (hs, cs, pre) = jax.lax.scan(step, (first, zeros), following)
     return hs, cs, pre
 
 
@@ -318,13 +328,12 @@ class Recurrent(nnx.Module):
     state is the output at the true last token, and padding outputs are zeroed after the scan.
 
     Speed, measured on this project's 2-core CPU (benchmarks/bench_models.py and the notes in
-    docs/benchmarks.md): the LSTM projects every step's input in one large matrix product before
-    its scan (`lstm_sequence`), and so does the GRU. Stacking both directions into
-    one scan with batched products was slower (by 6% for a layer's gradient): XLA:CPU runs a
-    loop body's operations one at a time on one core, so the two directions gain nothing from
-    sharing a step. Masking the carry at every step (instead of reading the final state off
-    the outputs) cost 15% of a gradient step. XLA flushes denormals to zero, so there is no
-    denormal slowdown either.
+    docs/benchmarks.md): both cells project every step's input in one large matrix product
+    before the scan (`_projected_ahead`). Stacking both directions into one scan with batched
+    products was slower (by 6% for a layer's gradient): XLA:CPU runs a loop body's operations
+    one at a time on one core, so the two directions gain nothing from sharing a step. Masking
+    the carry at every step (instead of reading the final state off the outputs) cost 15% of a
+    gradient step. XLA flushes denormals to zero, so there is no denormal slowdown either.
 
     Initialisation and gate layout follow PyTorch's nn.LSTM / nn.GRU (uniform in
     +-1/sqrt(hidden); gates i, f, g, o and r, z, n).
@@ -375,11 +384,7 @@ class Recurrent(nnx.Module):
         if self.cell == "lstm":
             outputs = lstm_sequence(steps, w_input, w_hidden, b_input + b_hidden)
         else:
-            # Inputs projected before the scan, each step's carried in from the step before:
-            # as in `_lstm_forward`, the gate fusion then reads loop state, not a dynamic slice.
-            t, b = steps.shape[:2]
-            projected = (steps.reshape(t * b, -1) @ w_input + b_input).reshape(t, b, -1)
-            following = jnp.concatenate([projected[1:], jnp.zeros_like(projected[:1])])
+            first, following = _projected_ahead(steps, w_input, b_input)
 
             def step(carry, projected_next):
                 h, x_t = carry
@@ -391,5 +396,5 @@ class Recurrent(nnx.Module):
                 h = (1.0 - u) * n + u * h
                 return (h, projected_next), h
 
-            _, outputs = jax.lax.scan(step, (h0, projected[0]), following)
+            _, outputs = jax.lax.scan(step, (h0, first), following)
         return jnp.swapaxes(outputs, 0, 1)
