@@ -228,7 +228,9 @@ def _lstm_gates(a: jax.Array, hidden: int) -> tuple[jax.Array, ...]:
     return jax.nn.sigmoid(i), jax.nn.sigmoid(f), jnp.tanh(g), jax.nn.sigmoid(o)
 
 
-def _projected_ahead(x: jax.Array, w_input: jax.Array, bias: jax.Array):
+def _projected_ahead(
+    x: jax.Array, w_input: jax.Array, bias: jax.Array
+) -> tuple[jax.Array, jax.Array]:
     """Every step's input projection of time-major x <float32>[T, B, D], as one large matrix
     product: (step 0's <float32>[B, G], a scan's first carry; the rest <float32>[T, B, G], step
     t's row holding step t+1's projection, zeros last), so that each scan step carries in its
