@@ -644,6 +644,22 @@ def first_result(data: dict) -> list[str]:
     ]
 
 
+def timed_hours(acc: dict, presets_data: dict) -> float:
+    """A lower bound on `make bench`'s wall time: the seconds that the accuracy tables (IMDb
+    rows, teacher included; every cross-validated method's folds) and the presets record."""
+    seconds = 0.0
+    for name, row in acc.get("imdb", {}).get("rows", {}).items():
+        if name != VOTE_ROW:  # the vote's seconds are its members'
+            seconds += row.get("train_seconds", 0) + row.get("predict_seconds", 0)
+            seconds += row.get("teacher_train_seconds", 0)
+    for key in ("uci", "mr"):
+        part = acc.get(key, {})
+        for method in part.get("methods", {}).values():
+            seconds += method["train_seconds_per_fold"] * part["folds"]
+    seconds += sum(r.get("seconds", 0) for r in presets_data.get("rows", []))
+    return seconds / 3600
+
+
 def verdict(ok: bool) -> str:
     return "met" if ok else "**NOT met**"
 
@@ -771,6 +787,17 @@ def scorecard() -> list[str]:
                     verdict(rate >= 2000),
                 )
             )
+    hours = timed_hours(acc, presets_data)
+    if hours:
+        rows.append(
+            (
+                "the whole `make bench` within about an hour on 2 cores",
+                f"more than {hours:.1f} h: the timed rows of the IMDb, MR and UCI tables and of "
+                "the presets alone add up to that (a lower bound summed from the tables, not one "
+                "timed run of the whole)",
+                verdict(False) if hours > 1.25 else "not timed as one run",
+            )
+        )
     if not rows:
         return []
     lines = [
