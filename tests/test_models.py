@@ -3,6 +3,7 @@ shapes, jit and determinism."""
 
 import json
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
@@ -127,7 +128,8 @@ def test_bidirectional_recurrent_layer_matches_a_plain_reference(cell, reference
     layer = Recurrent(4, 3, cell, bidirectional=True, rngs=nnx.Rngs(0))
     x = np.random.default_rng(0).normal(size=(2, 6, 4)).astype(np.float32)
     lengths = np.array([6, 4])
-    outputs, final = layer(jnp.asarray(x), jnp.asarray(lengths))
+    outputs, final = layer(jnp.asarray(x.swapaxes(0, 1)), jnp.asarray(lengths))  # time-major
+    outputs = np.asarray(outputs).swapaxes(0, 1)
     w_in, w_h = np.asarray(layer.w_input[...]), np.asarray(layer.w_hidden[...])
     b_in, b_h = np.asarray(layer.b_input[...]), np.asarray(layer.b_hidden[...])
     for row, n in enumerate(lengths):
@@ -142,11 +144,28 @@ def test_bidirectional_recurrent_layer_matches_a_plain_reference(cell, reference
 
 
 def test_reverse_within_length_is_an_involution():
-    x = jnp.arange(12.0).reshape(2, 6)
+    x = jnp.arange(12.0).reshape(2, 6).T  # time-major: [T=6, B=2]
     lengths = jnp.array([4, 6])
     r = reverse_within_length(x, lengths)
-    assert r.tolist() == [[3, 2, 1, 0, 4, 5], [11, 10, 9, 8, 7, 6]]
+    assert r.T.tolist() == [[3, 2, 1, 0, 4, 5], [11, 10, 9, 8, 7, 6]]
     assert (reverse_within_length(r, lengths) == x).all()
+
+
+def test_reverse_within_length_gradient_is_the_reversed_cotangent():
+    """Its hand-written gradient matches automatic differentiation of the same gather."""
+    rng = np.random.default_rng(0)
+    x = jnp.asarray(rng.normal(size=(7, 3, 2)), jnp.float32)
+    weights = jnp.asarray(rng.normal(size=(7, 3, 2)), jnp.float32)
+    lengths = jnp.array([7, 4, 0])
+
+    def gathered(x):
+        t = jnp.arange(7)[:, None]
+        index = jnp.where(t < lengths[None, :], lengths[None, :] - 1 - t, t)
+        return jnp.take_along_axis(x, index[..., None], axis=0)
+
+    ours = jax.grad(lambda x: (reverse_within_length(x, lengths) * weights).sum())(x)
+    autodiff = jax.grad(lambda x: (gathered(x) * weights).sum())(x)
+    np.testing.assert_array_equal(ours, autodiff)
 
 
 @nnx.jit

@@ -83,23 +83,26 @@ class Embedder(nnx.Module):
         return parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)
 
 
-def masked_max(x: jax.Array, mask: jax.Array) -> jax.Array:
-    """Max over time of <float>[B, T, C] at real positions only -> [B, C] (0 for empty rows)."""
-    valid = mask[..., None]
-    pooled = jnp.max(jnp.where(valid, x, -jnp.inf), axis=1)
-    return jnp.where(jnp.any(mask, axis=1)[:, None], pooled, 0.0)
+def masked_max(x: jax.Array, mask: jax.Array, time_axis: int = 1) -> jax.Array:
+    """Max over time of <float>[B, T, C] at real positions only -> [B, C] (0 for empty rows).
+    With time_axis=0, x is time-major <float>[T, B, C] and mask <bool>[T, B]."""
+    pooled = jnp.max(jnp.where(mask[..., None], x, -jnp.inf), axis=time_axis)
+    return jnp.where(jnp.any(mask, axis=time_axis)[:, None], pooled, 0.0)
 
 
-def masked_mean(x: jax.Array, mask: jax.Array) -> jax.Array:
-    """Mean over time of <float>[B, T, C] at real positions -> [B, C] (0 for empty rows)."""
-    total = jnp.sum(jnp.where(mask[..., None], x, 0.0), axis=1)
-    count = jnp.maximum(jnp.sum(mask, axis=1), 1)[:, None]
+def masked_mean(x: jax.Array, mask: jax.Array, time_axis: int = 1) -> jax.Array:
+    """Mean over time of <float>[B, T, C] at real positions -> [B, C] (0 for empty rows).
+    With time_axis=0, x is time-major <float>[T, B, C] and mask <bool>[T, B]."""
+    total = jnp.sum(jnp.where(mask[..., None], x, 0.0), axis=time_axis)
+    count = jnp.maximum(jnp.sum(mask, axis=time_axis), 1)[:, None]
     return total / count
 
 
-def at_positions(x: jax.Array, positions: jax.Array) -> jax.Array:
-    """Row b of <float>[B, T, C] at time positions[b] -> [B, C]."""
-    return jnp.take_along_axis(x, positions[:, None, None], axis=1)[:, 0]
+def at_positions(x: jax.Array, positions: jax.Array, time_axis: int = 1) -> jax.Array:
+    """Row b of <float>[B, T, C] at time positions[b] -> [B, C]. With time_axis=0, x is
+    time-major <float>[T, B, C]."""
+    index = positions[:, None, None] if time_axis == 1 else positions[None, :, None]
+    return jnp.take_along_axis(x, index, axis=time_axis).squeeze(time_axis)
 
 
 def last_positions(lengths: jax.Array) -> jax.Array:
@@ -210,16 +213,30 @@ def masked_max_pool(x: jax.Array, mask: jax.Array, window: int) -> tuple[jax.Arr
     return jnp.where(new_mask[..., None], pooled, 0.0), new_mask
 
 
+@jax.custom_vjp
 def reverse_within_length(x: jax.Array, lengths: jax.Array) -> jax.Array:
-    """Reverse each row's first lengths[b] steps of <float>[B, T, ...]; padding stays put.
+    """Reverse each sequence's first lengths[b] steps of time-major <float>[T, B, ...]; padding
+    stays put.
 
     The backward direction of a bidirectional RNN must start at each sequence's true end, not at
-    the end of the padding. Applying this twice gives back the input.
+    the end of the padding. Applying this twice gives back the input, so the gradient is the
+    same reversal of the cotangent: a gather, where automatic differentiation of the gather
+    would scatter-add.
     """
-    t = jnp.arange(x.shape[1])[None, :]
-    index = jnp.where(t < lengths[:, None], lengths[:, None] - 1 - t, t)
-    index = index.reshape(index.shape + (1,) * (x.ndim - 2))
-    return jnp.take_along_axis(x, index, axis=1)
+    t = jnp.arange(x.shape[0])[:, None]
+    index = jnp.where(t < lengths[None, :], lengths[None, :] - 1 - t, t)
+    return jnp.take_along_axis(x, index.reshape(index.shape + (1,) * (x.ndim - 2)), axis=0)
+
+
+def _reverse_fwd(x, lengths):
+    return reverse_within_length(x, lengths), lengths
+
+
+def _reverse_bwd(lengths, cotangent):
+    return reverse_within_length(cotangent, lengths), None
+
+
+reverse_within_length.defvjp(_reverse_fwd, _reverse_bwd)
 
 
 def _lstm_gates(a: jax.Array, hidden: int) -> tuple[jax.Array, ...]:
@@ -362,26 +379,28 @@ class Recurrent(nnx.Module):
         self.b_hidden = nnx.Param(uniform((d, gates)))
 
     def __call__(self, x: jax.Array, lengths: jax.Array) -> tuple[jax.Array, jax.Array]:
-        """x <float32>[B, T, D] -> (outputs <float32>[B, T, directions * H], final hidden
-        states <float32>[directions, B, H]). Outputs at padding positions are zero; the
-        backward half of the outputs is aligned with the input positions."""
-        mask = sequence_mask(lengths, x.shape[1])[..., None]
+        """Time-major x <float32>[T, B, D] -> (outputs <float32>[T, B, directions * H], final
+        hidden states <float32>[directions, B, H]). Outputs at padding positions are zero; the
+        backward half of the outputs is aligned with the input positions.
+
+        Time-major because each step of the scan reads one time slice: batch-major inputs
+        would cost a transpose in and out of every direction, and again in the gradient."""
+        mask = sequence_mask(lengths, x.shape[0]).T[..., None]
         last = last_positions(lengths)
         outputs, finals = [], []
         for z in range(self.directions):
             inputs = x if z == 0 else reverse_within_length(x, lengths)
             out = self._scan(z, inputs) * mask
-            finals.append(at_positions(out, last))  # the true last step (zeros if empty)
+            finals.append(at_positions(out, last, time_axis=0))  # the true last step
             outputs.append(out if z == 0 else reverse_within_length(out, lengths))
         return jnp.concatenate(outputs, axis=-1), jnp.stack(finals)
 
-    def _scan(self, z: int, x: jax.Array) -> jax.Array:
-        """Direction z over x <float32>[B, T, D] (already reversed for z = 1) -> hidden states
-        <float32>[B, T, H] (meaningless at padding positions)."""
+    def _scan(self, z: int, steps: jax.Array) -> jax.Array:
+        """Direction z over time-major steps <float32>[T, B, D] (already reversed for z = 1)
+        -> hidden states <float32>[T, B, H] (meaningless at padding positions)."""
         w_input, w_hidden = self.w_input[z], self.w_hidden[z]
         b_input, b_hidden = self.b_input[z], self.b_hidden[z]
-        h0 = jnp.zeros((x.shape[0], self.hidden), x.dtype)
-        steps = jnp.swapaxes(x, 0, 1)  # time-major
+        h0 = jnp.zeros((steps.shape[1], self.hidden), steps.dtype)
 
         if self.cell == "lstm":
             outputs = lstm_sequence(steps, w_input, w_hidden, b_input + b_hidden)
@@ -399,4 +418,4 @@ class Recurrent(nnx.Module):
                 return (h, projected_next), h
 
             _, outputs = jax.lax.scan(step, (h0, first), following)
-        return jnp.swapaxes(outputs, 0, 1)
+        return outputs

@@ -73,9 +73,16 @@ class RNN(nnx.Module):
         self.out = nnx.Linear(width, config.num_classes, rngs=rngs)
 
     def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
-        """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
+        """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes].
+
+        Time-major from the embedding on (<float32>[T, B, D]), as the recurrent layers read it:
+        one transpose of the embedded batch instead of one in and out of every layer's
+        directions. (Embedding the transposed ids would save that one too, but would sum a
+        fine-tuned table's gradient in another order: same results up to float rounding, so
+        earlier benchmark runs could no longer be reproduced exactly.)"""
         mask = sequence_mask(lengths, ids.shape[1])
-        x = self.embed(ids, mask)
+        x = jnp.swapaxes(self.embed(ids, mask), 0, 1)
+        mask = mask.T  # [T, B]
         for i, layer in enumerate(self.layers):
             if i:
                 x = self.dropout(x)
@@ -83,16 +90,16 @@ class RNN(nnx.Module):
         last = last_positions(lengths)
         head = self.config.head
         if head == "last":
-            features = at_positions(x, last)
+            features = at_positions(x, last, time_axis=0)
         elif head == "first-last":
-            features = jnp.concatenate([x[:, 0], at_positions(x, last)], axis=-1)
+            features = jnp.concatenate([x[0], at_positions(x, last, time_axis=0)], axis=-1)
         elif head == "final-states":
             features = jnp.concatenate([final[0], final[1]], axis=-1)
         elif head == "sum":
             h = self.config.hidden
-            features = at_positions(x[..., :h] + x[..., h:], last)
+            features = at_positions(x[..., :h] + x[..., h:], last, time_axis=0)
         elif head == "max":
-            features = masked_max(x, mask)
+            features = masked_max(x, mask, time_axis=0)
         else:
-            features = masked_mean(x, mask)
+            features = masked_mean(x, mask, time_axis=0)
         return self.out(self.dropout(features))
