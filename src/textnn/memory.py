@@ -8,9 +8,10 @@ worker thread's own arena takes memory in heaps of at most 64 MiB, each mapped w
 unmapped when empty: so every step maps new memory, takes a page fault on every 4 KiB of it,
 and unmaps it again. On this project's 2-core machines the BiLSTM step took 1.27x as long that
 way and the TextCNN step 1.32x (AMD EPYC, benchmarks/results/models.json as of commit 280aca5),
-and 1.19x and 1.18x (Intel Xeon, 2026-12-01); the price was peak memory on the EPYC, 1,235 ->
-1,934 MB for the BiLSTM step and 725 -> 820 MB for TextCNN, where the Xeon's peaks hardly moved
-(benchmarks/bench_models.py times both ways: docs/benchmarks.md, models section).
+and 1.19x and 1.18x (Intel Xeon, 2026-12-01; 1.23x and 1.13x the next day); the price was
+peak memory on the EPYC, 1,235 -> 1,934 MB for the BiLSTM step and 725 -> 820 MB for TextCNN,
+where the Xeon's peaks hardly moved (benchmarks/bench_models.py times both ways:
+docs/benchmarks.md, models section).
 
 The settings: one arena for every thread (the main heap, which grows without the 64 MiB cap),
 and blocks up to `KEEP_BYTES` taken from it and kept on release, instead of mapped and unmapped.
