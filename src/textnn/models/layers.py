@@ -349,8 +349,10 @@ class Recurrent(nnx.Module):
     Speed, measured on this project's 2-core CPU (benchmarks/bench_models.py and the notes in
     docs/benchmarks.md): both cells project every step's input in one large matrix product
     before the scan (`_projected_ahead`). Stacking both directions into one scan with batched
-    products was slower (by 6% for a layer's gradient): XLA:CPU runs a loop body's operations
-    one at a time on one core, so the two directions gain nothing from sharing a step. Masking
+    products was slower (by 6% for a layer's gradient), and one scan stepping both directions
+    with a product each was no faster (the gradient of a 500-step layer, 2026-12-02): XLA:CPU
+    runs a loop body's operations one at a time on one core, and independent loops one after
+    the other, so the two directions gain nothing from sharing a step. Masking
     the carry at every step (instead of reading the final state off the outputs) cost 15% of a
     gradient step. XLA flushes denormals to zero, so there is no denormal slowdown either.
 
