@@ -393,7 +393,7 @@ class Recurrent(nnx.Module):
         for z in range(self.directions):
             inputs = x if z == 0 else reverse_within_length(x, lengths)
             out = self._scan(z, inputs) * mask
-            finals.append(at_positions(out, last, time_axis=0))  # the true last step
+            finals.append(at_positions(out, last, time_axis=0))  # true last step (0 if empty)
             outputs.append(out if z == 0 else reverse_within_length(out, lengths))
         return jnp.concatenate(outputs, axis=-1), jnp.stack(finals)
 
