@@ -352,9 +352,16 @@ class Recurrent(nnx.Module):
     products was slower (by 6% for a layer's gradient), and one scan stepping both directions
     with a product each was no faster (the gradient of a 500-step layer, 2026-12-02): XLA:CPU
     runs a loop body's operations one at a time on one core, and independent loops one after
-    the other, so the two directions gain nothing from sharing a step. Masking
-    the carry at every step (instead of reading the final state off the outputs) cost 15% of a
-    gradient step. XLA flushes denormals to zero, so there is no denormal slowdown either.
+    the other, so the two directions gain nothing from sharing a step. Two host devices
+    (`--xla_force_host_platform_device_count=2`) do run two loops at once: a bare scan per
+    direction took 0.29-0.31 s on two devices against 0.53 s on one. But a whole 2-layer BiLSTM
+    gradient at 500 tokens with each direction on its own device (`shard_map`, outputs gathered
+    between layers) was only 7% faster (0.78-0.80 against 0.84-0.86 s, 2026-12-02), too little
+    for making every run hold two devices. XLA's CPU library flags gave nothing either: YNNPACK
+    already runs the products (turning it off cost 25%), and XNNPACK, oneDNN or YNNPACK's
+    element-wise fusions were no faster. Masking the carry at every step (instead of reading the
+    final state off the outputs) cost 15% of a gradient step. XLA flushes denormals to zero, so
+    there is no denormal slowdown either.
 
     Initialisation and gate layout follow PyTorch's nn.LSTM / nn.GRU (uniform in
     +-1/sqrt(hidden); gates i, f, g, o and r, z, n).
