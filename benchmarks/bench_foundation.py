@@ -25,9 +25,10 @@ TOKENIZE = """
 import json, time, gc
 from textnn.data import load_dataset
 from textnn.text import Tokenizer, build_and_encode
+from textnn.text.tokenize import TOKENIZERS
 texts = load_dataset("imdb", splits=["train"]).train.texts
 out = {}
-for name in ("whitespace", "normalize", "words"):
+for name in TOKENIZERS:
     tok = Tokenizer(name)
     tok.tokenize("warm up")
     best = []
@@ -41,7 +42,7 @@ for name in ("whitespace", "normalize", "words"):
 # The same job through Hugging Face tokenizers (its pipeline from Tokenizer.to_hf): train a
 # WordLevel vocabulary, then encode_batch.
 from tokenizers.trainers import WordLevelTrainer
-for name in ("whitespace", "words"):
+for name in ("whitespace", "words", "glove"):
     hf = Tokenizer(name).to_hf()
     t = time.perf_counter()
     hf.train_from_iterator(texts, trainer=WordLevelTrainer(vocab_size=2**31 - 1, min_frequency=0,

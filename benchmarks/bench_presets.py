@@ -8,6 +8,11 @@ docs/benchmarks.md.
     python benchmarks/bench_presets.py                 # all (about 25 minutes on 2 cores)
     python benchmarks/bench_presets.py --only course-cnn-uci axon-mlp-imdb
     python benchmarks/bench_presets.py --quick         # 1 epoch each at 64 tokens; no claims
+    python benchmarks/bench_presets.py --only d2l-birnn-imdb --seeds 1 2 3
+
+`--seeds` reruns the presets named by `--only` with other values of `train.seed` (weight
+initialisation and shuffling) and records only their test accuracies, beside the preset's own
+run (seed 0, the default): how far one run of a recipe is from another.
 """
 
 from __future__ import annotations
@@ -45,10 +50,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="+", choices=list(PRESETS), help="these presets only")
     parser.add_argument("--quick", action="store_true", help="smoke run; writes no results")
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, help="with --only: rerun those presets at these seeds"
+    )
     args = parser.parse_args()
+    if args.seeds and not args.only:
+        parser.error("--seeds reruns the presets that --only names: give --only")
     work = Path(tempfile.mkdtemp(prefix="bench-presets-"))
     previous = render.load("presets") or {}
     rows = {r["preset"]: r for r in previous.get("rows", [])} if not args.quick else {}
+    if args.seeds:
+        seed_runs(args.only, args.seeds, args.quick, previous, work)
+        return
     for name in args.only or PRESETS:
         preset = PRESETS[name]
         config = preset.config()
@@ -78,7 +91,31 @@ def main() -> None:
         print("quick run: nothing written")
         return
     ordered = [rows[name] for name in PRESETS if name in rows]
-    path = common.write("presets", {"rows": ordered})
+    path = common.write("presets", {"rows": ordered, "seeds": previous.get("seeds", {})})
+    print(f"wrote {path}")
+    render.render()
+
+
+def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, work: Path) -> None:
+    """Test accuracy of each named preset at each seed, merged into the results file's `seeds`
+    (`runs`: {preset: {seed: accuracy}}, and the machine of the latest seed run); the preset
+    rows and their machine line are left as they are."""
+    runs = previous.get("seeds", {}).get("runs", {})
+    for name in names:
+        for seed in seeds:
+            config = PRESETS[name].config().with_overrides({"train.seed": seed})
+            if quick:
+                config = config.with_overrides({"train.epochs": 1, "text.max_length": 64})
+            result = train(config, work / f"{name}-{seed}", echo=lambda _: None, progress=False)
+            accuracy = result.report["accuracy"]
+            runs.setdefault(name, {})[str(seed)] = accuracy
+            print(json.dumps({"preset": name, "seed": seed, "accuracy": accuracy}), flush=True)
+    if quick:
+        print("quick run: nothing written")
+        return
+    seeds = {"machine": common.machine(), "runs": runs}
+    path = common.RESULTS / "presets.json"
+    path.write_text(json.dumps({**previous, "seeds": seeds}, indent=2) + "\n")
     print(f"wrote {path}")
     render.render()
 

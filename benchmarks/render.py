@@ -6,6 +6,7 @@ python benchmarks/render.py
 from __future__ import annotations
 
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -45,11 +46,14 @@ def foundation(data: dict) -> list[str]:
         "| tokenizer | seconds | vocabulary | tokens |",
         "| --- | ---: | ---: | ---: |",
     ]
-    for name in ("whitespace", "normalize", "words"):
+    ours = [name for name in tok if not name.startswith("hf-")]
+    for name in ours:
         r = tok[name]
         lines.append(f"| `{name}` | {r['seconds']:.2f} | {r['vocab']:,} | {r['tokens']:,} |")
-    for name in ("whitespace", "words"):
-        r = tok["hf-" + name]
+    for name in ours:
+        r = tok.get("hf-" + name)
+        if r is None:
+            continue
         lines.append(
             f"| same as `{name}`, through Hugging Face `tokenizers` (train + "
             f"encode_batch, one run) | {r['seconds']:.2f} | | {r['tokens']:,} |"
@@ -221,8 +225,45 @@ def presets(data: dict) -> list[str]:
         "(2026-11-24 11:49 UTC, same machine), before commits 158a56b and f4d393d, which "
         "changed nothing but the float rounding of the LSTM's arithmetic; the other recurrent "
         "presets reproduced to the digit.",
+        *seed_spread(data),
     ]
     return [*lines, ""]
+
+
+def seed_accuracies(data: dict, preset: str) -> dict[int, float]:
+    """{seed: test accuracy} of a preset: its row (seed 0, the default) and its `--seeds` runs."""
+    row = next((r for r in data.get("rows", []) if r["preset"] == preset), None)
+    found = {0: row["accuracy"]} if row and "accuracy" in row else {}
+    runs = data.get("seeds", {}).get("runs", {}).get(preset, {})
+    return {**found, **{int(seed): accuracy for seed, accuracy in runs.items()}}
+
+
+def seed_spread(data: dict) -> list[str]:
+    """The table of presets rerun at other seeds (`bench_presets.py --seeds`), if any."""
+    runs = data.get("seeds", {}).get("runs", {})
+    if not runs:
+        return []
+    lines = [
+        "",
+        "The same presets at other seeds (`--seeds`: weight initialisation and shuffling, and "
+        "for UCI the seeded test split too; seed 0 is the row above; run "
+        f"{data['seeds']['machine']['date']} on {data['seeds']['machine']['cpu']}):",
+        "",
+        "| preset | reference | test accuracy by seed | mean | std | range |",
+        "| --- | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for r in data["rows"]:
+        found = seed_accuracies(data, r["preset"])
+        if r["preset"] not in runs or len(found) < 2:
+            continue
+        ref = f"{r['reference']:.3f}" if r["reference"] is not None else "-"
+        by_seed = ", ".join(f"{seed}: {found[seed]:.4f}" for seed in sorted(found))
+        values = list(found.values())
+        lines.append(
+            f"| `{r['preset']}` | {ref} | {by_seed} | {statistics.mean(values):.4f} | "
+            f"{statistics.stdev(values):.4f} | {min(values):.4f}-{max(values):.4f} |"
+        )
+    return lines
 
 
 def speed_row(
@@ -702,10 +743,18 @@ def scorecard() -> list[str]:
         if r.get("reference") is None or "skipped" in r:
             continue
         diff = r["accuracy"] - r["reference"]
+        seeds = seed_accuracies(presets_data, r["preset"])
+        spread = (
+            f"; seeds {', '.join(map(str, sorted(seeds)))}: mean "
+            f"{statistics.mean(seeds.values()):.4f}, {min(seeds.values()):.4f}-"
+            f"{max(seeds.values()):.4f}"
+            if len(seeds) > 1
+            else ""
+        )
         rows.append(
             (
                 f"preset `{r['preset']}` within 1 point of {r['reference']:.3f}",
-                f"{r['accuracy']:.4f} ({100 * diff:+.1f} points)",
+                f"{r['accuracy']:.4f} ({100 * diff:+.1f} points){spread}",
                 verdict(diff >= -0.01),
             )
         )
