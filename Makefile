@@ -95,6 +95,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_accuracy.py --quick --vectors runs/quick-vectors.txt
 	$(BIN)/python benchmarks/choose_on_held_out.py uci_sentences 1 '{"train.epochs": 1}'
 	$(BIN)/python benchmarks/bench_presets.py --quick
+	$(BIN)/python benchmarks/bench_presets.py --quick --only course-cnn-uci --seeds 1
 	$(BIN)/python benchmarks/bench_transfer.py --quick
 	$(BIN)/python benchmarks/bench_explain.py --quick
 	$(BIN)/python benchmarks/bench_first_result.py --quick

@@ -98,17 +98,25 @@ def main() -> None:
 
 def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, work: Path) -> None:
     """Test accuracy of each named preset at each seed, merged into the results file's `seeds`
-    (`runs`: {preset: {seed: accuracy}}, and the machine of the latest seed run); the preset
-    rows and their machine line are left as they are."""
+    (`runs`: {preset: {"row": the preset row's accuracy they go with, "by_seed": {seed:
+    accuracy}}}, and the machine of the latest seed run); the preset rows and their machine line
+    are left as they are. The page shows a preset's seed runs only while its row still has the
+    accuracy they went with: a row rerun on changed code leaves them out."""
     runs = previous.get("seeds", {}).get("runs", {})
+    rows = {r["preset"]: r for r in previous.get("rows", [])}
     for name in names:
+        row = rows.get(name, {}).get("accuracy")
+        if row is None and not quick:
+            raise SystemExit(f"{name} has no row in presets.json: run it without --seeds first")
+        if runs.get(name, {}).get("row") != row:
+            runs[name] = {"row": row, "by_seed": {}}  # runs beside another row are stale
         for seed in seeds:
             config = PRESETS[name].config().with_overrides({"train.seed": seed})
             if quick:
                 config = config.with_overrides({"train.epochs": 1, "text.max_length": 64})
             result = train(config, work / f"{name}-{seed}", echo=lambda _: None, progress=False)
             accuracy = result.report["accuracy"]
-            runs.setdefault(name, {})[str(seed)] = accuracy
+            runs[name]["by_seed"][str(seed)] = accuracy
             print(json.dumps({"preset": name, "seed": seed, "accuracy": accuracy}), flush=True)
     if quick:
         print("quick run: nothing written")

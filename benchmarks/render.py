@@ -233,15 +233,18 @@ def presets(data: dict) -> list[str]:
 def seed_accuracies(data: dict, preset: str) -> dict[int, float]:
     """{seed: test accuracy} of a preset: its row (seed 0, the default) and its `--seeds` runs."""
     row = next((r for r in data.get("rows", []) if r["preset"] == preset), None)
-    found = {0: row["accuracy"]} if row and "accuracy" in row else {}
+    if not row or "accuracy" not in row:
+        return {}
     runs = data.get("seeds", {}).get("runs", {}).get(preset, {})
-    return {**found, **{int(seed): accuracy for seed, accuracy in runs.items()}}
+    if runs.get("row") != row["accuracy"]:  # seed runs that went with an earlier row
+        return {0: row["accuracy"]}
+    by_seed = {int(seed): accuracy for seed, accuracy in runs["by_seed"].items()}
+    return {0: row["accuracy"], **by_seed}
 
 
 def seed_spread(data: dict) -> list[str]:
     """The table of presets rerun at other seeds (`bench_presets.py --seeds`), if any."""
-    runs = data.get("seeds", {}).get("runs", {})
-    if not runs:
+    if not any(len(seed_accuracies(data, r["preset"])) > 1 for r in data.get("rows", [])):
         return []
     lines = [
         "",
@@ -254,7 +257,7 @@ def seed_spread(data: dict) -> list[str]:
     ]
     for r in data["rows"]:
         found = seed_accuracies(data, r["preset"])
-        if r["preset"] not in runs or len(found) < 2:
+        if len(found) < 2:
             continue
         ref = f"{r['reference']:.3f}" if r["reference"] is not None else "-"
         by_seed = ", ".join(f"{seed}: {found[seed]:.4f}" for seed in sorted(found))
