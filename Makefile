@@ -70,7 +70,7 @@ VECTORS ?= runs/imdb-skipgram-100d.txt
 $(VECTORS): $(STAMP)
 	$(BIN)/textnn vectors --data imdb --unlabeled --tokenizer glove --workers 1 --out $@
 
-# The whole set (more than an hour on 2 cores); explain and accuracy reuse make demo's run.
+# The whole set (more than two hours on 2 cores); explain and accuracy reuse make demo's run.
 bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(VECTORS)
 	test -f $(DEMO_RUN)/params.safetensors || $(MAKE) demo
 	$(BIN)/python benchmarks/bench_foundation.py

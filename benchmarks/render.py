@@ -745,20 +745,24 @@ def scorecard() -> list[str]:
     for r in presets_data.get("rows", []):
         if r.get("reference") is None or "skipped" in r:
             continue
-        diff = r["accuracy"] - r["reference"]
+        # Judged on the mean over seeds where the preset was rerun at other seeds: one run of
+        # a recipe can land a point either side of it.
         seeds = seed_accuracies(presets_data, r["preset"])
-        spread = (
-            f"; seeds {', '.join(map(str, sorted(seeds)))}: mean "
-            f"{statistics.mean(seeds.values()):.4f}, {min(seeds.values()):.4f}-"
-            f"{max(seeds.values()):.4f}"
-            if len(seeds) > 1
-            else ""
-        )
+        if len(seeds) > 1:
+            mean = statistics.mean(seeds.values())
+            measured = (
+                f"{mean:.4f}, the mean of seeds {', '.join(map(str, sorted(seeds)))} "
+                f"({100 * (mean - r['reference']):+.1f} points; range {min(seeds.values()):.4f}-"
+                f"{max(seeds.values()):.4f}, the preset's own run {r['accuracy']:.4f})"
+            )
+        else:
+            mean = r["accuracy"]
+            measured = f"{mean:.4f} ({100 * (mean - r['reference']):+.1f} points)"
         rows.append(
             (
                 f"preset `{r['preset']}` within 1 point of {r['reference']:.3f}",
-                f"{r['accuracy']:.4f} ({100 * diff:+.1f} points){spread}",
-                verdict(diff >= -0.01),
+                measured,
+                verdict(mean - r["reference"] >= -0.01),
             )
         )
     # UCI's target asks for pretrained vectors, any; MR's for GloVe 50d, so its skip-gram row is
