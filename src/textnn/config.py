@@ -19,7 +19,9 @@ class DataConfig:
     (e.g. `text_column`, `sources`); `validation_fraction` of train is held out (stratified,
     seeded) for early stopping; `test_fraction` is carved from train only when the data has no
     test split; `unlabeled`: a file of unlabelled texts, one per line, for a run's `teacher`
-    to label."""
+    to label; `sentences`: once the splits are made, every text becomes its sentences, each
+    labelled as its text (sentences under 3 words are left out, and the run says how many), so
+    that a model learns short texts from labelled documents (a source run for sentence data)."""
 
     name: str = "imdb"
     test: str | None = None
@@ -27,6 +29,7 @@ class DataConfig:
     validation_fraction: float = 0.1
     test_fraction: float = 0.1
     unlabeled: str | None = None
+    sentences: bool = False
 
 
 @dataclass

@@ -16,6 +16,7 @@ import numpy as np
 from textnn.config import RunConfig
 from textnn.data import load_dataset, train_validation_split
 from textnn.data.dataset import Dataset, Examples
+from textnn.data.sentences import MIN_WORDS, split_sentences
 from textnn.embeddings import embedding_matrix, load_vectors
 from textnn.errors import DataError
 from textnn.evaluate import evaluate
@@ -77,7 +78,26 @@ def split_data(
     val = None
     if config.data.validation_fraction > 0:
         train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
+    if config.data.sentences:  # after the splits, so that a text's sentences share its split
+        train, val, test = (
+            None if part is None else _sentences_of(part, name, echo)
+            for part, name in ((train, "train"), (val, "validation"), (test, "test"))
+        )
     return dataset.label_names, train, val, test
+
+
+def _sentences_of(examples: Examples, split: str, echo: Echo) -> Examples:
+    sentences, short = split_sentences(examples)
+    echo(
+        f"data.sentences: {split} {len(examples):,} texts -> {len(sentences):,} sentences"
+        f" ({short:,} under {MIN_WORDS} words left out)"
+    )
+    if not len(sentences):
+        raise DataError(
+            f"data.sentences: the {split} split has no sentence of {MIN_WORDS} words or more",
+            field="data.sentences",
+        )
+    return sentences
 
 
 def train(
