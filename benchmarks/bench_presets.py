@@ -44,6 +44,8 @@ REFERENCE = {
     "course-cnn-uci": 0.71,
     "course-rnn-uci": 0.73,
 }
+# --quick: a smoke run of each preset, no claims
+QUICK = {"train.epochs": 1, "text.max_length": 64}
 
 
 def main() -> None:
@@ -74,7 +76,7 @@ def main() -> None:
             print(f"{name}: skipped ({rows[name]['skipped']})", flush=True)
             continue
         if args.quick:
-            config = config.with_overrides({"train.epochs": 1, "text.max_length": 64})
+            config = config.with_overrides(QUICK)
         result = train(config, work / name, echo=lambda _: None, progress=False)
         history = result.history
         rows[name] = {
@@ -104,6 +106,7 @@ def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, w
     accuracy they went with: a row rerun on changed code leaves them out."""
     runs = previous.get("seeds", {}).get("runs", {})
     rows = {r["preset"]: r for r in previous.get("rows", [])}
+    extra = QUICK if quick else {}
     for name in names:
         row = rows.get(name, {}).get("accuracy")
         if row is None and not quick:
@@ -111,9 +114,7 @@ def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, w
         if runs.get(name, {}).get("row") != row:
             runs[name] = {"row": row, "by_seed": {}}  # runs beside another row are stale
         for seed in seeds:
-            config = PRESETS[name].config().with_overrides({"train.seed": seed})
-            if quick:
-                config = config.with_overrides({"train.epochs": 1, "text.max_length": 64})
+            config = PRESETS[name].config().with_overrides({"train.seed": seed, **extra})
             result = train(config, work / f"{name}-{seed}", echo=lambda _: None, progress=False)
             accuracy = result.report["accuracy"]
             runs[name]["by_seed"][str(seed)] = accuracy

@@ -63,7 +63,8 @@ def split_data(
     """(label names, train, validation, test) of `dataset`, or else of the dataset that
     `config.data` names: the official test split where one exists, else a seeded stratified
     `test_fraction` of train; validation is carved from what remains (none when
-    `validation_fraction` is 0: then training runs all its epochs and keeps the last)."""
+    `validation_fraction` is 0: then training runs all its epochs and keeps the last). With
+    `data.sentences`, each split's texts then become their sentences."""
     dataset = dataset or named_dataset(config)
     train, test = dataset.train, dataset.test
     seed = config.train.seed
