@@ -642,6 +642,12 @@ def vectors_made(record: dict | None) -> str:
 def source_kind(part: dict) -> str:
     """What the IMDb run that a cross-validation fine-tunes is, from its recorded config."""
     config = part.get("source_config") or {}
+    if config.get("data", {}).get("sentences"):
+        return (
+            "an IMDb TextCNN trained on the sentences of IMDb's training reviews, each labelled "
+            "as its review (`data.sentences`, 100 tokens); the Makefile's "
+            "`runs/imdb-sentences-textcnn` target"
+        )
     if config.get("teacher"):
         return (
             "an IMDb TextCNN self-trained on the 50,000 unlabelled reviews labelled by the run "
