@@ -150,3 +150,18 @@ def test_a_teacher_from_another_split_of_the_same_data_is_flagged(teacher):
         echo=lines.append,
     )
     assert not any(line.startswith("warning") for line in lines), lines
+
+
+def test_with_data_sentences_the_taught_texts_become_sentences_too(teacher):
+    """Each unlabelled text is labelled whole by the teacher, then split like the labelled texts:
+    both of its sentences join the training split with the text's label."""
+    data = student_data()
+    pairs = data.unlabeled
+    data.unlabeled = [f"{a}. {b}." for a, b in zip(pairs[::2], pairs[1::2], strict=True)]
+    lines = []
+    cfg = config("student", teacher=str(teacher), **{"data.sentences": True})
+    train(cfg, None, dataset=data, echo=lines.append)
+    assert any("labelled 200 unlabelled texts" in line for line in lines), lines
+    assert any("unlabelled 200 texts -> 400 sentences" in line for line in lines), lines
+    # labelled: 180 one-sentence texts after validation; taught: 400 sentences
+    assert any("train 580, validation 20" in line for line in lines), lines

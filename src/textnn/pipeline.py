@@ -156,7 +156,12 @@ def train(
     if teacher is not None:
         check_teacher(config, teacher, label_names, echo)
         texts = unlabeled_texts(config, dataset)
-        train_ex = train_ex + pseudo_labelled(teacher, texts, label_names, echo)
+        taught = pseudo_labelled(teacher, texts, label_names, echo)
+        # The teacher labels each text whole, as the labelled texts come; their sentences then
+        # take its label, as the labelled texts' sentences take theirs.
+        if config.data.sentences:
+            taught = _sentences_of(taught, "unlabelled", echo)
+        train_ex = train_ex + taught
     echo(
         f"data {config.data.name}: train {len(train_ex):,}, validation "
         f"{len(val_ex) if val_ex is not None else 0:,}, test "
