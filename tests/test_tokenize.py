@@ -1,3 +1,4 @@
+import re
 import string
 
 import numpy as np
@@ -7,7 +8,7 @@ from hypothesis import strategies as st
 
 from textnn.errors import NotFoundError
 from textnn.text import TOKENIZERS, Ragged, Tokenizer, Vocab
-from textnn.text.tokenize import hf_tokenize
+from textnn.text.tokenize import PTB_WORD, PTB_WORD_FAST, hf_tokenize
 
 SAMPLE = "Don't stop!! It's 3.5 x,y <br />OK «quoted» Ünïcödé — ½"
 
@@ -67,6 +68,13 @@ ALPHABET = string.printable + "éèàüößçñÉÜ«»“”‘’—–…€�
 def test_fast_path_agrees_with_hugging_face_pipeline(text, name):
     tok = Tokenizer(name)
     assert tok.tokenize(text) == hf_tokenize(tok.to_hf(), text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("dont'’ smrevl.1_ é", max_size=40))
+def test_the_fast_glove_pattern_splits_as_the_ptb_pattern(text):
+    """An alphabet dense in clitics, n't and apostrophes, where the two patterns could part."""
+    assert re.findall(PTB_WORD_FAST, text) == re.findall(PTB_WORD, text)
 
 
 @settings(max_examples=60, deadline=None)
