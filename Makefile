@@ -94,6 +94,7 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_accuracy.py --only uci --imdb-source $(SELF_RUN) \
 	  --vectors $(VECTORS)
 	$(BIN)/python benchmarks/bench_presets.py
+	$(BIN)/python benchmarks/bench_d2l_pytorch.py
 	$(BIN)/python benchmarks/bench_first_result.py
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
@@ -107,6 +108,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/choose_on_held_out.py uci_sentences 1 '{"train.epochs": 1}'
 	$(BIN)/python benchmarks/bench_presets.py --quick
 	$(BIN)/python benchmarks/bench_presets.py --quick --only course-cnn-uci --seeds 1
+	$(BIN)/python benchmarks/bench_d2l_pytorch.py --quick
 	$(BIN)/python benchmarks/bench_transfer.py --quick
 	$(BIN)/python benchmarks/bench_explain.py --quick
 	$(BIN)/python benchmarks/bench_first_result.py --quick

@@ -93,7 +93,8 @@ def main() -> None:
         print("quick run: nothing written")
         return
     ordered = [rows[name] for name in PRESETS if name in rows]
-    path = common.write("presets", {"rows": ordered, "seeds": previous.get("seeds", {})})
+    kept = {key: previous[key] for key in ("seeds", "pytorch") if key in previous}  # own scripts
+    path = common.write("presets", {**kept, "rows": ordered})
     print(f"wrote {path}")
     render.render()
 

@@ -226,8 +226,49 @@ def presets(data: dict) -> list[str]:
         "changed nothing but the float rounding of the LSTM's arithmetic; the other recurrent "
         "presets reproduced to the digit.",
         *seed_spread(data),
+        *pytorch_reference(data),
     ]
     return [*lines, ""]
+
+
+def pytorch_accuracies(data: dict, preset: str) -> dict[int, float]:
+    """{seed: test accuracy} of d2l's own PyTorch code for `preset` (bench_d2l_pytorch.py)."""
+    runs = data.get("pytorch", {}).get("runs", {}).get(preset, {})
+    return {int(seed): run["accuracy"] for seed, run in runs.items()}
+
+
+def pytorch_reference(data: dict) -> list[str]:
+    """The table of d2l's recipes run in PyTorch with the presets' vectors, if run."""
+    reference = data.get("pytorch")
+    if not reference:
+        return []
+    lines = [
+        "",
+        "d2l's own code, in PyTorch as the PyTorch edition writes it (its tokenizer, "
+        "vocabulary, padding with index 0, modules, optimiser and epochs), with the vectors "
+        f"the presets use, `{reference['vectors']}` (`benchmarks/bench_d2l_pytorch.py`, torch "
+        f"{reference['torch']}, run {reference['machine']['date']} on "
+        f"{reference['machine']['cpu']}): how much of the presets' gap the 50-d vectors "
+        "explain.",
+        "",
+        "| preset | d2l, 100-d GloVe (published) | d2l's code, 50-d, by seed | its mean | "
+        "textnn preset, 50-d (mean over seeds) | seconds per run |",
+        "| --- | ---: | --- | ---: | ---: | ---: |",
+    ]
+    for r in data["rows"]:
+        found = pytorch_accuracies(data, r["preset"])
+        if not found:
+            continue
+        runs = reference["runs"][r["preset"]]
+        ours = seed_accuracies(data, r["preset"])
+        by_seed = ", ".join(f"{seed}: {found[seed]:.4f}" for seed in sorted(found))
+        seconds = statistics.mean(run["seconds"] for run in runs.values())
+        lines.append(
+            f"| `{r['preset']}` | {r['reference']:.3f} | {by_seed} | "
+            f"{statistics.mean(found.values()):.4f} | {statistics.mean(ours.values()):.4f} "
+            f"({len(ours)}) | {seconds:.0f} |"
+        )
+    return lines
 
 
 def seed_accuracies(data: dict, preset: str) -> dict[int, float]:
@@ -673,7 +714,8 @@ def first_result(data: dict) -> list[str]:
 
 def timed_hours(acc: dict, presets_data: dict) -> float:
     """A lower bound on `make bench`'s wall time: the seconds that the accuracy tables (IMDb
-    rows, teacher included; every cross-validated method's folds) and the presets record."""
+    rows, teacher included; every cross-validated method's folds), the presets and d2l's
+    PyTorch code record."""
     seconds = 0.0
     for name, row in acc.get("imdb", {}).get("rows", {}).items():
         if name != VOTE_ROW:  # the vote's seconds are its members'
@@ -684,6 +726,9 @@ def timed_hours(acc: dict, presets_data: dict) -> float:
         for method in part.get("methods", {}).values():
             seconds += method["train_seconds_per_fold"] * part["folds"]
     seconds += sum(r.get("seconds", 0) for r in presets_data.get("rows", []))
+    # make bench runs d2l's PyTorch code at seed 0 (other seeds are extra runs)
+    for runs in presets_data.get("pytorch", {}).get("runs", {}).values():
+        seconds += runs.get("0", {}).get("seconds", 0)
     return seconds / 3600
 
 
@@ -764,6 +809,13 @@ def scorecard() -> list[str]:
         else:
             mean = r["accuracy"]
             measured = f"{mean:.4f} ({100 * (mean - r['reference']):+.1f} points)"
+        theirs = pytorch_accuracies(presets_data, r["preset"])
+        if theirs:
+            measured += (
+                f"; d2l's own PyTorch code with the same 50-d vectors: "
+                f"{statistics.mean(theirs.values()):.4f} (seeds "
+                f"{', '.join(map(str, sorted(theirs)))})"
+            )
         rows.append(
             (
                 f"preset `{r['preset']}` within 1 point of {r['reference']:.3f}",
@@ -832,8 +884,8 @@ def scorecard() -> list[str]:
             (
                 "the whole `make bench` within about an hour on 2 cores",
                 f"more than {hours:.1f} h: the timed rows of the IMDb, MR and UCI tables and of "
-                "the presets alone add up to that (a lower bound summed from the tables, not one "
-                "timed run of the whole)",
+                "the presets (with d2l's PyTorch runs) alone add up to that (a lower bound "
+                "summed from the tables, not one timed run of the whole)",
                 verdict(False) if hours > 1.25 else "not timed as one run",
             )
         )
