@@ -23,6 +23,7 @@ import collections
 import json
 import os
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 import render
+from bench_speed import MALLOC_TUNED
 
 from textnn.data import load_dataset
 from textnn.embeddings import load_vectors
@@ -166,13 +168,16 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     parser.add_argument("--seeds", nargs="+", type=int, default=[0])
     parser.add_argument("--quick", action="store_true", help="smoke run; writes no results")
+    parser.add_argument("--one", nargs=2, metavar=("MODEL", "SEED"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "2")
+    if args.one:  # a child of in_fresh_process
+        print(json.dumps(run(args.one[0], int(args.one[1]), args.quick)))
+        return
     previous = render.load("presets") or {}
     pytorch = previous.get("pytorch", {"runs": {}})
     for name in args.models:
         for seed in args.seeds:
-            result = run(name, seed, args.quick)
+            result = in_fresh_process(name, seed, args.quick)
             print(json.dumps({"model": name, "seed": seed, **result}), flush=True)
             pytorch["runs"].setdefault(MODELS[name][0], {})[str(seed)] = result
     if args.quick:
@@ -183,6 +188,17 @@ def main() -> None:
     path.write_text(json.dumps({**previous, "pytorch": pytorch}, indent=2) + "\n")
     print(f"wrote {path}")
     render.render()
+
+
+def in_fresh_process(model: str, seed: int, quick: bool) -> dict:
+    """One run in a fresh interpreter with glibc set to keep freed memory for reuse, PyTorch's
+    best setting on this machine (bench_speed.py's MALLOC_TUNED)."""
+    command = [sys.executable, __file__, "--one", model, str(seed), *(["--quick"] * quick)]
+    env = {**os.environ, "GLIBC_TUNABLES": MALLOC_TUNED, "OMP_NUM_THREADS": "2"}
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
+    lines = done.stdout.strip().splitlines()
+    print("\n".join(lines[:-1]), flush=True)
+    return json.loads(lines[-1])
 
 
 def torch_version() -> str:
