@@ -237,6 +237,12 @@ def pytorch_accuracies(data: dict, preset: str) -> dict[int, float]:
     return {int(seed): run["accuracy"] for seed, run in runs.items()}
 
 
+def seed_list(by_seed: dict[int, float]) -> str:
+    """'seed 0' or 'seeds 0, 1, 2'."""
+    seeds = ", ".join(map(str, sorted(by_seed)))
+    return f"seed{'s' if len(by_seed) > 1 else ''} {seeds}"
+
+
 def pytorch_reference(data: dict) -> list[str]:
     """The table of d2l's recipes run in PyTorch with the presets' vectors, if run."""
     reference = data.get("pytorch")
@@ -252,7 +258,7 @@ def pytorch_reference(data: dict) -> list[str]:
         "explain.",
         "",
         "| preset | d2l, 100-d GloVe (published) | d2l's code, 50-d, by seed | its mean | "
-        "textnn preset, 50-d (mean over seeds) | seconds per run |",
+        "textnn preset, 50-d (mean) | seconds per run |",
         "| --- | ---: | --- | ---: | ---: | ---: |",
     ]
     for r in data["rows"]:
@@ -266,7 +272,7 @@ def pytorch_reference(data: dict) -> list[str]:
         lines.append(
             f"| `{r['preset']}` | {r['reference']:.3f} | {by_seed} | "
             f"{statistics.mean(found.values()):.4f} | {statistics.mean(ours.values()):.4f} "
-            f"({len(ours)}) | {seconds:.0f} |"
+            f"({seed_list(ours)}) | {seconds:.0f} |"
         )
     return lines
 
@@ -813,8 +819,7 @@ def scorecard() -> list[str]:
         if theirs:
             measured += (
                 f"; d2l's own PyTorch code with the same 50-d vectors: "
-                f"{statistics.mean(theirs.values()):.4f} (seeds "
-                f"{', '.join(map(str, sorted(theirs)))})"
+                f"{statistics.mean(theirs.values()):.4f} ({seed_list(theirs)})"
             )
         rows.append(
             (
