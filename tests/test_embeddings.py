@@ -124,6 +124,21 @@ def test_missing_rows_follow_the_vectors_scale(tmp_path):
     assert matrix[2:].std() == pytest.approx(3.0, rel=0.1)
 
 
+def test_missing_rows_can_be_zeros_as_in_d2l(tmp_path):
+    (tmp_path / "v.txt").write_bytes(glove_text())
+    vectors = load_vectors(tmp_path / "v.txt")
+    vocab = Vocab.build(["the cat the paris dog dog dog"], Tokenizer("whitespace"))
+    random, _ = embedding_matrix(vocab, vectors, seed=0)
+    zeros, coverage = embedding_matrix(vocab, vectors, seed=0, missing="zeros")
+    missing = [vocab.unk_id, vocab.stoi["dog"]]
+    assert random[missing].any() and not zeros[missing].any()
+    found = [vocab.stoi[w] for w in ("the", "cat", "paris")]
+    np.testing.assert_array_equal(zeros[found], random[found])
+    assert coverage.missing_examples == ["dog"]
+    with pytest.raises(DataError, match="missing_vectors must be one of random, zeros"):
+        embedding_matrix(vocab, vectors, missing="mean")
+
+
 def test_builtin_name_reads_the_canonical_zip_from_a_mirror(tmp_path, monkeypatch):
     (tmp_path / "glove").mkdir()
     with zipfile.ZipFile(tmp_path / "glove" / "glove.6B.zip", "w") as zf:

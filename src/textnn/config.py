@@ -83,6 +83,8 @@ class RunConfig:
     run's settings. `extend_vocab` (with `init`): the words of this data's training split
     that the source's vocabulary lacks (seen `text.min_freq` times) join it with their
     `embeddings` vectors (random where there is none), instead of all reading as `<unk>`.
+    `missing_vectors`: the embedding rows of vocabulary words that `embeddings` has no vector
+    for: `random` (normal, with the vectors' own spread) or `zeros` (as d2l and torchtext).
     `teacher`: a trained run directory that labels unlabelled texts
     (`data.unlabeled`, or the dataset's own, e.g. imdb's with data.options.unlabeled=true);
     they join the training split (pseudo-labelling), validation and test stay labelled only."""
@@ -92,6 +94,7 @@ class RunConfig:
     model: str = "textcnn"
     model_options: dict[str, Any] = field(default_factory=dict)
     embeddings: str | None = "glove-6b-50d"
+    missing_vectors: str = "random"
     init: str | None = None
     extend_vocab: bool = False
     teacher: str | None = None

@@ -361,15 +361,33 @@ class Coverage:
         )
 
 
-def embedding_matrix(vocab, vectors: Vectors, *, seed: int = 0) -> tuple[np.ndarray, Coverage]:
+MISSING_VECTORS = ("random", "zeros")
+
+
+def check_missing_vectors(missing: str) -> None:
+    """`missing_vectors` must name a way to fill rows without a pretrained vector."""
+    if missing not in MISSING_VECTORS:
+        raise DataError(
+            f"missing_vectors must be one of {', '.join(MISSING_VECTORS)}, got {missing!r}",
+            field="missing_vectors",
+        )
+
+
+def embedding_matrix(
+    vocab, vectors: Vectors, *, seed: int = 0, missing: str = "random"
+) -> tuple[np.ndarray, Coverage]:
     """<float32>[len(vocab), dim]: each token's pretrained vector (exact match first, then the
-    lowercased token, then any spelling of it in the vectors), or random normal rows with the
-    vectors' own standard deviation for tokens without one. `<pad>` is all zeros; `<unk>` is
-    random like a missing token."""
-    rng = np.random.default_rng(seed)
-    sample = np.asarray(vectors.matrix[: min(len(vectors), 100_000)], dtype=np.float32)
-    scale = float(sample.std()) if sample.size else 1.0
-    out = rng.normal(0.0, scale, size=(len(vocab), vectors.dim)).astype(np.float32)
+    lowercased token, then any spelling of it in the vectors); tokens without one get, by
+    `missing`, random normal rows with the vectors' own standard deviation (`random`) or zeros
+    (`zeros`, as d2l and torchtext do). `<pad>` is all zeros; `<unk>` is like a missing token."""
+    check_missing_vectors(missing)
+    if missing == "zeros":
+        out = np.zeros((len(vocab), vectors.dim), np.float32)
+    else:
+        rng = np.random.default_rng(seed)
+        sample = np.asarray(vectors.matrix[: min(len(vectors), 100_000)], dtype=np.float32)
+        scale = float(sample.std()) if sample.size else 1.0
+        out = rng.normal(0.0, scale, size=(len(vocab), vectors.dim)).astype(np.float32)
     out[vocab.pad_id] = 0.0
     index = vectors.index
     rows, targets = [], []

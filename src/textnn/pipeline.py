@@ -17,7 +17,7 @@ from textnn.config import RunConfig
 from textnn.data import load_dataset, train_validation_split
 from textnn.data.dataset import Dataset, Examples
 from textnn.data.sentences import MIN_WORDS, split_sentences
-from textnn.embeddings import embedding_matrix, load_vectors
+from textnn.embeddings import check_missing_vectors, embedding_matrix, load_vectors
 from textnn.errors import DataError
 from textnn.evaluate import evaluate
 from textnn.models import build_model
@@ -130,6 +130,7 @@ def train(
             "the vocabulary is built from the training split anyway",
             field="extend_vocab",
         )
+    check_missing_vectors(config.missing_vectors)
     if config.train.refit and config.data.validation_fraction <= 0:
         raise DataError(
             "refit trains again for the best validation epoch: it needs a validation split "
@@ -328,7 +329,8 @@ def _extend_vocabulary(
     count, rows, vectors = len(added) - 2, None, "random rows (no embeddings)"
     if config.embeddings and count:
         seed = config.train.seed
-        rows, coverage = embedding_matrix(added, load_vectors(config.embeddings), seed=seed)
+        loaded = load_vectors(config.embeddings)
+        rows, coverage = embedding_matrix(added, loaded, seed=seed, missing=config.missing_vectors)
         rows, vectors = rows[2:], f"{config.embeddings}: {coverage}"
     append_word_rows(source.model, rows, count, seed=config.train.seed)
     echo(f"extend_vocab: {count:,} words of the training split joined the vocabulary")
@@ -349,7 +351,9 @@ def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
         echo(f"model {config.model} uses no word vectors: {config.embeddings} not loaded")
     elif config.embeddings:
         vectors = load_vectors(config.embeddings)
-        matrix, coverage = embedding_matrix(vocab, vectors, seed=config.train.seed)
+        matrix, coverage = embedding_matrix(
+            vocab, vectors, seed=config.train.seed, missing=config.missing_vectors
+        )
         echo(f"embeddings {config.embeddings}: {coverage}")
     options = dict(config.model_options)
     if spec.fixed_length:
