@@ -87,6 +87,7 @@ def main() -> None:
             "best_epoch": history.best_epoch,
             "seconds": round(result.seconds, 1),
             "vocabulary": len(result.predictor.vocab),
+            "measured": common.machine()["date"],  # --only reruns some rows, keeping others
         }
         print(json.dumps(rows[name]), flush=True)
     if args.quick:
