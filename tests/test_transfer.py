@@ -172,6 +172,26 @@ def test_extend_vocab_gives_new_words_their_pretrained_vectors(tmp_path):
         np.testing.assert_array_equal(table[tuned.vocab.stoi[word]], vectors[words.index(word)])
 
 
+def test_extend_vocab_fills_words_without_vectors_as_its_source_did(tmp_path):
+    words = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
+    vectors = np.random.default_rng(3).normal(size=(len(words), 8)).astype(np.float32)
+    vec_file = tmp_path / "vectors.txt"
+    vec_file.write_text(
+        "".join(f"{w} {' '.join(map(str, v))}\n" for w, v in zip(words, vectors, strict=True))
+    )
+    source = tmp_path / "source"
+    settings = {"embeddings": str(vec_file), "missing_vectors": "zeros"}
+    train(config(toy_csv(tmp_path / "toy.csv"), **settings), source, echo=quiet)
+    data = toy_csv(tmp_path / "new.csv", 300, 7, NEW_GOOD, NEW_BAD)
+    cfg = finetune_config(data, source, "embeddings", extend_vocab=True, **{"train.epochs": 1})
+    messages = []
+    train(cfg, tmp_path / "tuned", echo=messages.append)  # missing_vectors left at "random"
+    tuned = load(tmp_path / "tuned")
+    table = np.asarray(tuned.model.embed.table[...])
+    assert not table[[tuned.vocab.stoi[w] for w in NEW_GOOD + NEW_BAD]].any()
+    assert any("missing_vectors: as in" in m for m in messages), messages
+
+
 def test_extend_vocab_needs_a_source_and_a_word_table(tmp_path):
     from textnn.models import build_model
     from textnn.models.params import append_word_rows

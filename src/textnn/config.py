@@ -79,10 +79,11 @@ class TrainConfig:
 class RunConfig:
     """A whole run. `init`: a trained run directory to start from (transfer learning): its
     tokenizer, vocabulary, embeddings and encoder are kept and a new head is made for this
-    data's classes; `text`, `model`, `model_options` and `embeddings` then record the source
-    run's settings. `extend_vocab` (with `init`): the words of this data's training split
-    that the source's vocabulary lacks (seen `text.min_freq` times) join it with their
-    `embeddings` vectors (random where there is none), instead of all reading as `<unk>`.
+    data's classes; `text`, `model`, `model_options`, `embeddings` and `missing_vectors` then
+    record the source run's settings. `extend_vocab` (with `init`): the words of this data's
+    training split that the source's vocabulary lacks (seen `text.min_freq` times) join it
+    with their `embeddings` vectors (`missing_vectors` where there is none), instead of all
+    reading as `<unk>`.
     `missing_vectors`: the embedding rows of vocabulary words that `embeddings` has no vector
     for: `random` (normal, with the vectors' own spread) or `zeros` (as d2l and torchtext).
     `teacher`: a trained run directory that labels unlabelled texts

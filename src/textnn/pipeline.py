@@ -375,7 +375,7 @@ def _with_source_settings(config: RunConfig, source: Path, echo: Echo) -> RunCon
     kept = RunConfig.load(source / "config.json")
     changed = {
         name: getattr(kept, name)
-        for name in ("text", "model", "model_options", "embeddings")
+        for name in ("text", "model", "model_options", "embeddings", "missing_vectors")
         if getattr(config, name) != getattr(kept, name)
     }
     if changed:
