@@ -160,6 +160,7 @@ def run(model_name: str, seed: int, quick: bool) -> dict:
         "vocabulary": len(stoi),
         "with_vectors": known,
         "seconds": round(time.perf_counter() - started, 1),
+        "measured": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),  # runs add up over days
     }
 
 

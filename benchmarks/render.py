@@ -252,6 +252,16 @@ def pytorch_accuracies(data: dict, preset: str) -> dict[int, float]:
     return {int(seed): run["accuracy"] for seed, run in runs.items()}
 
 
+def pytorch_dates(reference: dict) -> str:
+    """When the PyTorch runs ran (each records it; else the results' last write)."""
+    dates = {
+        run.get("measured", reference["machine"]["date"])
+        for runs in reference["runs"].values()
+        for run in runs.values()
+    }
+    return " and ".join(sorted(dates))
+
+
 def seed_list(by_seed: dict[int, float]) -> str:
     """'seed 0' or 'seeds 0, 1, 2'."""
     seeds = ", ".join(map(str, sorted(by_seed)))
@@ -268,7 +278,7 @@ def pytorch_reference(data: dict) -> list[str]:
         "d2l's own code, in PyTorch as the PyTorch edition writes it (its tokenizer, "
         "vocabulary, padding with index 0, modules, optimiser and epochs), with the vectors "
         f"the presets use, `{reference['vectors']}` (`benchmarks/bench_d2l_pytorch.py`, torch "
-        f"{reference['torch']}, run {reference['machine']['date']} on "
+        f"{reference['torch']}, run {pytorch_dates(reference)} on "
         f"{reference['machine']['cpu']}): how much of the presets' gap the 50-d vectors "
         "explain.",
         "",
