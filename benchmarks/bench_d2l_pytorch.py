@@ -22,10 +22,10 @@ import argparse
 import collections
 import json
 import os
-import random
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +72,6 @@ def run(model_name: str, seed: int, quick: bool) -> dict:
 
     torch.set_num_threads(2)
     torch.set_flush_denormal(True)  # PyTorch's LSTM at its best on this CPU (bench_speed.py)
-    random.seed(seed)
     torch.manual_seed(seed)
     started = time.perf_counter()
     data = load_dataset("imdb")
@@ -184,7 +183,7 @@ def main() -> None:
     if args.quick:
         print("quick run: nothing written")
         return
-    pytorch.update(machine=common.machine(), vectors=VECTORS, torch=torch_version())
+    pytorch.update(machine=common.machine(), vectors=VECTORS, torch=metadata.version("torch"))
     path = common.RESULTS / "presets.json"
     path.write_text(json.dumps({**previous, "pytorch": pytorch}, indent=2) + "\n")
     print(f"wrote {path}")
@@ -200,12 +199,6 @@ def in_fresh_process(model: str, seed: int, quick: bool) -> dict:
     lines = done.stdout.strip().splitlines()
     print("\n".join(lines[:-1]), flush=True)
     return json.loads(lines[-1])
-
-
-def torch_version() -> str:
-    import torch
-
-    return torch.__version__
 
 
 if __name__ == "__main__":
