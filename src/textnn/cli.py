@@ -410,12 +410,34 @@ def presets(as_json: bool) -> None:
         click.echo()
 
 
+VOTE_WITH = click.option(
+    "--vote-with",
+    "vote_with",
+    multiple=True,
+    type=click.Path(),
+    help="Another trained run (repeat for more): use the mean of all the runs' class"
+    " probabilities (a soft vote), e.g. an nbsvm run with a textcnn run.",
+)
+
+
+def _predictor(run_dir, vote_with):
+    """The run's Predictor, or with `vote_with` the Ensemble of it and those runs."""
+    if not vote_with:
+        from textnn.run import load
+
+        return load(run_dir)
+    from textnn.ensemble import load_ensemble
+
+    return load_ensemble([run_dir, *vote_with])
+
+
 @main.command()
 @click.argument("run_dir", type=click.Path())
 @click.option("--data", help="Dataset to evaluate on (default: the one the run trained on).")
 @click.option("--split", default="test", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def evaluate(run_dir, data, split, as_json) -> None:
+@VOTE_WITH
+def evaluate(run_dir, data, split, as_json, vote_with) -> None:
     """Evaluate a run: accuracy, per-class precision/recall/F1, macro and weighted F1, log
     loss and the confusion matrix.
 
@@ -423,13 +445,15 @@ def evaluate(run_dir, data, split, as_json) -> None:
     Examples:
       textnn evaluate runs/imdb
       textnn evaluate runs/imdb --data imdb --split test --json
+      textnn evaluate runs/imdb-textcnn --vote-with runs/imdb-nbsvm
+
+    Without --data, the splits are those RUN_DIR was trained with (also with --vote-with).
     """
     from textnn.config import RunConfig
     from textnn.evaluate import format_report
     from textnn.pipeline import evaluate_run
-    from textnn.run import load
 
-    predictor = load(run_dir)
+    predictor = _predictor(run_dir, vote_with)
     config = RunConfig.load(Path(run_dir) / "config.json")
     report = evaluate_run(predictor, config, data, split)
     if data is None and split == "validation" and config.train.refit:
@@ -459,7 +483,8 @@ def evaluate(run_dir, data, split, as_json) -> None:
 @click.option(
     "--batch-size", default=1024, show_default=True, help="Texts read and classified at a time."
 )
-def predict(run_dir, texts, file, column, as_json, batch_size) -> None:
+@VOTE_WITH
+def predict(run_dir, texts, file, column, as_json, batch_size, vote_with) -> None:
     """Classify texts: the label and the probability of every class.
 
     \b
@@ -467,15 +492,15 @@ def predict(run_dir, texts, file, column, as_json, batch_size) -> None:
       textnn predict runs/imdb "A moving, beautifully acted film."
       textnn predict runs/imdb --file reviews.txt --json
       textnn predict runs/imdb --file reviews.csv --column review --json
+      textnn predict runs/imdb-textcnn --vote-with runs/imdb-nbsvm --file reviews.txt
     """
     import itertools
 
     from textnn.data.readers import iter_column, iter_lines
-    from textnn.run import load
 
     if not texts and not file:
         raise click.UsageError("give texts as arguments or --file")
-    predictor = load(run_dir)
+    predictor = _predictor(run_dir, vote_with)
     items = itertools.chain(
         texts, (iter_column(file, column) if column else iter_lines(file)) if file else ()
     )

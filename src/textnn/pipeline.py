@@ -30,7 +30,7 @@ from textnn.pseudo_label import (
     pseudo_labelled,
     unlabeled_texts,
 )
-from textnn.run import Predictor, load, save_run
+from textnn.run import Outputs, Predictor, load, save_run
 from textnn.text.batching import BucketedBatches
 from textnn.text.ragged import Ragged
 from textnn.text.tokenize import Tokenizer
@@ -384,11 +384,12 @@ def _with_source_settings(config: RunConfig, source: Path, echo: Echo) -> RunCon
 
 
 def evaluate_run(
-    predictor: Predictor, config: RunConfig, data: str | None = None, split: str = "test"
+    predictor: Outputs, config: RunConfig, data: str | None = None, split: str = "test"
 ) -> dict:
-    """Evaluate a trained predictor. Without `data`: on the run's own dataset, with the same
-    seeded splits it was trained with (so `test` is the held-out test split even where the
-    dataset has none of its own). With `data`: that dataset's `split`, labels mapped by name."""
+    """Evaluate a trained predictor (or an Ensemble). Without `data`: on the run's own
+    dataset, with the same seeded splits it was trained with (so `test` is the held-out test
+    split even where the dataset has none of its own). With `data`: that dataset's `split`,
+    labels mapped by name."""
     if data is None:
         label_names, train_ex, val_ex, test_ex = split_data(config, echo=lambda _: None)
         parts = {"train": train_ex, "validation": val_ex, "test": test_ex}

@@ -38,7 +38,34 @@ from textnn.train.trainer import predict_proba
 FORMAT, VERSION = "textnn.run", 1
 
 
-class Predictor:
+class Outputs:
+    """Labels and records from `predict_proba`, for every predictor of `label_names` (a run's
+    Predictor, or an Ensemble of several)."""
+
+    label_names: list[str]
+
+    def predict_proba(
+        self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
+    ) -> np.ndarray:
+        raise NotImplementedError
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        return [self.label_names[i] for i in self.predict_proba(texts).argmax(-1)]
+
+    def predict_records(self, texts: Sequence[str]) -> list[dict]:
+        """[{"text", "label", "probabilities": {label name: p}}] for each text."""
+        probs = self.predict_proba(texts)
+        return [
+            {
+                "text": t,
+                "label": self.label_names[int(p.argmax())],
+                "probabilities": {n: float(v) for n, v in zip(self.label_names, p, strict=True)},
+            }
+            for t, p in zip(texts, probs, strict=True)
+        ]
+
+
+class Predictor(Outputs):
     """Texts -> probabilities for every class, in batches, with a jit-compiled forward pass."""
 
     def __init__(
@@ -107,21 +134,6 @@ class Predictor:
         if stale:
             self._folded = (variables, for_inference(self.model))
         return self._folded[1]
-
-    def predict(self, texts: Sequence[str]) -> list[str]:
-        return [self.label_names[i] for i in self.predict_proba(texts).argmax(-1)]
-
-    def predict_records(self, texts: Sequence[str]) -> list[dict]:
-        """[{"text", "label", "probabilities": {label name: p}}] for each text."""
-        probs = self.predict_proba(texts)
-        return [
-            {
-                "text": t,
-                "label": self.label_names[int(p.argmax())],
-                "probabilities": {n: float(v) for n, v in zip(self.label_names, p, strict=True)},
-            }
-            for t, p in zip(texts, probs, strict=True)
-        ]
 
 
 def _check_texts(texts: Sequence[str], allow_empty: bool = False) -> None:

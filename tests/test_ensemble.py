@@ -1,0 +1,96 @@
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.test_train import config
+from textnn.cli import main
+from textnn.ensemble import Ensemble, load_ensemble
+from textnn.errors import DataError
+from textnn.pipeline import train
+from textnn.run import load
+
+
+class FixedProbabilities:
+    """Input for the vote: a predictor whose probabilities are given, in its own class order."""
+
+    def __init__(self, label_names, probabilities):
+        self.label_names, self.probabilities = list(label_names), np.asarray(probabilities)
+
+    def predict_proba(self, texts, allow_empty=False, batch_size=None):
+        assert len(texts) == len(self.probabilities)
+        return self.probabilities
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    classes=st.integers(2, 5),
+    members=st.integers(1, 4),
+    texts=st.integers(1, 6),
+    seed=st.integers(0, 2**31),
+)
+def test_vote_is_the_mean_in_the_first_runs_class_order(classes, members, texts, seed):
+    rng = np.random.default_rng(seed)
+    names = [f"c{i}" for i in range(classes)]
+    truth = [rng.dirichlet(np.ones(classes), size=texts) for _ in range(members)]
+    predictors = []
+    for probs in truth:  # each member lists the classes in its own order
+        order = rng.permutation(classes)
+        predictors.append(FixedProbabilities([names[i] for i in order], probs[:, order]))
+    ensemble = Ensemble(predictors)
+    first = [names.index(n) for n in predictors[0].label_names]
+    expected = np.mean(truth, axis=0)[:, first]
+    assert ensemble.label_names == predictors[0].label_names
+    np.testing.assert_allclose(ensemble.predict_proba(["x"] * texts), expected, rtol=1e-6)
+    labels = ensemble.predict(["x"] * texts)
+    assert labels == [ensemble.label_names[i] for i in expected.argmax(-1)]
+
+
+def test_runs_of_other_classes_cannot_vote():
+    a = FixedProbabilities(["neg", "pos"], [[0.5, 0.5]])
+    b = FixedProbabilities(["neg", "neutral", "pos"], [[0.3, 0.3, 0.4]])
+    with pytest.raises(DataError, match="runs/three-way knows the classes"):
+        Ensemble([a, b], ["runs/two-way", "runs/three-way"])
+    with pytest.raises(ValueError, match="at least one"):
+        Ensemble([])
+
+
+@pytest.fixture(scope="module")
+def nbsvm_run(toy_run):
+    """An nbsvm run on the toy run's data: another family, another vocabulary."""
+    out = toy_run.parent / "nbsvm"
+    if not out.exists():
+        data = toy_run.parent / "toy.csv"
+        train(config(data, model="nbsvm", model_options={}), out, echo=lambda _: None)
+    return out
+
+
+def test_runs_vote_from_the_command_line(toy_run, nbsvm_run):
+    cnn, nbsvm = load(toy_run), load(nbsvm_run)
+    texts = ["the film was a wonderful story", "awful plot and actors"]
+    vote = load_ensemble([toy_run, nbsvm_run])
+    expected = (cnn.predict_proba(texts) + nbsvm.predict_proba(texts)) / 2
+    np.testing.assert_allclose(vote.predict_proba(texts), expected, rtol=1e-6)
+
+    args = ["predict", str(toy_run), *texts, "--json", "--vote-with", str(nbsvm_run)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    for record, probs in zip(records, expected, strict=True):
+        got = [record["probabilities"][n] for n in vote.label_names]
+        np.testing.assert_allclose(got, probs, rtol=1e-5)
+
+    args = ["evaluate", str(toy_run), "--json", "--vote-with", str(nbsvm_run)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["accuracy"] > 0.9
+
+
+def test_a_missing_run_to_vote_with_is_named(toy_run, tmp_path):
+    args = ["predict", str(toy_run), "a fine film", "--vote-with", str(tmp_path / "nowhere")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code != 0
+    assert "nowhere" in result.output
