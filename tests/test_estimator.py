@@ -133,6 +133,21 @@ def test_scikit_learn_estimator_checks(check):
     check("TextClassifier", TextClassifier())
 
 
+def test_words_without_a_vector_start_as_zeros_when_asked(tmp_path):
+    vectors = tmp_path / "vectors.txt"
+    vectors.write_text("film 0.5 -0.5 0.25 1.0\nplot 1.0 0.5 -0.25 0.5\n")
+    texts, y = toy(80)
+    fixed = {"embeddings": str(vectors), "epochs": 1, "model_options": {"embedding": "static"}}
+    for missing, zero in (("zeros", True), ("random", False)):
+        clf = small(**fixed, missing_vectors=missing).fit(texts, y)
+        table = np.asarray(clf.predictor_.model.embed.vectors())
+        vocab = clf.predictor_.vocab
+        assert table[vocab.stoi["film"]].tolist() == [0.5, -0.5, 0.25, 1.0]
+        assert (not table[vocab.stoi["actors"]].any()) == zero
+    with pytest.raises(Exception, match="missing_vectors must be one of"):
+        small(missing_vectors="mean").fit(texts, y)
+
+
 def test_without_a_validation_split_every_epoch_runs_and_the_last_is_kept():
     clf = small(validation_fraction=0.0, patience=1).fit(*toy(120))
     assert len(clf.history_) == 6 and "val_accuracy" not in clf.history_[-1]

@@ -27,7 +27,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     """A neural text classifier with the scikit-learn estimator API.
 
     Parameters mirror the run config: `model` (see `textnn models`), `embeddings`
-    (`glove-6b-50d`, a vectors file, or None for random ones), `epochs`, `batch_size`,
+    (`glove-6b-50d`, a vectors file, or None for random ones), `missing_vectors` (rows of the
+    words `embeddings` lacks: `random` or `zeros`), `epochs`, `batch_size`,
     `learning_rate`, `optimizer`, `tokenizer`, `lowercase`, `max_length`, `min_freq`,
     `max_size`, `model_options` (a dict of the model's own settings, e.g. `{"channels": 200}`),
     `validation_fraction` (held out of each fit to pick the best epoch; 0 keeps the last),
@@ -46,6 +47,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self,
         model: str = "textcnn",
         embeddings: str | None = "glove-6b-50d",
+        missing_vectors: str = "random",
         epochs: int = 5,
         batch_size: int = 64,
         learning_rate: float = 1e-3,
@@ -68,6 +70,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     ):
         self.model = model
         self.embeddings = embeddings
+        self.missing_vectors = missing_vectors
         self.epochs = epochs
         self.batch_size = batch_size
         self.learning_rate = learning_rate
@@ -104,6 +107,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             model=self.model,
             model_options=dict(self.model_options or {}),
             embeddings=self.embeddings,
+            missing_vectors=self.missing_vectors,
             init=self.init,
             extend_vocab=self.extend_vocab,
             train=TrainConfig(
