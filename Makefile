@@ -104,7 +104,9 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_speed.py --quick
 	$(BIN)/textnn vectors --data uci_sentences --tokenizer glove --epochs 1 \
 	  --out runs/quick-vectors.txt
-	$(BIN)/python benchmarks/bench_accuracy.py --quick --vectors runs/quick-vectors.txt
+	$(BIN)/textnn train --data uci_sentences --model textcnn --epochs 1 --out runs/quick-source
+	$(BIN)/python benchmarks/bench_accuracy.py --quick --vectors runs/quick-vectors.txt \
+	  --imdb-source runs/quick-source
 	$(BIN)/python benchmarks/choose_on_held_out.py uci_sentences 1 '{"train.epochs": 1}'
 	$(BIN)/python benchmarks/bench_presets.py --quick
 	$(BIN)/python benchmarks/bench_presets.py --quick --only course-cnn-uci --seeds 1

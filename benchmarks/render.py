@@ -455,6 +455,8 @@ SELF_TRAINED_ROW = "textnn textcnn + 50,000 unlabelled reviews labelled by textn
 # bench_accuracy.py's ensemble row: not a zoo model, so its name does not start "textnn "
 VOTE = ("fasttext", "textcnn", "bilstm")
 VOTE_ROW = f"soft vote of textnn {', '.join(VOTE[:-1])} and {VOTE[-1]}"
+# bench_accuracy.py's vote on the sentence sets (with a source run): textnn's `--vote-with`
+SENTENCE_VOTE_ROW = "textnn soft vote of nbsvm and the fine-tuned textcnn"
 
 
 def fasttext_comparisons(rows: dict) -> list[tuple[str, dict, dict, float, float, bool]]:
@@ -685,6 +687,13 @@ def accuracy(data: dict) -> list[str]:
                     " Caveat: UCI's 1,000 IMDb sentences were drawn from IMDb reviews, so that run"
                     " may have seen some of them in training."
                     if key == "uci"
+                    else ""
+                )
+                + (
+                    f" The `{SENTENCE_VOTE_ROW}` row averages the class probabilities of the"
+                    f" fine-tuned and `{NBSVM_ROW}` rows' models on each fold (`textnn evaluate"
+                    " RUN --vote-with RUN`); its seconds are theirs added up."
+                    if SENTENCE_VOTE_ROW in methods
                     else ""
                 ),
             ]
