@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from textnn.errors import DataError
-from textnn.run import Outputs, Predictor, load
+from textnn.run import Outputs, load
 
 
 class Ensemble(Outputs):
@@ -23,14 +23,14 @@ class Ensemble(Outputs):
 
     `names` (e.g. their run directories) name the predictors in errors."""
 
-    def __init__(self, predictors: Sequence[Predictor], names: Sequence[str] | None = None):
+    def __init__(self, predictors: Sequence[Outputs], names: Sequence[str] | None = None):
         if not predictors:
             raise ValueError("an ensemble needs at least one predictor")
         if names is None:
             names = [f"predictor {i}" for i in range(len(predictors))]
         if len(names) != len(predictors):
             raise ValueError(f"{len(predictors)} predictors but {len(names)} names")
-        self.predictors, self.names = list(predictors), list(names)
+        self.predictors = list(predictors)
         self.label_names = list(predictors[0].label_names)
         self._columns = []  # for each predictor, its column of each of our classes
         for predictor, name in zip(predictors, names, strict=True):
