@@ -13,7 +13,7 @@ settings' models, textnn.ensemble); the test split is never read.
         '{"init": "runs/imdb-self-trained", "train.learning_rate": 3e-4}'
     python benchmarks/choose_on_held_out.py mr 5 '{"train.refit": false}' '{"train.refit": true}'
     python benchmarks/choose_on_held_out.py imdb 1 '{}' '{"model_options": {"channels": 400}}'
-    python benchmarks/choose_on_held_out.py mr 5 --vote '{"model": "nbsvm", "embeddings": null}' \
+    python benchmarks/choose_on_held_out.py mr 5 --vote '{"model": "nbsvm", "embeddings": null}' \\
         '{"init": "runs/imdb-sentences-textcnn", "train.learning_rate": 3e-4}'
 """
 

@@ -455,7 +455,9 @@ SELF_TRAINED_ROW = "textnn textcnn + 50,000 unlabelled reviews labelled by textn
 # bench_accuracy.py's ensemble row: not a zoo model, so its name does not start "textnn "
 VOTE = ("fasttext", "textcnn", "bilstm")
 VOTE_ROW = f"soft vote of textnn {', '.join(VOTE[:-1])} and {VOTE[-1]}"
-# bench_accuracy.py's vote on the sentence sets (with a source run): textnn's `--vote-with`
+# bench_accuracy.py's vote on the sentence sets (with a source run): textnn's `--vote-with`.
+# It starts "textnn": a textnn method, and a candidate for the UCI and MR targets (its only
+# pretrained vectors are the fine-tuned member's GloVe 50d).
 SENTENCE_VOTE_ROW = "textnn soft vote of nbsvm and the fine-tuned textcnn"
 
 
