@@ -94,3 +94,18 @@ def test_a_missing_run_to_vote_with_is_named(toy_run, tmp_path):
     result = CliRunner().invoke(main, args)
     assert result.exit_code != 0
     assert "nowhere" in result.output
+
+
+def test_explain_explains_the_vote(toy_run, nbsvm_run):
+    text = "the film was a wonderful story"
+    vote = load_ensemble([toy_run, nbsvm_run]).predict_proba([text])[0]
+    alone = load(toy_run).predict_proba([text])[0]
+    assert not np.allclose(vote, alone, atol=1e-4)  # else the test could not tell them apart
+
+    args = ["explain", str(toy_run), text, "--json", "--num-samples", "50"]
+    result = CliRunner().invoke(main, [*args, "--vote-with", str(nbsvm_run)])
+    assert result.exit_code == 0, result.output
+    explanation = json.loads(result.output)
+    got = [explanation["probabilities"][n] for n in load(toy_run).label_names]
+    np.testing.assert_allclose(got, vote, rtol=1e-5)
+    assert {word for word, _ in explanation["weights"]} <= set(text.split())

@@ -530,7 +530,10 @@ def predict(run_dir, texts, file, column, as_json, batch_size, vote_with) -> Non
     help="Explain this class (repeat for several); default: the predicted one.",
 )
 @click.option("--seed", default=0, show_default=True, help="Same seed, same explanation.")
-def explain(run_dir, text, as_json, html_file, num_samples, num_features, classes, seed) -> None:
+@VOTE_WITH
+def explain(
+    run_dir, text, as_json, html_file, num_samples, num_features, classes, seed, vote_with
+) -> None:
     """Explain one prediction with LIME: the words that pushed the model towards (+) or away
     from (-) the predicted class, coloured in the text.
 
@@ -539,12 +542,12 @@ def explain(run_dir, text, as_json, html_file, num_samples, num_features, classe
       textnn explain runs/imdb "Wooden acting, but the music is lovely."
       textnn explain runs/imdb "..." --json --num-samples 2000
       textnn explain runs/ag "..." --class Sports --class World --html why.html
+      textnn explain runs/imdb-textcnn "..." --vote-with runs/imdb-nbsvm   (explain the vote)
     """
     from textnn.explain import explain as explain_text
-    from textnn.run import load
 
     result = explain_text(
-        load(run_dir),
+        _predictor(run_dir, vote_with),
         text,
         classes=list(classes) or None,
         num_features=num_features,

@@ -1,6 +1,7 @@
 """Why a model decided: LIME (Ribeiro et al. 2016, the `lime` package's text explainer) over the
-Predictor's batched probabilities, and three ways to show the result: coloured terminal text,
-JSON, and a standalone HTML snippet (the words highlighted and a bar chart, inline styles only).
+batched probabilities of a run's Predictor (or of an Ensemble of runs), and three ways to show
+the result: coloured terminal text, JSON, and a standalone HTML snippet (the words highlighted
+and a bar chart, inline styles only).
 
 LIME removes random subsets of the text's words (`num_samples` variants), asks the model for
 every variant's probabilities in large batches, and fits a weighted linear model: each word's
@@ -19,7 +20,7 @@ import numpy as np
 from textnn.errors import DataError
 
 if TYPE_CHECKING:
-    from textnn.run import Predictor
+    from textnn.run import Outputs
 
 # Words are the runs between non-word characters (LIME's default), and HTML tags such as
 # IMDb's `<br />` count as separators, so `br` never becomes a "word" to remove.
@@ -130,7 +131,7 @@ def _largest(weights: list[tuple[str, float]]) -> float:
 
 
 def explain(
-    predictor: Predictor,
+    predictor: Outputs,
     text: str,
     *,
     classes: list[str] | None = None,
