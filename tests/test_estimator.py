@@ -4,6 +4,7 @@ estimator checks that apply to an estimator whose input is text."""
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.ensemble import VotingClassifier
 from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import Pipeline
@@ -69,6 +70,17 @@ def test_in_a_pipeline():
     pipe = Pipeline([("shout", shout), ("clf", small(lowercase=True))])
     assert pipe.fit(texts, y).score(*toy(60, seed=2)) > 0.9
     assert pipe.get_params()["clf__epochs"] == 6
+
+
+def test_a_soft_vote_with_scikit_learns_voting_classifier():
+    texts, y = toy()
+    members = [("cnn", small()), ("nbsvm", small(model="nbsvm", model_options={}))]
+    vote = VotingClassifier(members, voting="soft").fit(texts, y)
+    probe, labels = toy(60, seed=3)
+    cnn, nbsvm = (vote.named_estimators_[name].predict_proba(probe) for name in ("cnn", "nbsvm"))
+    np.testing.assert_allclose(vote.predict_proba(probe), (cnn + nbsvm) / 2, rtol=1e-5)
+    assert list(vote.classes_) == ["neg", "pos"]
+    assert vote.score(probe, labels) > 0.9
 
 
 def test_grid_search_picks_the_learning_rate_that_learns():
