@@ -768,8 +768,9 @@ def timed_hours(acc: dict, presets_data: dict) -> float:
             seconds += row.get("teacher_train_seconds", 0)
     for key in ("uci", "mr"):
         part = acc.get(key, {})
-        for method in part.get("methods", {}).values():
-            seconds += method["train_seconds_per_fold"] * part["folds"]
+        for name, method in part.get("methods", {}).items():
+            if name != SENTENCE_VOTE_ROW:  # the vote's seconds are its members'
+                seconds += method["train_seconds_per_fold"] * part["folds"]
     seconds += sum(r.get("seconds", 0) for r in presets_data.get("rows", []))
     # make bench runs d2l's PyTorch code at seed 0 (other seeds are extra runs)
     for runs in presets_data.get("pytorch", {}).get("runs", {}).values():
