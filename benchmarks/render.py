@@ -459,6 +459,7 @@ VOTE_ROW = f"soft vote of textnn {', '.join(VOTE[:-1])} and {VOTE[-1]}"
 # It starts "textnn": a textnn method, and a candidate for the UCI and MR targets (its only
 # pretrained vectors are the fine-tuned member's GloVe 50d).
 SENTENCE_VOTE_ROW = "textnn soft vote of nbsvm and the fine-tuned textcnn"
+VOTE_ROWS = (VOTE_ROW, SENTENCE_VOTE_ROW)
 
 
 def fasttext_comparisons(rows: dict) -> list[tuple[str, dict, dict, float, float, bool]]:
@@ -763,13 +764,13 @@ def timed_hours(acc: dict, presets_data: dict) -> float:
     PyTorch code record."""
     seconds = 0.0
     for name, row in acc.get("imdb", {}).get("rows", {}).items():
-        if name != VOTE_ROW:  # the vote's seconds are its members'
+        if name not in VOTE_ROWS:  # a vote's seconds are its members'
             seconds += row.get("train_seconds", 0) + row.get("predict_seconds", 0)
             seconds += row.get("teacher_train_seconds", 0)
     for key in ("uci", "mr"):
         part = acc.get(key, {})
         for name, method in part.get("methods", {}).items():
-            if name != SENTENCE_VOTE_ROW:  # the vote's seconds are its members'
+            if name not in VOTE_ROWS:
                 seconds += method["train_seconds_per_fold"] * part["folds"]
     seconds += sum(r.get("seconds", 0) for r in presets_data.get("rows", []))
     # make bench runs d2l's PyTorch code at seed 0 (other seeds are extra runs)
