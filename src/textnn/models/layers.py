@@ -357,12 +357,19 @@ class Recurrent(nnx.Module):
     direction took 0.29-0.31 s on two devices against 0.53 s on one. But a whole 2-layer BiLSTM
     gradient at 500 tokens with each direction on its own device (`shard_map`, outputs gathered
     between layers) was only 7% faster (0.78-0.80 against 0.84-0.86 s, 2026-12-02), too little
-    for making every run hold two devices. XLA's CPU library flags gave nothing either: YNNPACK
+    for making every run hold two devices; splitting the batch over the two devices instead
+    (32 rows each) was slower than one device: a 500-step layer's gradient at batch 64 took
+    385-402 ms against 275-299 (2026-12-02). XLA's CPU library flags gave nothing either: YNNPACK
     already runs the products (turning it off cost 25%), and XNNPACK, oneDNN or YNNPACK's
-    element-wise fusions were no faster, and unrolling the scan (2, 4 or 8 steps per iteration)
-    was slower: a 500-step layer's gradient took 242-321 ms against 202-212. Masking the carry
-    at every step (instead of reading the final state off the outputs) cost 15% of a gradient
-    step. XLA flushes denormals to zero, so there is no denormal slowdown either.
+    element-wise fusions were no faster; nor, for the whole BiLSTM training step, were
+    `--xla_cpu_prefer_vector_width=512`, `--xla_cpu_enable_fast_math=true`,
+    `--xla_cpu_use_thunk_runtime=false`, `--xla_cpu_multi_thread_eigen=false` or the
+    concurrency-optimised scheduler: each fell within the defaults' spread in alternating runs
+    (`--xla_cpu_multi_thread_eigen=false` 48.6-61.8 ex/s in four, the defaults 49.7-59.3 in the
+    same four; PyTorch 63-75, 2026-12-02); and unrolling the scan (2, 4 or 8 steps per
+    iteration) was slower: a 500-step layer's gradient took 242-321 ms against 202-212. Masking
+    the carry at every step (instead of reading the final state off the outputs) cost 15% of a
+    gradient step. XLA flushes denormals to zero, so there is no denormal slowdown either.
 
     Initialisation and gate layout follow PyTorch's nn.LSTM / nn.GRU (uniform in
     +-1/sqrt(hidden); gates i, f, g, o and r, z, n).
