@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -109,3 +110,31 @@ def test_explain_explains_the_vote(toy_run, nbsvm_run):
     got = [explanation["probabilities"][n] for n in load(toy_run).label_names]
     np.testing.assert_allclose(got, vote, rtol=1e-5)
     assert {word for word, _ in explanation["weights"]} <= set(text.split())
+
+
+def test_report_reports_the_vote_beside_each_voter(toy_run, nbsvm_run):
+    def evaluated(run, *voters):  # the test metrics as `textnn evaluate` gives them
+        extra = [arg for voter in voters for arg in ("--vote-with", str(voter))]
+        result = CliRunner().invoke(main, ["evaluate", str(run), "--json", *extra])
+        assert result.exit_code == 0, result.output
+        return json.loads(result.output)
+
+    alone, nbsvm, vote = evaluated(toy_run), evaluated(nbsvm_run), evaluated(toy_run, nbsvm_run)
+    # The toy runs are all right on test: their log losses tell the vote from each run.
+    assert len({f"{r['log_loss']:.4f}" for r in (alone, nbsvm, vote)}) == 3
+
+    args = ["report", str(toy_run), "--vote-with", str(nbsvm_run), "--num-samples", "50"]
+    result = CliRunner().invoke(main, [*args, "--explanations", "1"])
+    assert result.exit_code == 0, result.output
+    page = (toy_run / "report-vote.html").read_text()
+    assert f"textnn soft vote: {toy_run.name} + {nbsvm_run.name}" in page
+    cell = "<td>([^<]*)</td>"
+    results = page[page.index("<h2>Test results") :]
+    metrics = re.search(f"<tr>{cell * 5}</tr>", results).groups()  # examples ... log loss
+    assert metrics[1::3] == (f"{vote['accuracy']:.4f}", f"{vote['log_loss']:.4f}")
+    voters = re.findall(f"<tr>{cell * 3}</tr>", results)[-3:]
+    assert voters == [
+        (str(toy_run), "textcnn", f"{alone['accuracy']:.4f}"),
+        (str(nbsvm_run), "nbsvm", f"{nbsvm['accuracy']:.4f}"),  # same data and seed: same split
+        ("soft vote", "", f"{vote['accuracy']:.4f}"),
+    ]

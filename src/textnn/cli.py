@@ -623,22 +623,32 @@ def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer)
 
 @main.command()
 @click.argument("run_dir", type=click.Path())
-@click.option("--out", type=click.Path(dir_okay=False), help="Default: RUN_DIR/report.html.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    help="Default: RUN_DIR/report.html (RUN_DIR/report-vote.html with --vote-with).",
+)
 @click.option("--explanations", default=3, show_default=True, help="Test examples explained.")
 @click.option("--num-samples", default=1000, show_default=True, help="LIME samples each.")
-def report(run_dir, out, explanations, num_samples) -> None:
+@VOTE_WITH
+def report(run_dir, out, explanations, num_samples, vote_with) -> None:
     """Write one self-contained HTML report of a run (images embedded; opens offline): config,
     data statistics, training curves, metrics, confusion matrix, per-class bars, the most
-    confidently misclassified test examples and LIME explanations.
+    confidently misclassified test examples and LIME explanations. With --vote-with, the test
+    results and explanations are the vote's, on RUN_DIR's test split, beside each run's own
+    accuracy.
 
     \b
     Examples:
       textnn report runs/imdb
       textnn report runs/imdb --out imdb.html --explanations 5
+      textnn report runs/imdb-textcnn --vote-with runs/imdb-nbsvm
     """
     from textnn.report import write_report
 
-    path = write_report(run_dir, out, explanations=explanations, num_samples=num_samples)
+    path = write_report(
+        run_dir, out, explanations=explanations, num_samples=num_samples, vote_with=vote_with
+    )
     click.echo(f"wrote {path}")
 
 

@@ -42,16 +42,31 @@ class Ensemble(Outputs):
             index = {label: i for i, label in enumerate(predictor.label_names)}
             self._columns.append(np.array([index[label] for label in self.label_names]))
 
+    def member_probabilities(
+        self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
+    ) -> list[np.ndarray]:
+        """Each predictor's <float32>[n, classes] probabilities, columns in our class order."""
+        return [
+            predictor.predict_proba(texts, allow_empty=allow_empty, batch_size=batch_size)[
+                :, columns
+            ]
+            for predictor, columns in zip(self.predictors, self._columns, strict=True)
+        ]
+
     def predict_proba(
         self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
     ) -> np.ndarray:
         """<float32>[n, classes]: the mean over predictors of each text's class
         probabilities."""
-        total = np.zeros((len(texts), len(self.label_names)), np.float32)
-        for predictor, columns in zip(self.predictors, self._columns, strict=True):
-            probs = predictor.predict_proba(texts, allow_empty=allow_empty, batch_size=batch_size)
-            total += probs[:, columns]
-        return total / len(self.predictors)
+        return vote(self.member_probabilities(texts, allow_empty, batch_size))
+
+
+def vote(member_probabilities: Sequence[np.ndarray]) -> np.ndarray:
+    """<float32>[n, classes]: the soft vote (mean) of aligned <float32>[n, classes] arrays."""
+    total = np.zeros_like(member_probabilities[0], dtype=np.float32)
+    for probs in member_probabilities:
+        total += probs
+    return total / len(member_probabilities)
 
 
 def load_ensemble(run_dirs: Sequence[str | Path]) -> Ensemble:

@@ -27,14 +27,25 @@ FIGURES = ("confusion", "curves", "lengths", "embeddings", "per-class")
 
 
 class RunView:
-    """A run directory and what its pictures need, each computed once when first asked for."""
+    """A run directory and what its pictures need, each computed once when first asked for.
 
-    def __init__(self, run_dir: str | Path):
+    With `vote_with` (other run directories), the test results (probabilities, metrics,
+    confusion, per-class bars) are the soft vote's of this run and those (`Ensemble`), on this
+    run's test split; its data, training curves and word vectors stay this run's."""
+
+    def __init__(self, run_dir: str | Path, vote_with: Sequence[str | Path] = ()):
+        from textnn.ensemble import Ensemble
         from textnn.run import load
 
         self.run_dir = Path(run_dir)
         self.predictor = load(self.run_dir)
         self.config = RunConfig.load(self.run_dir / "config.json")
+        self.voters = [self.run_dir, *(Path(d) for d in vote_with)]
+        self.outputs = (
+            Ensemble([self.predictor, *(load(d) for d in self.voters[1:])], self.voters)
+            if vote_with
+            else self.predictor
+        )
 
     @cached_property
     def epochs(self) -> list[dict]:
@@ -52,14 +63,24 @@ class RunView:
         return {"train": train, "validation": val, "test": test}
 
     @cached_property
+    def member_probabilities(self) -> list[np.ndarray]:
+        """Each voter's <float32>[n, classes] on the test split (the run alone: one array)."""
+        texts = self._split("test").texts
+        if len(self.voters) == 1:
+            return [self.predictor.predict_proba(texts)]
+        return self.outputs.member_probabilities(texts)
+
+    @cached_property
     def test_probabilities(self) -> np.ndarray:
-        test = self._split("test")
-        return self.predictor.predict_proba(test.texts)
+        """<float32>[n, classes] on the test split: the run's, or the vote's."""
+        from textnn.ensemble import vote
+
+        return vote(self.member_probabilities)
 
     @cached_property
     def report(self) -> dict:
         return evaluate(
-            self._split("test").labels, self.test_probabilities, self.predictor.label_names
+            self._split("test").labels, self.test_probabilities, self.outputs.label_names
         )
 
     def _split(self, name: str):
@@ -162,23 +183,37 @@ def write_report(
     explanations: int = 3,
     num_samples: int = 1000,
     seed: int = 0,
+    vote_with: Sequence[str | Path] = (),
 ) -> Path:
     """Write the run's HTML report to `out` (default RUN_DIR/report.html) and return its path.
     `explanations` test examples (the most confident mistakes first, then the most confident
-    right answers) get LIME explanations from `num_samples` samples each."""
+    right answers) get LIME explanations from `num_samples` samples each.
+
+    With `vote_with` (other run directories), the test results and explanations are those of
+    the soft vote of the run and those runs, on the run's test split, with each voter's own
+    accuracy beside the vote's (default out: RUN_DIR/report-vote.html)."""
     from textnn.explain import explain
 
     started = time.perf_counter()
-    view = RunView(run_dir)
-    out = Path(out) if out else view.run_dir / "report.html"
-    names = view.predictor.label_names
+    view = RunView(run_dir, vote_with)
+    voting = len(view.voters) > 1
+    out = Path(out) if out else view.run_dir / ("report-vote.html" if voting else "report.html")
+    names = view.outputs.label_names
     config = view.config
+    title = " + ".join(d.name for d in view.voters)
+    written = f"report written {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
     sections = [
-        f"<h1>textnn run: {html.escape(view.run_dir.name)}</h1>",
+        f"<h1>textnn {'soft vote' if voting else 'run'}: {html.escape(title)}</h1>",
         f'<p class="muted">{html.escape(str(view.run_dir))}: {html.escape(config.model)} on '
-        f"{html.escape(config.data.name)}; report written "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}</p>",
+        f"{html.escape(config.data.name)}; {written}</p>",
     ]
+    if voting:
+        sections.append(
+            f'<p class="muted">Test results and explanations are the soft vote (the mean of the'
+            f" class probabilities) of {len(view.voters)} runs, on the test split of"
+            f" {html.escape(view.run_dir.name)}; data, training and word vectors are"
+            f" {html.escape(view.run_dir.name)}'s.</p>"
+        )
 
     # Data.
     from textnn.data.dataset import Dataset
@@ -232,6 +267,7 @@ def write_report(
                     for c, m in r["per_class"].items()
                 ],
             ),
+            *([_voters_table(view)] if voting else []),
             _image(view.figure("confusion"), "confusion matrix"),
             _image(view.figure("per-class"), "per-class precision, recall and F1"),
         ]
@@ -265,7 +301,7 @@ def write_report(
                 f"seed {seed}; for the predicted class.</p>"
             )
         for i in chosen:
-            e = explain(view.predictor, test.texts[i], num_samples=num_samples, seed=seed)
+            e = explain(view.outputs, test.texts[i], num_samples=num_samples, seed=seed)
             sections.append(
                 f'<div class="explanation"><p>true class: <b>{html.escape(names[test.labels[i]])}'
                 f"</b></p>{e.to_html()}</div>"
@@ -283,12 +319,23 @@ def write_report(
     ]
     page = (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        f"<title>textnn report: {html.escape(view.run_dir.name)}</title>"
+        f"<title>textnn report: {html.escape(title)}</title>"
         f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>\n"
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
+
+
+def _voters_table(view: RunView) -> str:
+    """Each voter's model and test accuracy alone, then the vote's, on the same examples."""
+    labels = view.splits["test"].labels
+    rows = []
+    for run_dir, probs in zip(view.voters, view.member_probabilities, strict=True):
+        model = RunConfig.load(run_dir / "config.json").model
+        rows.append([str(run_dir), model, _fmt(float((probs.argmax(1) == labels).mean()))])
+    rows.append(["soft vote", "", _fmt(view.report["accuracy"])])
+    return _table(["voter", "model", "test accuracy"], rows)
 
 
 def _fmt(value) -> str:
