@@ -138,3 +138,13 @@ def test_report_reports_the_vote_beside_each_voter(toy_run, nbsvm_run):
         (str(nbsvm_run), "nbsvm", f"{nbsvm['accuracy']:.4f}"),  # same data and seed: same split
         ("soft vote", "", f"{vote['accuracy']:.4f}"),
     ]
+
+
+def test_plot_draws_the_votes_test_results_only(toy_run, nbsvm_run, tmp_path):
+    vote = ["--vote-with", str(nbsvm_run)]
+    out = tmp_path / "vote.svg"
+    result = CliRunner().invoke(main, ["plot", "confusion", str(toy_run), *vote, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "<svg" in out.read_text()
+    result = CliRunner().invoke(main, ["plot", "curves", str(toy_run), *vote, "--out", str(out)])
+    assert result.exit_code == 2 and "curves is one run's" in result.output

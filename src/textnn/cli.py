@@ -420,6 +420,9 @@ VOTE_WITH = click.option(
 )
 
 
+VOTED_FIGURES = ("confusion", "per-class")  # the figures of test results, which a vote has
+
+
 def _predictor(run_dir, vote_with):
     """The run's Predictor, or with `vote_with` the Ensemble of it and those runs."""
     if not vote_with:
@@ -586,7 +589,8 @@ def explain(
     show_default=True,
     help="lengths with --data: how texts become tokens.",
 )
-def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer) -> None:
+@VOTE_WITH
+def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer, vote_with) -> None:
     """Draw one picture of a run (PNG or SVG, by the --out suffix).
 
     \b
@@ -602,12 +606,17 @@ def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer)
       textnn plot confusion runs/imdb --out confusion.svg
       textnn plot embeddings --vectors glove-6b-50d --out capitals.png
       textnn plot lengths --data imdb --max-length 500 --out lengths.png   (before training)
+      textnn plot confusion runs/imdb-textcnn --vote-with runs/imdb-nbsvm --out vote.png
     """
     from textnn import plots
     from textnn.report import RunView, dataset_lengths, pretrained_map
     from textnn.text import Tokenizer
 
     word_list = words.split() if words else plots.CAPITALS
+    if vote_with and kind not in VOTED_FIGURES:
+        raise click.UsageError(
+            f"--vote-with draws {' or '.join(VOTED_FIGURES)} (test results); {kind} is one run's"
+        )
     if kind == "embeddings" and vectors:
         figure = pretrained_map(vectors, word_list)
     elif kind == "lengths" and data:
@@ -617,7 +626,7 @@ def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer)
             "give a RUN_DIR (or --vectors for an embeddings map, --data for lengths)"
         )
     else:
-        figure = RunView(run_dir).figure(kind, word_list, split)
+        figure = RunView(run_dir, vote_with).figure(kind, word_list, split)
     click.echo(f"wrote {plots.save(figure, out)}")
 
 
