@@ -41,11 +41,8 @@ class RunView:
         self.predictor = load(self.run_dir)
         self.config = RunConfig.load(self.run_dir / "config.json")
         self.voters = [self.run_dir, *(Path(d) for d in vote_with)]
-        self.outputs = (
-            Ensemble([self.predictor, *(load(d) for d in self.voters[1:])], self.voters)
-            if vote_with
-            else self.predictor
-        )
+        # a run alone is a vote of one: one code path for both
+        self.outputs = Ensemble([self.predictor, *(load(d) for d in vote_with)], self.voters)
 
     @cached_property
     def epochs(self) -> list[dict]:
@@ -65,10 +62,7 @@ class RunView:
     @cached_property
     def member_probabilities(self) -> list[np.ndarray]:
         """Each voter's <float32>[n, classes] on the test split (the run alone: one array)."""
-        texts = self._split("test").texts
-        if len(self.voters) == 1:
-            return [self.predictor.predict_proba(texts)]
-        return self.outputs.member_probabilities(texts)
+        return self.outputs.member_probabilities(self._split("test").texts)
 
     @cached_property
     def test_probabilities(self) -> np.ndarray:
@@ -331,9 +325,10 @@ def _voters_table(view: RunView) -> str:
     """Each voter's model and test accuracy alone, then the vote's, on the same examples."""
     labels = view.splits["test"].labels
     rows = []
-    for run_dir, probs in zip(view.voters, view.member_probabilities, strict=True):
-        model = RunConfig.load(run_dir / "config.json").model
-        rows.append([str(run_dir), model, _fmt(float((probs.argmax(1) == labels).mean()))])
+    voters = zip(view.voters, view.outputs.predictors, view.member_probabilities, strict=True)
+    for run_dir, predictor, probs in voters:
+        accuracy = float((probs.argmax(1) == labels).mean())
+        rows.append([str(run_dir), predictor.model_name, _fmt(accuracy)])
     rows.append(["soft vote", "", _fmt(view.report["accuracy"])])
     return _table(["voter", "model", "test accuracy"], rows)
 
