@@ -43,8 +43,8 @@ from textnn.data import (
     train_validation_split,
 )
 from textnn.data.dataset import Dataset, Examples
-from textnn.ensemble import Ensemble
-from textnn.pipeline import TrainResult, train
+from textnn.runs.ensemble import Ensemble
+from textnn.runs.pipeline import TrainResult, train
 
 # Sentence data (UCI, MR): Kim 2014's CNN on GloVe 50d, fine-tuned. Refit: once the epoch is
 # chosen on the 10% validation split, train again on the whole training part of the fold (the

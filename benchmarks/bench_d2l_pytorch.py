@@ -36,7 +36,7 @@ import render
 from bench_speed import MALLOC_TUNED
 
 from textnn.data import load_dataset
-from textnn.embeddings import load_vectors
+from textnn.vectors.pretrained import load_vectors
 
 LENGTH, MIN_FREQ, BATCH, EPOCHS = 500, 5, 64, 5
 # d2l's settings per model: preset it is compared with, learning rate

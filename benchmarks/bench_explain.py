@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 import render
 
+from textnn.analysis.explain import explain
+from textnn.analysis.report import write_report
 from textnn.config import RunConfig
 from textnn.data import load_dataset
-from textnn.explain import explain
-from textnn.pipeline import train
-from textnn.report import write_report
-from textnn.run import load
+from textnn.runs.directory import load
+from textnn.runs.pipeline import train
 
 QUICK_RUN = {
     "data.name": "imdb",

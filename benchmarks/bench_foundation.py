@@ -55,7 +55,7 @@ print(json.dumps(out))
 LOAD_VECTORS = """
 import json, resource, time
 t = time.perf_counter()
-from textnn.embeddings import load_vectors
+from textnn.vectors.pretrained import load_vectors
 v = load_vectors(SOURCE)
 row = v["the"][:3].tolist()
 seconds = time.perf_counter() - t

@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 import render
 
+from textnn.config.presets import PRESETS
 from textnn.data import available_splits
-from textnn.pipeline import train
-from textnn.presets import PRESETS
+from textnn.runs.pipeline import train
 
 # What each preset's source reports (test accuracy); None where it reports no number.
 REFERENCE = {

@@ -26,7 +26,7 @@ import common
 import render
 
 from textnn.config import RunConfig
-from textnn.pipeline import train
+from textnn.runs.pipeline import train
 
 # The IMDb source: TextCNN on GloVe 50d (fine-tuned), the `glove` tokenizer.
 SOURCE = {

@@ -33,8 +33,8 @@ from bench_accuracy import IMDB_DEFAULTS, IMDB_MODELS, SENTENCES, quiet, vote_ac
 from textnn.config import RunConfig
 from textnn.data import load_dataset, stratified_kfold, train_validation_split
 from textnn.data.dataset import Dataset
-from textnn.ensemble import Ensemble
-from textnn.pipeline import train
+from textnn.runs.ensemble import Ensemble
+from textnn.runs.pipeline import train
 
 
 def main() -> None:

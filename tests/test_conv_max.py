@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textnn.models.conv_max import conv_relu_max
-from textnn.models.layers import MaskedConv1D, masked_max, sequence_mask
+from textnn.models.convolution import MaskedConv1D
+from textnn.models.masking import masked_max, sequence_mask
 
 
 def reference(parts, kernels, biases, mask):

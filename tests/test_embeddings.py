@@ -6,9 +6,9 @@ import zipfile
 import numpy as np
 import pytest
 
-from textnn.embeddings import embedding_matrix, load_vectors
 from textnn.errors import DataError, NotFoundError
 from textnn.text import Tokenizer, Vocab
+from textnn.vectors.pretrained import embedding_matrix, load_vectors
 
 WORDS = {"the": [0.5, -1.0, 0.25], "cat": [1.0, 2.0, 3.0], "Paris": [0.0, 0.125, -2.0]}
 

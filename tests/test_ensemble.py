@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from tests.test_train import config
 from textnn.cli import main
-from textnn.ensemble import Ensemble, load_ensemble
 from textnn.errors import DataError
-from textnn.pipeline import train
-from textnn.run import load
+from textnn.runs.directory import load
+from textnn.runs.ensemble import Ensemble, load_ensemble
+from textnn.runs.pipeline import train
 
 
 class FixedProbabilities:

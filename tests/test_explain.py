@@ -7,10 +7,10 @@ import warnings
 import pytest
 from click.testing import CliRunner
 
+from textnn.analysis.explain import explain
 from textnn.cli import main
 from textnn.errors import DataError
-from textnn.explain import explain
-from textnn.run import load
+from textnn.runs.directory import load
 
 TEXT = "the actors and the story was a dreadful film with a plot"
 

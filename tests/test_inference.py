@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from textnn.config import TextConfig
 from textnn.models import build_model
+from textnn.models.convolution import MaskedConv1D
 from textnn.models.inference import for_inference
-from textnn.models.layers import MaskedConv1D, sequence_mask
-from textnn.run import Predictor
+from textnn.models.masking import sequence_mask
+from textnn.runs.predictor import Predictor
 from textnn.train.trainer import predict_step
 
 VOCAB, DIM = 40, 6

@@ -12,8 +12,9 @@ from flax import nnx
 
 from textnn.errors import NotFoundError
 from textnn.models import MODELS, build_model, model_config, parameter_count, summary
+from textnn.models.convolution import MaskedConv1D
 from textnn.models.fasttext import BIGRAM_HASH, ngram_ids
-from textnn.models.layers import MaskedConv1D, Recurrent, reverse_within_length
+from textnn.models.recurrent import Recurrent, reverse_within_length
 
 VOCAB, CLASSES = 60, 3
 
@@ -310,7 +311,7 @@ def test_lstm_hand_written_gradient_matches_automatic_differentiation():
     import jax
     import jax.numpy as jnp
 
-    from textnn.models.layers import _lstm_forward, lstm_sequence
+    from textnn.models.recurrent import _lstm_forward, lstm_sequence
 
     rng = np.random.default_rng(0)
     t, b, d, h = 23, 3, 5, 4

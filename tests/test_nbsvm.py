@@ -12,8 +12,8 @@ from textnn.errors import DataError
 from textnn.models import build_model
 from textnn.models.fasttext import BIGRAM_HASH
 from textnn.models.nbsvm import NBSVMConfig, fit_ratios, ngram_set
-from textnn.pipeline import train
-from textnn.run import load
+from textnn.runs.directory import load
+from textnn.runs.pipeline import train
 from textnn.text.batching import Batch
 
 

@@ -22,7 +22,7 @@ TRAIN = """
 import json, sys
 from pathlib import Path
 from tests.test_train import config
-from textnn.pipeline import train
+from textnn.runs.pipeline import train
 
 def run(devices, out=None):
     data = Path(sys.argv[1]) / "toy.csv"  # written once by the test, before any process starts

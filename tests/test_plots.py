@@ -5,10 +5,10 @@ import pytest
 from click.testing import CliRunner
 from matplotlib.image import imread
 
-from textnn import plots
+from textnn.analysis import plots
+from textnn.analysis.figures import FIGURES, RunView
 from textnn.cli import main
 from textnn.errors import DataError
-from textnn.report import FIGURES, RunView
 
 REPORT = {
     "accuracy": 0.75,

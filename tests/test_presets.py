@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from tests.test_train import toy_csv
 from textnn.cli import main
 from textnn.config import RunConfig
+from textnn.config.presets import PRESETS
 from textnn.models import build_model
 from textnn.models.registry import get as get_model
-from textnn.presets import PRESETS
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))

@@ -10,8 +10,8 @@ from tests.test_train import BAD, GOOD, config, toy_csv
 from textnn.cli import main
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
-from textnn.pipeline import train
-from textnn.run import load
+from textnn.runs.directory import load
+from textnn.runs.pipeline import train
 
 FILLER = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
 

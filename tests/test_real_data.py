@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from textnn.data import load_dataset, stratified_kfold
-from textnn.embeddings import load_vectors
 from textnn.text import Tokenizer, build_and_encode
+from textnn.vectors.pretrained import load_vectors
 
 pytestmark = pytest.mark.mirror
 

@@ -15,7 +15,8 @@ from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
 from textnn.estimator import TextClassifier
 from textnn.models.params import parameter_arrays
-from textnn.pipeline import split_data, train
+from textnn.runs.data import split_data
+from textnn.runs.pipeline import train
 
 NAMES = ["neg", "pos"]
 # Sentiment words that only the validation split holds (beside the words every split holds).

@@ -8,8 +8,8 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
+from textnn.analysis.report import write_report
 from textnn.cli import main
-from textnn.report import write_report
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_FLAGS = [

@@ -12,7 +12,8 @@ from tests.test_train import config
 from textnn.data.dataset import Dataset, Examples
 from textnn.data.sentences import MIN_WORDS, split_sentences
 from textnn.errors import DataError
-from textnn.pipeline import split_data, train
+from textnn.runs.data import split_data
+from textnn.runs.pipeline import train
 
 
 def examples(texts, labels):

@@ -12,16 +12,16 @@ from hypothesis import strategies as st
 
 from tests.test_train import config, toy_csv
 from textnn.cli import main
-from textnn.embeddings import Vectors, load_vectors
 from textnn.errors import DataError
-from textnn.pipeline import train
-from textnn.skipgram import (
+from textnn.runs.pipeline import train
+from textnn.text.tokenize import Tokenizer
+from textnn.vectors.pretrained import Vectors, load_vectors
+from textnn.vectors.skipgram import (
     SkipgramConfig,
     texts_to_learn_from,
     train_skipgram,
     write_vectors,
 )
-from textnn.text.tokenize import Tokenizer
 
 ONE_THREAD = SkipgramConfig(dim=16, window=2, min_count=1, epochs=30, workers=1, sample=0)
 

@@ -9,9 +9,10 @@ from sklearn.utils.class_weight import compute_class_weight
 
 from textnn.config import RunConfig, TrainConfig
 from textnn.errors import DataError, NotFoundError
-from textnn.evaluate import evaluate, format_report
-from textnn.pipeline import evaluate_run, split_data, train
-from textnn.run import load
+from textnn.runs.data import split_data
+from textnn.runs.directory import load
+from textnn.runs.evaluate import evaluate, evaluate_run, format_report
+from textnn.runs.pipeline import train
 from textnn.train.optim import optimizer, schedule
 from textnn.train.trainer import class_weight_vector
 
@@ -292,7 +293,7 @@ def test_multichannel_trains_in_place_and_its_frozen_copy_stays():
 def test_compiled_code_is_dropped_near_the_memory_map_limit(tmp_path):
     """Trained models leave compiled steps (memory maps) behind; past the given share of the
     OS's limit they are dropped, so a process can train any number of models."""
-    from textnn.pipeline import _drop_compiled_code_near_the_map_limit
+    from textnn.runs.pipeline import _drop_compiled_code_near_the_map_limit
 
     def maps():
         return len(Path("/proc/self/maps").read_text().splitlines())

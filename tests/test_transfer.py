@@ -6,8 +6,8 @@ import pytest
 from tests.test_train import BAD, GOOD, config, toy_csv
 from textnn.errors import DataError
 from textnn.models.params import parameter_arrays
-from textnn.pipeline import train
-from textnn.run import load
+from textnn.runs.directory import load
+from textnn.runs.pipeline import train
 
 
 def quiet(_):

@@ -5,9 +5,9 @@ for a trained run's Predictor (texts -> probabilities for every class).
 """
 
 from textnn.data import load_dataset
-from textnn.embeddings import embedding_matrix, load_vectors
 from textnn.errors import DataError, TextnnError
 from textnn.text import Tokenizer, Vocab
+from textnn.vectors import embedding_matrix, load_vectors
 
 __version__ = "0.1.0"
 
@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 def __getattr__(name: str):
     # JAX and Flax load only when a model is needed, so data-only use stays quick to import.
     if name == "load":
-        from textnn.run import load
+        from textnn.runs.directory import load
 
         return load
     if name == "TextClassifier":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -16,25 +17,54 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
-from textnn.config import DataConfig, RunConfig, TextConfig, TrainConfig
+from textnn.config import DataConfig, RunConfig, TrainConfig
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
 
 ESTIMATOR_FILE, FORMAT = "estimator.json", "textnn.estimator"
 
 
+# Every parameter and the RunConfig field it sets; the defaults are RunConfig's own, so there
+# is one place for them. `model_options` None and `embeddings` "none" are accepted as well.
+PARAMETERS = {
+    "model": "model",
+    "model_options": "model_options",
+    "embeddings": "embeddings",
+    "missing_vectors": "missing_vectors",
+    "tokenizer": "text.tokenizer",
+    "lowercase": "text.lowercase",
+    "min_freq": "text.min_freq",
+    "max_size": "text.max_size",
+    "max_length": "text.max_length",
+    "pad_multiple": "text.pad_multiple",
+    "validation_fraction": "data.validation_fraction",
+    "sentences": "data.sentences",
+    "unlabeled": "data.unlabeled",
+    "teacher": "teacher",
+    "init": "init",
+    "extend_vocab": "extend_vocab",
+    **{name: f"train.{name}" for name in (f.name for f in fields(TrainConfig))},
+}
+_RUN = RunConfig()
+_TRAIN = _RUN.train
+
+
 class TextClassifier(ClassifierMixin, BaseEstimator):
     """A neural text classifier with the scikit-learn estimator API.
 
-    Parameters mirror the run config: `model` (see `textnn models`), `embeddings`
-    (`glove-6b-50d`, a vectors file, or None for random ones), `missing_vectors` (rows of the
-    words `embeddings` lacks: `random` or `zeros`), `epochs`, `batch_size`,
-    `learning_rate`, `optimizer`, `tokenizer`, `lowercase`, `max_length`, `min_freq`,
-    `max_size`, `model_options` (a dict of the model's own settings, e.g. `{"channels": 200}`),
+    Every parameter sets the run config field of `PARAMETERS` (the same settings as `textnn
+    train`, with the same defaults; `textnn train --help` and `RunConfig` describe them):
+    `model` (see `textnn models`) and `model_options` (a dict of the model's own settings, e.g.
+    `{"channels": 200}`); `embeddings` (`glove-6b-50d`, a vectors file, or None / "none" for
+    random ones) and `missing_vectors`; the tokenizer and vocabulary (`tokenizer`,
+    `lowercase`, `min_freq`, `max_size`, `max_length`, `pad_multiple`);
     `validation_fraction` (held out of each fit to pick the best epoch; 0 keeps the last),
-    `patience`, `refit` (then train again on all of `X` for the best epoch count), `freeze`,
-    `init` (a trained run directory to fine-tune) and `extend_vocab` (its vocabulary gains the
-    words of `X` it lacks), `seed`, `devices` and `verbose`.
+    `sentences`; `teacher` with `unlabeled` (pseudo-labelling); `init` (a trained run
+    directory to fine-tune: as `textnn finetune`, the learning rate defaults to 1e-4 when more
+    than the head learns) and `extend_vocab`; every training setting (`epochs`,
+    `batch_size`, `optimizer`, `learning_rate`, `momentum`, `weight_decay`, `schedule`,
+    `warmup_epochs`, `step_epochs`, `gamma`, `clip_norm`, `label_smoothing`,
+    `class_weights`, `patience`, `freeze`, `refit`, `seed`); and `devices`, `verbose`.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
     textnn Predictor) and `history_` (one dict per epoch; a refit's marked `refit`).
@@ -45,86 +75,59 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        model: str = "textcnn",
-        embeddings: str | None = "glove-6b-50d",
-        missing_vectors: str = "random",
-        epochs: int = 5,
-        batch_size: int = 64,
-        learning_rate: float = 1e-3,
-        optimizer: str = "adam",
-        tokenizer: str = "words",
-        lowercase: bool = True,
-        max_length: int = 500,
-        min_freq: int = 1,
-        max_size: int | None = None,
+        model: str = _RUN.model,
+        embeddings: str | None = _RUN.embeddings,
+        missing_vectors: str = _RUN.missing_vectors,
+        epochs: int = _TRAIN.epochs,
+        batch_size: int = _TRAIN.batch_size,
+        learning_rate: float | None = _TRAIN.learning_rate,
+        optimizer: str = _TRAIN.optimizer,
+        tokenizer: str = _RUN.text.tokenizer,
+        lowercase: bool = _RUN.text.lowercase,
+        max_length: int = _RUN.text.max_length,
+        min_freq: int = _RUN.text.min_freq,
+        max_size: int | None = _RUN.text.max_size,
         model_options: dict[str, Any] | None = None,
-        validation_fraction: float = 0.1,
-        patience: int = 0,
-        refit: bool = False,
-        freeze: str = "none",
-        init: str | None = None,
-        extend_vocab: bool = False,
-        seed: int = 0,
+        validation_fraction: float = _RUN.data.validation_fraction,
+        patience: int = _TRAIN.patience,
+        refit: bool = _TRAIN.refit,
+        freeze: str = _TRAIN.freeze,
+        init: str | None = _RUN.init,
+        extend_vocab: bool = _RUN.extend_vocab,
+        seed: int = _TRAIN.seed,
         devices: int | str = 1,
         verbose: bool = False,
+        *,
+        pad_multiple: int = _RUN.text.pad_multiple,
+        sentences: bool = _RUN.data.sentences,
+        unlabeled: str | None = _RUN.data.unlabeled,
+        teacher: str | None = _RUN.teacher,
+        momentum: float = _TRAIN.momentum,
+        weight_decay: float = _TRAIN.weight_decay,
+        schedule: str = _TRAIN.schedule,
+        warmup_epochs: float = _TRAIN.warmup_epochs,
+        step_epochs: int = _TRAIN.step_epochs,
+        gamma: float = _TRAIN.gamma,
+        clip_norm: float | None = _TRAIN.clip_norm,
+        label_smoothing: float = _TRAIN.label_smoothing,
+        class_weights: str | list[float] = _TRAIN.class_weights,
     ):
-        self.model = model
-        self.embeddings = embeddings
-        self.missing_vectors = missing_vectors
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.optimizer = optimizer
-        self.tokenizer = tokenizer
-        self.lowercase = lowercase
-        self.max_length = max_length
-        self.min_freq = min_freq
-        self.max_size = max_size
-        self.model_options = model_options
-        self.validation_fraction = validation_fraction
-        self.patience = patience
-        self.refit = refit
-        self.freeze = freeze
-        self.init = init
-        self.extend_vocab = extend_vocab
-        self.seed = seed
-        self.devices = devices
-        self.verbose = verbose
+        # scikit-learn's rule: store every parameter as given, validate in fit.
+        for name, value in locals().items():
+            if name != "self":
+                setattr(self, name, value)
 
     def run_config(self) -> RunConfig:
-        """The run config these parameters make (what `textnn train` would be given)."""
-        return RunConfig(
-            data=DataConfig(
-                name="in-memory", validation_fraction=self.validation_fraction, test_fraction=0.0
-            ),
-            text=TextConfig(
-                tokenizer=self.tokenizer,
-                lowercase=self.lowercase,
-                min_freq=self.min_freq,
-                max_size=self.max_size,
-                max_length=self.max_length,
-            ),
-            model=self.model,
-            model_options=dict(self.model_options or {}),
-            embeddings=self.embeddings,
-            missing_vectors=self.missing_vectors,
-            init=self.init,
-            extend_vocab=self.extend_vocab,
-            train=TrainConfig(
-                epochs=self.epochs,
-                batch_size=self.batch_size,
-                optimizer=self.optimizer,
-                learning_rate=self.learning_rate,
-                patience=self.patience,
-                refit=self.refit,
-                freeze=self.freeze,
-                seed=self.seed,
-            ),
-        )
+        """The run config these parameters make (what `textnn train` would be given), its
+        defaults not yet resolved (`RunConfig.validated` does that when fitting)."""
+        base = RunConfig(data=DataConfig(name="in-memory", test_fraction=0.0))
+        values = {path: getattr(self, name) for name, path in PARAMETERS.items()}
+        values["model_options"] = dict(self.model_options or {})
+        return base.with_overrides(values)
 
     def fit(self, X: Sequence[str], y: Sequence[Any]) -> TextClassifier:
         """Train on texts `X` with labels `y` (any sortable labels: strings, ints...)."""
-        from textnn.pipeline import train
+        from textnn.runs.pipeline import train
 
         texts = _texts(X)
         labels = np.asarray(y)
@@ -165,7 +168,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def save(self, path: str | Path) -> None:
         """A run directory (`textnn predict` and `textnn.load` read it) plus this estimator's
         parameters and classes."""
-        from textnn.run import save_run
+        from textnn.runs.directory import save_run
 
         check_is_fitted(self, "predictor_")
         path = Path(path)
@@ -179,7 +182,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def load(cls, path: str | Path) -> TextClassifier:
         """The fitted estimator that `save` wrote."""
         from textnn.jsonfile import read_document
-        from textnn.run import load
+        from textnn.runs.directory import load
 
         path = Path(path)
         file = path / ESTIMATOR_FILE

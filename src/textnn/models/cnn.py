@@ -12,15 +12,9 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
-from textnn.models.layers import (
-    Embedder,
-    MaskedConv1D,
-    convs_relu_max,
-    fit_length,
-    masked_max,
-    masked_max_pool,
-    sequence_mask,
-)
+from textnn.models.convolution import MaskedConv1D, convs_relu_max
+from textnn.models.embedder import Embedder
+from textnn.models.masking import fit_length, masked_max, masked_max_pool, sequence_mask
 
 
 @dataclass

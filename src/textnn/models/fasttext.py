@@ -11,7 +11,8 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
-from textnn.models.layers import Embedder, sequence_mask
+from textnn.models.embedder import Embedder
+from textnn.models.masking import sequence_mask
 
 BIGRAM_HASH = 116_049_371  # fastText's multiplier for hashing word n-grams
 

@@ -8,7 +8,11 @@ parameters (TextCNN, one-layer Conv1D: see TabledConv), or None when it cannot.
 
 from __future__ import annotations
 
+import jax
+import numpy as np
 from flax import nnx
+
+from textnn.text.batching import BucketedBatches
 
 # 512 MiB: d2l's TextCNN (200 features, 3 x 100 channels) on IMDb's 29,172 words needs 140 MB.
 TABLE_BYTES = 1 << 29
@@ -21,3 +25,32 @@ def for_inference(model: nnx.Module, max_bytes: int = TABLE_BYTES) -> nnx.Module
     fold = getattr(model, "for_inference", None)
     folded = fold(max_bytes) if fold is not None else None
     return model if folded is None else folded
+
+
+@nnx.jit(graph_updates=False)
+def predict_step(model, ids, lengths):
+    """<float32>[B, classes] probabilities."""
+    return jax.nn.softmax(model(ids, lengths), axis=-1)
+
+
+def predict_proba(
+    model,
+    batches: BucketedBatches,
+    num_rows: int,
+    num_classes: int,
+    parallel=None,
+) -> np.ndarray:
+    """Probabilities for every row of `batches` (built with shuffle=False), in input order;
+    with `parallel` (a `train.parallel.DataParallel`), each batch is split across its
+    devices. `model`: a model in evaluation
+    mode or its folded form (`models.inference.for_inference` gives either)."""
+    out = np.zeros((num_rows, num_classes), np.float32)
+    for batch in batches.batches(0):
+        if parallel is None:
+            probs = np.asarray(predict_step(model, batch.ids, batch.lengths))
+        else:
+            ids, lengths = parallel.shard(batch.ids), parallel.shard(batch.lengths)
+            probs = parallel.to_host(predict_step(model, ids, lengths))
+        real = batch.mask
+        out[batch.index[real]] = probs[real]
+    return out

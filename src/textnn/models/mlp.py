@@ -11,7 +11,8 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
-from textnn.models.layers import Embedder, fit_length, sequence_mask
+from textnn.models.embedder import Embedder
+from textnn.models.masking import fit_length, sequence_mask
 
 
 @dataclass

@@ -19,8 +19,9 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
+from textnn.models.embedder import FrozenEmbedding
 from textnn.models.fasttext import ngram_ids
-from textnn.models.layers import FrozenEmbedding, sequence_mask
+from textnn.models.masking import sequence_mask
 
 
 @dataclass

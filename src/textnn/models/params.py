@@ -11,7 +11,7 @@ import numpy as np
 from flax import nnx
 
 from textnn.errors import DataError, NotFoundError
-from textnn.models.layers import Embedder, FrozenEmbedding
+from textnn.models.embedder import Embedder, FrozenEmbedding
 
 
 def named_variables(model: nnx.Module) -> dict[str, nnx.Variable]:

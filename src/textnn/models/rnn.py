@@ -11,15 +11,15 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
-from textnn.models.layers import (
-    Embedder,
-    Recurrent,
+from textnn.models.embedder import Embedder
+from textnn.models.masking import (
     at_positions,
     last_positions,
     masked_max,
     masked_mean,
     sequence_mask,
 )
+from textnn.models.recurrent import Recurrent
 
 HEADS = ("last", "first-last", "final-states", "sum", "max", "mean")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from flax import nnx
 
-from textnn.models.layers import FrozenEmbedding
+from textnn.models.embedder import FrozenEmbedding
 from textnn.models.params import named_variables
 
 

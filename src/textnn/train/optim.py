@@ -5,6 +5,7 @@ from __future__ import annotations
 import optax
 
 from textnn.config import TrainConfig
+from textnn.config.run_config import default_learning_rate
 from textnn.errors import NotFoundError
 
 OPTIMIZERS = ("adam", "adamw", "sgd")
@@ -15,6 +16,8 @@ def schedule(config: TrainConfig, steps_per_epoch: int) -> optax.Schedule:
     """Learning rate by step: constant; step decay (x gamma every step_epochs, like PyTorch's
     StepLR); or cosine decay to 0 over all epochs after a linear warm-up."""
     lr, total = config.learning_rate, max(1, config.epochs * steps_per_epoch)
+    if lr is None:  # a TrainConfig used alone, without RunConfig.validated: a new model's rate
+        lr = default_learning_rate(config.freeze, fine_tuning=False)
     if config.schedule == "constant":
         return optax.constant_schedule(lr)
     if config.schedule == "step":

@@ -18,7 +18,7 @@ from flax import nnx
 from tqdm import tqdm
 
 from textnn.config import TrainConfig
-from textnn.models.inference import for_inference
+from textnn.models.inference import for_inference, predict_proba
 from textnn.models.params import parameter_arrays, restore_parameters
 from textnn.text.batching import BucketedBatches
 from textnn.train.optim import optimizer as make_optimizer
@@ -87,34 +87,6 @@ def train_step(
     )
     update_step(model, optimizer, grads)
     return loss, correct
-
-
-@nnx.jit(graph_updates=False)
-def predict_step(model, ids, lengths):
-    """<float32>[B, classes] probabilities."""
-    return jax.nn.softmax(model(ids, lengths), axis=-1)
-
-
-def predict_proba(
-    model,
-    batches: BucketedBatches,
-    num_rows: int,
-    num_classes: int,
-    parallel: DataParallel | None = None,
-) -> np.ndarray:
-    """Probabilities for every row of `batches` (built with shuffle=False), in input order;
-    with `parallel`, each batch is split across its devices. `model`: a model in evaluation
-    mode or its folded form (`models.inference.for_inference` gives either)."""
-    out = np.zeros((num_rows, num_classes), np.float32)
-    for batch in batches.batches(0):
-        if parallel is None:
-            probs = np.asarray(predict_step(model, batch.ids, batch.lengths))
-        else:
-            ids, lengths = parallel.shard(batch.ids), parallel.shard(batch.lengths)
-            probs = parallel.to_host(predict_step(model, ids, lengths))
-        real = batch.mask
-        out[batch.index[real]] = probs[real]
-    return out
 
 
 class Trainer:

@@ -19,7 +19,8 @@ from textnn.config import RunConfig
 from textnn.data.dataset import Dataset, Examples
 from textnn.data.readers import read_lines
 from textnn.errors import DataError
-from textnn.run import Predictor, load
+from textnn.runs.directory import load
+from textnn.runs.predictor import Predictor
 
 
 def unlabeled_texts(config: RunConfig, dataset: Dataset) -> list[str]:

@@ -22,9 +22,9 @@ import numpy as np
 
 from textnn.data import load_dataset
 from textnn.data.registry import DATASETS
-from textnn.embeddings import Vectors
 from textnn.errors import DataError
 from textnn.text.tokenize import Tokenizer
+from textnn.vectors.pretrained import Vectors
 
 
 @dataclass(frozen=True)

@@ -14,29 +14,23 @@ import jax
 import numpy as np
 
 from textnn.config import RunConfig
-from textnn.data import load_dataset, train_validation_split
-from textnn.data.dataset import Dataset, Examples
-from textnn.data.sentences import MIN_WORDS, split_sentences
-from textnn.embeddings import check_missing_vectors, embedding_matrix, load_vectors
-from textnn.errors import DataError
-from textnn.evaluate import evaluate
+from textnn.data.dataset import Dataset
 from textnn.models import build_model
-from textnn.models.params import append_word_rows, head, replace_head
+from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
-from textnn.pseudo_label import (
-    check_teacher,
-    load_teacher,
-    pseudo_labelled,
-    unlabeled_texts,
-)
-from textnn.run import Outputs, Predictor, load, save_run
+from textnn.runs.data import named_dataset, sentences_of, split_data
+from textnn.runs.directory import load, save_run
+from textnn.runs.evaluate import evaluate
+from textnn.runs.predictor import Predictor
+from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, unlabeled_texts
+from textnn.runs.transfer import extend_vocabulary, inherited_settings
 from textnn.text.batching import BucketedBatches
-from textnn.text.ragged import Ragged
 from textnn.text.tokenize import Tokenizer
-from textnn.text.vocab import Vocab, build_and_encode, extend_and_encode
+from textnn.text.vocab import build_and_encode
 from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.trainer import History, JsonlLog, Trainer
+from textnn.vectors import embedding_matrix, load_vectors
 
 Echo = Callable[[str], None]
 
@@ -50,55 +44,6 @@ class TrainResult:
     fit_seconds: float  # up to the trained model: data, vocabulary, vectors, training
     # <float32>[test examples, classes], in the test split's order (None without a test split)
     test_probabilities: np.ndarray | None = None
-
-
-def named_dataset(config: RunConfig) -> Dataset:
-    """The dataset that `config.data` names, with its options."""
-    return load_dataset(config.data.name, test=config.data.test, **config.data.options)
-
-
-def split_data(
-    config: RunConfig, echo: Echo, dataset: Dataset | None = None
-) -> tuple[list[str], Examples, Examples | None, Examples | None]:
-    """(label names, train, validation, test) of `dataset`, or else of the dataset that
-    `config.data` names: the official test split where one exists, else a seeded stratified
-    `test_fraction` of train; validation is carved from what remains (none when
-    `validation_fraction` is 0: then training runs all its epochs and keeps the last). With
-    `data.sentences`, each split's texts then become their sentences."""
-    dataset = dataset or named_dataset(config)
-    train, test = dataset.train, dataset.test
-    seed = config.train.seed
-    if test is None and config.data.test_fraction > 0:
-        train, test = train_validation_split(train, config.data.test_fraction, seed=seed + 1)
-        echo(
-            f"no test split: holding out {len(test):,} examples ({config.data.test_fraction:.0%},"
-            f" seed {seed + 1}) as test"
-        )
-    if len(set(train.labels.tolist())) < 2:
-        raise DataError("the training split holds one class only; a classifier needs two")
-    val = None
-    if config.data.validation_fraction > 0:
-        train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
-    if config.data.sentences:  # after the splits, so that a text's sentences share its split
-        train, val, test = (
-            None if part is None else _sentences_of(part, name, echo)
-            for part, name in ((train, "train"), (val, "validation"), (test, "test"))
-        )
-    return dataset.label_names, train, val, test
-
-
-def _sentences_of(examples: Examples, split: str, echo: Echo) -> Examples:
-    sentences, short = split_sentences(examples)
-    echo(
-        f"data.sentences: {split} {len(examples):,} texts -> {len(sentences):,} sentences"
-        f" ({short:,} under {MIN_WORDS} words left out)"
-    )
-    if not len(sentences):
-        raise DataError(
-            f"data.sentences: the {split} split has no sentence of {MIN_WORDS} words or more",
-            field="data.sentences",
-        )
-    return sentences
 
 
 def train(
@@ -117,33 +62,13 @@ def train(
     start from that trained run (transfer learning) instead of a new model."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
-    # Names first, so a typo fails in a second, not after the data has loaded.
+    # Names and settings first, so a typo fails in a second, not after the data has loaded.
+    config = config.validated()
     source = load(config.init) if config.init else None
     if source is not None:
         head(source.model)  # a model without a head to swap fails here, before the data loads
-        config = _with_source_settings(config, Path(config.init), echo)
-    elif config.train.freeze == "encoder":
-        raise DataError("freeze='encoder' keeps a trained encoder: give `init` (a run directory)")
-    elif config.extend_vocab:
-        raise DataError(
-            "extend_vocab adds words to the vocabulary of the run given as `init`; without one, "
-            "the vocabulary is built from the training split anyway",
-            field="extend_vocab",
-        )
-    check_missing_vectors(config.missing_vectors)
-    if config.train.refit and config.data.validation_fraction <= 0:
-        raise DataError(
-            "refit trains again for the best validation epoch: it needs a validation split "
-            "(data.validation_fraction > 0)",
-            field="train.refit",
-        )
+        config = inherited_settings(config, Path(config.init), echo)
     teacher = load_teacher(config) if config.teacher else None
-    for field, given in (
-        ("data.unlabeled", config.data.unlabeled),
-        ("data.options.unlabeled", config.data.options.get("unlabeled")),
-    ):
-        if given and teacher is None:
-            raise DataError("unlabelled texts are used only with a teacher run", field=field)
     spec = get_model(config.model)
     trainable = trainable_filter(config.train.freeze)
     tokenizer = Tokenizer(config.text.tokenizer, config.text.lowercase)
@@ -161,7 +86,7 @@ def train(
         # The teacher labels each text whole, as the labelled texts come; their sentences then
         # take its label, as the labelled texts' sentences take theirs.
         if config.data.sentences:
-            taught = _sentences_of(taught, "unlabelled", echo)
+            taught = sentences_of(taught, "unlabelled", echo)
         train_ex = train_ex + taught
     echo(
         f"data {config.data.name}: train {len(train_ex):,}, validation "
@@ -270,7 +195,7 @@ class _Fit:
                 f" a new head for {len(label_names)} classes; frozen: {config.train.freeze}"
             )
             if config.extend_vocab:
-                vocab, train_ids = _extend_vocabulary(source, train_ex.texts, config, echo)
+                vocab, train_ids = extend_vocabulary(source, train_ex.texts, config, echo)
             else:
                 train_ids = tokenizer.encode(train_ex.texts, vocab)
             predictor = Predictor(
@@ -314,31 +239,6 @@ class _Fit:
         return predictor, history
 
 
-def _extend_vocabulary(
-    source: Predictor, texts: list[str], config: RunConfig, echo
-) -> tuple[Vocab, Ragged]:
-    """The source's vocabulary with the new training texts' missing words, and its model's word
-    tables grown to match (the words' pretrained vectors, random rows where there are none);
-    also the texts encoded with it."""
-    text = config.text
-    vocab, ids = extend_and_encode(
-        source.vocab, texts, source.tokenizer, min_freq=text.min_freq, max_size=text.max_size
-    )
-    old = len(source.vocab)
-    added = Vocab([*Vocab.specials, *vocab.itos[old:]], [0, 0, *vocab.freqs[old:]])
-    count, rows, vectors = len(added) - 2, None, "random rows (no embeddings)"
-    if config.embeddings and count:
-        seed = config.train.seed
-        loaded = load_vectors(config.embeddings)
-        rows, coverage = embedding_matrix(added, loaded, seed=seed, missing=config.missing_vectors)
-        rows, vectors = rows[2:], f"{config.embeddings}: {coverage}"
-    append_word_rows(source.model, rows, count, seed=config.train.seed)
-    echo(f"extend_vocab: {count:,} words of the training split joined the vocabulary")
-    if count:
-        echo(f"  their vectors: {vectors}")
-    return vocab, ids
-
-
 def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
     """A Predictor around a newly built model, and the encoded training texts."""
     text = config.text
@@ -367,46 +267,3 @@ def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
         **options,
     )
     return Predictor(model, tokenizer, vocab, label_names, text, config.model), train_ids
-
-
-def _with_source_settings(config: RunConfig, source: Path, echo: Echo) -> RunConfig:
-    """`config` with the text, model and embedding settings of the run it starts from (those
-    are fixed by the source run's vocabulary and parameters)."""
-    kept = RunConfig.load(source / "config.json")
-    changed = {
-        name: getattr(kept, name)
-        for name in ("text", "model", "model_options", "embeddings", "missing_vectors")
-        if getattr(config, name) != getattr(kept, name)
-    }
-    if changed:
-        echo(f"{', '.join(changed)}: as in {source}")
-    return dataclasses.replace(config, **changed)
-
-
-def evaluate_run(
-    predictor: Outputs, config: RunConfig, data: str | None = None, split: str = "test"
-) -> dict:
-    """Evaluate a trained predictor (or an Ensemble). Without `data`: on the run's own
-    dataset, with the same seeded splits it was trained with (so `test` is the held-out test
-    split even where the dataset has none of its own). With `data`: that dataset's `split`,
-    labels mapped by name."""
-    if data is None:
-        label_names, train_ex, val_ex, test_ex = split_data(config, echo=lambda _: None)
-        parts = {"train": train_ex, "validation": val_ex, "test": test_ex}
-        if parts.get(split) is None:
-            raise DataError(
-                f"the run's data has no {split!r} split; choose one of "
-                f"{[k for k, v in parts.items() if v is not None]}"
-            )
-        examples = parts[split]
-    else:
-        dataset = load_dataset(data)
-        examples, label_names = dataset[split], dataset.label_names
-    unknown = sorted(set(label_names) - set(predictor.label_names))
-    if unknown:
-        raise DataError(
-            f"labels {unknown} of {data!r} are not among the run's labels {predictor.label_names}"
-        )
-    index = {n: i for i, n in enumerate(predictor.label_names)}
-    labels = np.array([index[label_names[y]] for y in examples.labels], np.int32)
-    return evaluate(labels, predictor.predict_proba(examples.texts), predictor.label_names)

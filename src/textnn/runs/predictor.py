@@ -1,22 +1,10 @@
-"""Run directories: everything needed to predict later, and the Predictor that every caller
-(evaluate, predict, the Python API, later a server) shares.
-
-A run directory holds:
-  run.json            format version, model name and config, tokenizer and text settings,
-                      label names, dataset name, textnn version
-  config.json         the full RunConfig it was trained with
-  vocab.json          the vocabulary (built from the training split)
-  params.safetensors  the parameters (best validation epoch)
-  metrics.jsonl       one line per epoch
-  report.json         the test evaluation, when there was a test split
-"""
+"""The Predictor: texts -> probabilities for every class, in batches, with a jit-compiled
+forward pass. Every caller shares it: evaluate, predict, explain, the report, the Python API,
+and a server."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from dataclasses import asdict
-from pathlib import Path
 
 import jax
 import numpy as np
@@ -24,18 +12,12 @@ from flax import nnx
 
 from textnn.config import TextConfig
 from textnn.errors import DataError
-from textnn.jsonfile import read_document
-from textnn.models import build_model
-from textnn.models.inference import for_inference
-from textnn.models.params import load_parameters, save_parameters
+from textnn.models.inference import for_inference, predict_proba
 from textnn.models.registry import get as get_model
 from textnn.text.batching import BucketedBatches
 from textnn.text.tokenize import Tokenizer
 from textnn.text.vocab import Vocab
 from textnn.train.parallel import DataParallel
-from textnn.train.trainer import predict_proba
-
-FORMAT, VERSION = "textnn.run", 1
 
 
 class Outputs:
@@ -144,60 +126,3 @@ def _check_texts(texts: Sequence[str], allow_empty: bool = False) -> None:
             raise TypeError(f"text {i} is a {type(t).__name__}, not a string")
         if not allow_empty and not t.strip():
             raise DataError(f"text {i} is empty or whitespace only; there is nothing to classify")
-
-
-def save_run(run_dir: Path, predictor: Predictor, *, dataset: str, config_dict: dict) -> None:
-    run_dir.mkdir(parents=True, exist_ok=True)
-    meta = {
-        "format": FORMAT,
-        "version": VERSION,
-        "model": predictor.model_name,
-        "model_config": predictor.model.config.to_dict(),
-        "tokenizer": predictor.tokenizer.to_config(),
-        "text": asdict(predictor.text),
-        "label_names": predictor.label_names,
-        "dataset": dataset,
-        "textnn_version": _version(),
-    }
-    (run_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (run_dir / "config.json").write_text(json.dumps(config_dict, indent=2) + "\n", encoding="utf-8")
-    predictor.vocab.save(run_dir / "vocab.json")
-    save_parameters(predictor.model, run_dir / "params.safetensors")
-
-
-def load(run_dir: str | Path) -> Predictor:
-    """Restore a run's Predictor; a missing or damaged file raises DataError naming it."""
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise DataError(
-            "run directory not found (train one with `textnn train ... --out DIR`)", path=run_dir
-        )
-    meta_path = run_dir / "run.json"
-    meta = read_document(meta_path, FORMAT, "run")
-    if meta.get("version", 0) > VERSION:
-        raise DataError(
-            f"written by a newer textnn (format {meta['version']}); upgrade textnn", path=meta_path
-        )
-    try:
-        vocab = Vocab.load(run_dir / "vocab.json")
-        text = TextConfig(**meta["text"])
-        tokenizer = Tokenizer.from_config(meta["tokenizer"])
-        config = dict(meta["model_config"])
-        name, labels = meta["model"], meta["label_names"]
-    except (KeyError, TypeError) as err:
-        raise DataError(f"damaged run file (missing or bad {err})", path=meta_path) from None
-    # Pretrained tables are restored from the parameters file: build with a placeholder.
-    needs_vectors = config.get("embedding") in ("static", "non-static", "multichannel")
-    placeholder = (
-        np.zeros((config["vocab_size"], config["embed_dim"]), np.float32) if needs_vectors else None
-    )
-    model = build_model(name, config, embeddings=placeholder)
-    load_parameters(model, run_dir / "params.safetensors")
-    model.eval()
-    return Predictor(model, tokenizer, vocab, labels, text, name)
-
-
-def _version() -> str:
-    from textnn import __version__
-
-    return __version__

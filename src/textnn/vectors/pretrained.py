@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from textnn import locations
+from textnn.config.run_config import MISSING_VECTORS
 from textnn.data.fetch import DataFile, Source, locate
 from textnn.errors import DataError, NotFoundError
 
@@ -361,18 +362,6 @@ class Coverage:
         )
 
 
-MISSING_VECTORS = ("random", "zeros")
-
-
-def check_missing_vectors(missing: str) -> None:
-    """`missing_vectors` must name a way to fill rows without a pretrained vector."""
-    if missing not in MISSING_VECTORS:
-        raise DataError(
-            f"missing_vectors must be one of {', '.join(MISSING_VECTORS)}, got {missing!r}",
-            field="missing_vectors",
-        )
-
-
 def embedding_matrix(
     vocab, vectors: Vectors, *, seed: int = 0, missing: str = "random"
 ) -> tuple[np.ndarray, Coverage]:
@@ -380,7 +369,11 @@ def embedding_matrix(
     lowercased token, then any spelling of it in the vectors); tokens without one get, by
     `missing`, random normal rows with the vectors' own standard deviation (`random`) or zeros
     (`zeros`, as d2l and torchtext do). `<pad>` is all zeros; `<unk>` is like a missing token."""
-    check_missing_vectors(missing)
+    if missing not in MISSING_VECTORS:
+        raise DataError(
+            f"missing_vectors must be one of {', '.join(MISSING_VECTORS)}, got {missing!r}",
+            field="missing_vectors",
+        )
     if missing == "zeros":
         out = np.zeros((len(vocab), vectors.dim), np.float32)
     else:

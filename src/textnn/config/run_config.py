@@ -54,12 +54,14 @@ class TrainConfig:
     (everything but the classification head; for runs that start from another run's `init`);
     `refit`: once validation has chosen the best epoch, train again from the start on train +
     validation for that many epochs and keep that model (scikit-learn's `refit`: no labelled
-    example is left out of the final model; the run takes about twice as long)."""
+    example is left out of the final model; the run takes about twice as long).
+    `learning_rate` None: 1e-3, or 1e-4 for a run that starts from another (`init`) and
+    trains more than its new head (`default_learning_rate`)."""
 
     epochs: int = 5
     batch_size: int = 64
     optimizer: str = "adam"
-    learning_rate: float = 1e-3
+    learning_rate: float | None = None  # None: default_learning_rate's rule
     momentum: float = 0.9
     weight_decay: float = 0.0
     schedule: str = "constant"
@@ -94,7 +96,7 @@ class RunConfig:
     text: TextConfig = field(default_factory=TextConfig)
     model: str = "textcnn"
     model_options: dict[str, Any] = field(default_factory=dict)
-    embeddings: str | None = "glove-6b-50d"
+    embeddings: str | None = "glove-6b-50d"  # None or "none": no pretrained vectors
     missing_vectors: str = "random"
     init: str | None = None
     extend_vocab: bool = False
@@ -103,6 +105,63 @@ class RunConfig:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+    def validated(self) -> RunConfig:
+        """This config with its defaults resolved (the learning rate), after the checks that
+        span fields; a DataError names the field. Training calls it first, so that a bad
+        setting fails in a second, not after the data has loaded."""
+        train = self.train
+        for name in ("epochs", "batch_size"):
+            if not isinstance(getattr(train, name), int) or getattr(train, name) < 1:
+                raise DataError(
+                    f"{name} must be a whole number of at least 1, got {getattr(train, name)!r}",
+                    field=f"train.{name}",
+                )
+        if not isinstance(self.text.max_length, int) or self.text.max_length < 1:
+            raise DataError(
+                f"max_length must be a whole number of at least 1, got {self.text.max_length!r}",
+                field="text.max_length",
+            )
+        if self.missing_vectors not in MISSING_VECTORS:
+            raise DataError(
+                f"missing_vectors must be one of {', '.join(MISSING_VECTORS)}, "
+                f"got {self.missing_vectors!r}",
+                field="missing_vectors",
+            )
+        if self.init is None and train.freeze == "encoder":
+            raise DataError(
+                "freeze='encoder' keeps a trained encoder: give `init` (a run directory)",
+                field="train.freeze",
+            )
+        if self.init is None and self.extend_vocab:
+            raise DataError(
+                "extend_vocab adds words to the vocabulary of the run given as `init`; without "
+                "one, the vocabulary is built from the training split anyway",
+                field="extend_vocab",
+            )
+        if train.refit and self.data.validation_fraction <= 0:
+            raise DataError(
+                "refit trains again for the best validation epoch: it needs a validation split "
+                "(data.validation_fraction > 0)",
+                field="train.refit",
+            )
+        for field_name, given in (
+            ("data.unlabeled", self.data.unlabeled),
+            ("data.options.unlabeled", self.data.options.get("unlabeled")),
+        ):
+            if given and not self.teacher:
+                raise DataError(
+                    "unlabelled texts are used only with a teacher run", field=field_name
+                )
+        rate = train.learning_rate
+        if rate is None:
+            rate = default_learning_rate(train.freeze, fine_tuning=self.init is not None)
+        no_vectors = isinstance(self.embeddings, str) and self.embeddings.lower() == "none"
+        return dataclasses.replace(
+            self,
+            embeddings=None if no_vectors else self.embeddings,
+            train=dataclasses.replace(train, learning_rate=rate),
+        )
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], where: str = "config") -> RunConfig:
@@ -140,6 +199,16 @@ class RunConfig:
                 raise DataError(f"unknown config field {key!r}")
             node[parts[-1]] = value
         return RunConfig.from_dict(data)
+
+
+MISSING_VECTORS = ("random", "zeros")  # how rows without a pretrained vector start
+
+
+def default_learning_rate(freeze: str, fine_tuning: bool) -> float:
+    """1e-3; fine-tuning a trained run with more than its new head learning: 1e-4, so that
+    the trained encoder is nudged rather than overwritten (`textnn finetune`'s rule, and
+    `TextClassifier(init=...)`'s)."""
+    return 1e-4 if fine_tuning and freeze != "encoder" else 1e-3
 
 
 def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

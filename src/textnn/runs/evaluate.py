@@ -1,4 +1,5 @@
-"""Metrics and reports from true labels and predicted probabilities."""
+"""Metrics and reports from true labels and predicted probabilities, and a trained run
+evaluated on its own splits or on another dataset."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn import metrics
+
+from textnn.config import RunConfig
+from textnn.data import load_dataset
+from textnn.errors import DataError
+from textnn.runs.data import split_data
+from textnn.runs.predictor import Outputs
 
 
 def evaluate(labels: np.ndarray, probabilities: np.ndarray, label_names: Sequence[str]) -> dict:
@@ -66,3 +73,32 @@ def format_report(report: dict) -> str:
     for name, row in zip(names, report["confusion_matrix"], strict=True):
         lines.append(f"{name:<{width}}  " + "  ".join(f"{v:9d}" for v in row))
     return "\n".join(lines)
+
+
+def evaluate_run(
+    predictor: Outputs, config: RunConfig, data: str | None = None, split: str = "test"
+) -> dict:
+    """Evaluate a trained predictor (or an Ensemble). Without `data`: on the run's own
+    dataset, with the same seeded splits it was trained with (so `test` is the held-out test
+    split even where the dataset has none of its own). With `data`: that dataset's `split`,
+    labels mapped by name."""
+    if data is None:
+        label_names, train_ex, val_ex, test_ex = split_data(config, echo=lambda _: None)
+        parts = {"train": train_ex, "validation": val_ex, "test": test_ex}
+        if parts.get(split) is None:
+            raise DataError(
+                f"the run's data has no {split!r} split; choose one of "
+                f"{[k for k, v in parts.items() if v is not None]}"
+            )
+        examples = parts[split]
+    else:
+        dataset = load_dataset(data)
+        examples, label_names = dataset[split], dataset.label_names
+    unknown = sorted(set(label_names) - set(predictor.label_names))
+    if unknown:
+        raise DataError(
+            f"labels {unknown} of {data!r} are not among the run's labels {predictor.label_names}"
+        )
+    index = {n: i for i, n in enumerate(predictor.label_names)}
+    labels = np.array([index[label_names[y]] for y in examples.labels], np.int32)
+    return evaluate(labels, predictor.predict_proba(examples.texts), predictor.label_names)

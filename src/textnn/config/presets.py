@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textnn.config import RunConfig
+from textnn.config.run_config import RunConfig
 from textnn.errors import NotFoundError
 
 

@@ -1,0 +1,233 @@
+"""`textnn train`, `textnn finetune` and `textnn presets`: each parses its flags into a
+RunConfig and calls `runs.pipeline.train`."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from textnn.cli.main import main
+from textnn.cli.options import key_values
+from textnn.config.presets import PRESETS
+from textnn.text.tokenize import TOKENIZERS
+
+
+def _shared_run_options(command):
+    """The options that `train` and `finetune` share, in one place."""
+    options = [
+        click.option("--data", help="Built-in dataset (textnn datasets) or a path to your data."),
+        click.option("--epochs", type=int, help="Training epochs."),
+        click.option(
+            "--out", required=True, type=click.Path(file_okay=False), help="Run directory to write."
+        ),
+        click.option("--seed", type=int, help="Random seed (splits, initialisation, shuffling)."),
+        click.option("--batch-size", type=int, help="Examples per batch (over all devices)."),
+        click.option("--lr", type=float, help="Learning rate."),
+        click.option(
+            "--set",
+            "overrides",
+            multiple=True,
+            metavar="KEY=VALUE",
+            help="Any config field by dotted name, e.g. --set train.schedule=cosine "
+            "--set model_options.channels=200 --set data.options.text_column=review.",
+        ),
+        click.option(
+            "--devices",
+            default="1",
+            show_default=True,
+            help="Data parallel: split each batch across N devices, or 'all' (every GPU, or "
+            "every host's devices in a multi-host run).",
+        ),
+        click.option(
+            "--coordinator",
+            envvar="JAX_COORDINATOR_ADDRESS",
+            help="Multi-host: HOST:PORT of process 0 (or JAX_COORDINATOR_ADDRESS).",
+        ),
+        click.option(
+            "--num-processes",
+            type=int,
+            envvar="JAX_NUM_PROCESSES",
+            help="Multi-host: how many processes (or JAX_NUM_PROCESSES).",
+        ),
+        click.option(
+            "--process-id",
+            type=int,
+            envvar="JAX_PROCESS_ID",
+            help="Multi-host: this process's id, 0 to N-1 (or JAX_PROCESS_ID).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _apply_flags(config, overrides: tuple[str, ...], **flags):
+    """`config` with every given flag (dotted config key -> value; None: not given) and the
+    --set pairs applied, --set last."""
+    values = {k: v for k, v in flags.items() if v is not None}
+    values.update(key_values(overrides, "--set"))
+    return config.with_overrides(values)
+
+
+def _run_training(config, out, devices, coordinator, num_processes, process_id) -> None:
+    """Join a multi-host run if asked, train, print the test report."""
+    if coordinator or num_processes:
+        from textnn.train.parallel import initialize_distributed
+
+        initialize_distributed(coordinator, num_processes, process_id)
+    from textnn.runs.evaluate import format_report
+    from textnn.runs.pipeline import train as train_run
+
+    result = train_run(config, out, echo=click.echo, devices=devices)
+    if result.report is not None:
+        click.echo(format_report(result.report))
+    click.echo(f"run written to {out} in {result.seconds:.0f} s")
+
+
+@main.command()
+@click.option(
+    "--preset",
+    type=click.Choice(list(PRESETS)),
+    help="Start from a classic set-up (`textnn presets` says what each reproduces); the "
+    "config file and flags override it.",
+)
+@click.option("--model", help="Model name (textnn models).")
+@click.option("--embeddings", help="Pretrained vectors: glove-6b-50d, a file, or none.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="A TOML or JSON config; it may give only what it changes. Flags override it.",
+)
+@click.option("--max-length", type=int, help="Tokens kept per text (longer texts are cut).")
+@click.option("--tokenizer", type=click.Choice(TOKENIZERS), help="How texts become tokens.")
+@click.option(
+    "--teacher",
+    type=click.Path(),
+    help="Pseudo-labelling: a trained run that labels unlabelled texts (imdb: --set "
+    "data.options.unlabeled=true; yours: --set data.unlabeled=FILE, one text per line); "
+    "they join the training split.",
+)
+@_shared_run_options
+def train(
+    preset, model, embeddings, config_file, max_length, tokenizer, teacher, overrides, out, **flags
+) -> None:
+    """Train a classifier and write a run directory (config, vocabulary, parameters, metrics,
+    and the test report when there is a test split).
+
+    \b
+    Examples:
+      textnn train --data imdb --model textcnn --embeddings glove-6b-50d --epochs 3 --out runs/imdb
+      textnn train --preset d2l-textcnn-imdb --out runs/d2l-cnn
+      textnn train --preset course-cnn-uci --epochs 20 --out runs/uci-cnn
+      textnn train --data reviews.csv --set data.options.text_column=review --out runs/mine
+      textnn train --config my.toml --epochs 10 --out runs/long
+      textnn train --data reviews.csv --set train.patience=2 --set train.refit=true \\
+          --out runs/final   # epochs chosen on validation, then trained on all the data
+      textnn train --data imdb --model textcnn --teacher runs/nbsvm \\
+          --set data.options.unlabeled=true --out runs/imdb-self-trained
+      XLA_FLAGS=--xla_force_host_platform_device_count=2 textnn train ... --devices 2
+
+    \b
+    Two hosts (run on each, with its own --process-id; every host reads the same data):
+      textnn train --preset d2l-textcnn-imdb --out runs/d2l --devices all \\
+          --coordinator host0:1234 --num-processes 2 --process-id 0
+    """
+    from textnn.config import RunConfig
+
+    config = PRESETS[preset].config() if preset else RunConfig()
+    if config_file:
+        config = RunConfig.load(config_file, base=config)
+    config = _apply_flags(
+        config,
+        overrides,
+        **{
+            "data.name": flags.pop("data"),
+            "model": model,
+            "embeddings": embeddings,
+            "train.epochs": flags.pop("epochs"),
+            "train.seed": flags.pop("seed"),
+            "train.batch_size": flags.pop("batch_size"),
+            "train.learning_rate": flags.pop("lr"),
+            "text.max_length": max_length,
+            "text.tokenizer": tokenizer,
+            "teacher": teacher,
+        },
+    )
+    _run_training(config, out, **flags)
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path())
+@click.option(
+    "--freeze",
+    type=click.Choice(["encoder", "embeddings", "none"]),
+    default="encoder",
+    show_default=True,
+    help="What stays as trained: the whole encoder (train the new head only), the embedding "
+    "tables only, or nothing.",
+)
+@click.option(
+    "--extend-vocab",
+    is_flag=True,
+    help="Add the new training data's words that the run's vocabulary lacks, with their "
+    "pretrained vectors, instead of reading them all as <unk>.",
+)
+@_shared_run_options
+def finetune(run_dir, freeze, extend_vocab, overrides, out, **flags) -> None:
+    """Transfer learning: start from a trained run, keep its tokenizer, vocabulary, embeddings
+    and encoder, put a new classification head on it for the new data's classes (any number),
+    and train the head only (--freeze encoder) or more of it. The learning rate defaults to
+    1e-3 for the head alone and to 1e-4 when more than the head learns. With --extend-vocab,
+    words new to the run join its vocabulary (product names, say, in reviews of another kind).
+
+    \b
+    Examples:
+      textnn finetune runs/imdb --data uci_sentences --out runs/uci-from-imdb
+      textnn finetune runs/imdb --data reviews.csv --freeze none --epochs 3 --out runs/mine
+    """
+    from textnn.runs.transfer import finetune_config
+
+    if not flags["data"]:
+        raise click.UsageError("give --data: the dataset to fine-tune on")
+    config = finetune_config(
+        run_dir, freeze=freeze, extend_vocab=extend_vocab, learning_rate=flags.pop("lr")
+    )
+    config = _apply_flags(
+        config,
+        overrides,
+        **{
+            "data.name": flags.pop("data"),
+            "train.epochs": flags.pop("epochs"),
+            "train.seed": flags.pop("seed"),
+            "train.batch_size": flags.pop("batch_size"),
+        },
+    )
+    _run_training(config, out, **flags)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per preset.")
+def presets(as_json: bool) -> None:
+    """List the presets: classic set-ups by name, what each reproduces, and its settings.
+
+    \b
+    Examples:
+      textnn presets
+      textnn train --preset d2l-textcnn-imdb --out runs/d2l-cnn
+    """
+    import textwrap
+
+    from textnn.config.presets import PRESETS
+
+    for preset in PRESETS.values():
+        if as_json:
+            record = {"name": preset.name, "source": preset.source, "settings": preset.settings}
+            click.echo(json.dumps(record))
+            continue
+        click.secho(preset.name, bold=True)
+        click.echo(textwrap.fill(preset.source, 88, initial_indent="  ", subsequent_indent="  "))
+        settings = " ".join(f"{k}={json.dumps(v)}" for k, v in preset.settings.items())
+        click.echo(textwrap.fill(settings, 88, initial_indent="  ", subsequent_indent="    "))
+        click.echo()

@@ -1,0 +1,63 @@
+"""A run's data: the dataset its config names, split into train, validation and test as
+every caller of the run sees them (training, evaluation, the report)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textnn.config import RunConfig
+from textnn.data import load_dataset, train_validation_split
+from textnn.data.dataset import Dataset, Examples
+from textnn.data.sentences import MIN_WORDS, split_sentences
+from textnn.errors import DataError
+
+Echo = Callable[[str], None]
+
+
+def named_dataset(config: RunConfig) -> Dataset:
+    """The dataset that `config.data` names, with its options."""
+    return load_dataset(config.data.name, test=config.data.test, **config.data.options)
+
+
+def split_data(
+    config: RunConfig, echo: Echo, dataset: Dataset | None = None
+) -> tuple[list[str], Examples, Examples | None, Examples | None]:
+    """(label names, train, validation, test) of `dataset`, or else of the dataset that
+    `config.data` names: the official test split where one exists, else a seeded stratified
+    `test_fraction` of train; validation is carved from what remains (none when
+    `validation_fraction` is 0: then training runs all its epochs and keeps the last). With
+    `data.sentences`, each split's texts then become their sentences."""
+    dataset = dataset or named_dataset(config)
+    train, test = dataset.train, dataset.test
+    seed = config.train.seed
+    if test is None and config.data.test_fraction > 0:
+        train, test = train_validation_split(train, config.data.test_fraction, seed=seed + 1)
+        echo(
+            f"no test split: holding out {len(test):,} examples ({config.data.test_fraction:.0%},"
+            f" seed {seed + 1}) as test"
+        )
+    if len(set(train.labels.tolist())) < 2:
+        raise DataError("the training split holds one class only; a classifier needs two")
+    val = None
+    if config.data.validation_fraction > 0:
+        train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
+    if config.data.sentences:  # after the splits, so that a text's sentences share its split
+        train, val, test = (
+            None if part is None else sentences_of(part, name, echo)
+            for part, name in ((train, "train"), (val, "validation"), (test, "test"))
+        )
+    return dataset.label_names, train, val, test
+
+
+def sentences_of(examples: Examples, split: str, echo: Echo) -> Examples:
+    sentences, short = split_sentences(examples)
+    echo(
+        f"data.sentences: {split} {len(examples):,} texts -> {len(sentences):,} sentences"
+        f" ({short:,} under {MIN_WORDS} words left out)"
+    )
+    if not len(sentences):
+        raise DataError(
+            f"data.sentences: the {split} split has no sentence of {MIN_WORDS} words or more",
+            field="data.sentences",
+        )
+    return sentences

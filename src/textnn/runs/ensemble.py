@@ -1,0 +1,75 @@
+"""A soft vote of trained runs: the mean of their class probabilities (scikit-learn's
+`VotingClassifier(voting="soft")`, over run directories).
+
+Runs of different families make different mistakes (a bag of n-grams misses what a
+convolution over word vectors catches, and the other way round), so their vote is often
+better than either. The runs may differ in everything (model, tokenizer, vocabulary, max
+length) but must know the same classes; each keeps its own tokenizer and batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from textnn.errors import DataError
+from textnn.runs.directory import load
+from textnn.runs.predictor import Outputs
+
+
+class Ensemble(Outputs):
+    """Predictors -> the mean of their probabilities, in the first one's class order.
+
+    `names` (e.g. their run directories) name the predictors in errors."""
+
+    def __init__(self, predictors: Sequence[Outputs], names: Sequence[str] | None = None):
+        if not predictors:
+            raise ValueError("an ensemble needs at least one predictor")
+        if names is None:
+            names = [f"predictor {i}" for i in range(len(predictors))]
+        if len(names) != len(predictors):
+            raise ValueError(f"{len(predictors)} predictors but {len(names)} names")
+        self.predictors = list(predictors)
+        self.label_names = list(predictors[0].label_names)
+        self._columns = []  # for each predictor, its column of each of our classes
+        for predictor, name in zip(predictors, names, strict=True):
+            if sorted(predictor.label_names) != sorted(self.label_names):
+                raise DataError(
+                    f"{name} knows the classes {predictor.label_names}, {names[0]} knows"
+                    f" {self.label_names}: a vote needs runs trained on the same classes"
+                )
+            index = {label: i for i, label in enumerate(predictor.label_names)}
+            self._columns.append(np.array([index[label] for label in self.label_names]))
+
+    def member_probabilities(
+        self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
+    ) -> list[np.ndarray]:
+        """Each predictor's <float32>[n, classes] probabilities, columns in our class order."""
+        return [
+            predictor.predict_proba(texts, allow_empty=allow_empty, batch_size=batch_size)[
+                :, columns
+            ]
+            for predictor, columns in zip(self.predictors, self._columns, strict=True)
+        ]
+
+    def predict_proba(
+        self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
+    ) -> np.ndarray:
+        """<float32>[n, classes]: the mean over predictors of each text's class
+        probabilities."""
+        return vote(self.member_probabilities(texts, allow_empty, batch_size))
+
+
+def vote(member_probabilities: Sequence[np.ndarray]) -> np.ndarray:
+    """<float32>[n, classes]: the soft vote (mean) of aligned <float32>[n, classes] arrays."""
+    total = np.zeros_like(member_probabilities[0], dtype=np.float32)
+    for probs in member_probabilities:
+        total += probs
+    return total / len(member_probabilities)
+
+
+def load_ensemble(run_dirs: Sequence[str | Path]) -> Ensemble:
+    """The soft vote of the trained runs in `run_dirs`."""
+    return Ensemble([load(d) for d in run_dirs], [str(d) for d in run_dirs])
