@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
+import keys
 
 from textnn.config import RunConfig
 from textnn.data import (
@@ -131,12 +131,12 @@ IMDB_MODELS = {
 # Self-training: the nbsvm row's settings train a teacher that labels IMDb's 50,000 unlabelled
 # `unsup` reviews; the textcnn row's settings then train on train + those reviews. Validation
 # and test stay the real labelled splits (the teacher uses the same seed, so the same split).
-SELF_TRAINED, SELF_TRAINED_ROW = "textcnn-self-trained", render.SELF_TRAINED_ROW
+SELF_TRAINED, SELF_TRAINED_ROW = "textcnn-self-trained", keys.SELF_TRAINED_ROW
 
 # A soft vote of one model per family (bag of n-grams, convolution, recurrence) with equal
 # weights: members and weights were fixed before any vote's test result was seen, and nothing
 # about the vote is tuned. Computed when all its members run in the same invocation.
-VOTE, VOTE_ROW = render.VOTE, render.VOTE_ROW
+VOTE, VOTE_ROW = keys.VOTE, keys.VOTE_ROW
 
 IMDB_DEFAULTS = {"data.name": "imdb", "train.epochs": 5, "train.patience": 2}
 
@@ -277,7 +277,7 @@ def result_row(result: TrainResult) -> dict:
     }
 
 
-RANDOM_VECTORS = render.RANDOM_VECTORS  # the row name the docs page explains
+RANDOM_VECTORS = keys.RANDOM_VECTORS  # the row name the docs page explains
 # Rows from skip-gram vectors trained on IMDb's train + unlabelled reviews (`--vectors`).
 # Chosen without test data (choose_on_held_out.py mr 5, 2026-11-25, vectors made as `textnn
 # vectors` makes them but with 2 workers): GloVe 50d 0.7588, 100-d skip-gram 0.7854, 300-d
@@ -285,7 +285,7 @@ RANDOM_VECTORS = render.RANDOM_VECTORS  # the row name the docs page explains
 # A one-off check outside the repository (the textcnn row's settings through textnn_result,
 # best validation epoch) saw IMDb's validation split at 0.9000 with those 100-d vectors against
 # 0.8872 with GloVe 50d; it chose nothing.
-SKIPGRAM_ROW, SKIPGRAM = render.SKIPGRAM_ROW, "textcnn-skipgram"
+SKIPGRAM_ROW, SKIPGRAM = keys.SKIPGRAM_ROW, "textcnn-skipgram"
 
 
 def vectors_record(vectors: Path | None) -> dict | None:
@@ -296,13 +296,13 @@ def vectors_record(vectors: Path | None) -> dict | None:
     return {"file": str(vectors), **(json.loads(record.read_text()) if record.exists() else {})}
 
 
-NBSVM_ROW = render.NBSVM_ROW
+NBSVM_ROW = keys.NBSVM_ROW
 # With a source run, the sentence sets also get a soft vote (textnn's --vote-with) of the fine-tuned
 # TextCNN and nbsvm, a convolution over word vectors and a bag of n-grams. Judged before any
 # vote's test result was seen (choose_on_held_out.py mr 5 --vote, with TRANSFER from
 # runs/imdb-sentences-textcnn and NBSVM_SENTENCES, 2026-12-02): fine-tuned 0.7875, nbsvm 0.7867,
 # their vote 0.8113, above both on each of the 5 judges (by 1.0 to 2.8 points).
-SENTENCE_VOTE_ROW = render.SENTENCE_VOTE_ROW
+SENTENCE_VOTE_ROW = keys.SENTENCE_VOTE_ROW
 # nbsvm on sentences: a 2^20-row n-gram table is plenty for ~10,000 short texts.
 NBSVM_SENTENCES = {"model": "nbsvm", "embeddings": None, "model_options": {"buckets": 2**20}}
 
@@ -487,7 +487,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     parts = args.only or ["uci", "mr", "imdb", "agnews"]
-    results = {} if args.quick else (render.load("accuracy") or {})
+    results = {} if args.quick else (keys.load("accuracy") or {})
     results.pop("machine", None)
     for part in parts:
         if part == "uci":
@@ -515,7 +515,6 @@ def main() -> None:
         return
     path = common.write("accuracy", results)
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

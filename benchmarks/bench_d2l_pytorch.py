@@ -32,7 +32,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
+import keys
 from bench_speed import MALLOC_TUNED
 
 from textnn.data import load_dataset
@@ -173,7 +173,7 @@ def main() -> None:
     if args.one:  # a child of in_fresh_process
         print(json.dumps(run(args.one[0], int(args.one[1]), args.quick)))
         return
-    previous = render.load("presets") or {}
+    previous = keys.load("presets") or {}
     pytorch = previous.get("pytorch", {"runs": {}})
     for name in args.models:
         for seed in args.seeds:
@@ -187,7 +187,6 @@ def main() -> None:
     path = common.RESULTS / "presets.json"
     path.write_text(json.dumps({**previous, "pytorch": pytorch}, indent=2) + "\n")
     print(f"wrote {path}")
-    render.render()
 
 
 def in_fresh_process(model: str, seed: int, quick: bool) -> dict:

@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
 
 from textnn.analysis.explain import explain
 from textnn.analysis.report import write_report
@@ -88,7 +87,6 @@ def main() -> None:
         },
     )
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
 
 PRESET = "d2l-textcnn-imdb"
 FIRST_STEP = "first training step done"
@@ -58,7 +57,6 @@ def main() -> None:
         },
     )
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

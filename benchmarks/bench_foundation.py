@@ -19,7 +19,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
 
 TOKENIZE = """
 import json, time, gc
@@ -90,7 +89,6 @@ def main() -> None:
     path = common.write("foundation", results)
     print(json.dumps(results, indent=2))
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

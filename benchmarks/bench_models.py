@@ -20,7 +20,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
 
 STEP = """
 from textnn.memory import keep_freed_memory
@@ -124,7 +123,6 @@ def main() -> None:
         return
     path = common.write("models", {"cases": results})
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
+import keys
 
 from textnn.config.presets import PRESETS
 from textnn.data import available_splits
@@ -59,7 +59,7 @@ def main() -> None:
     if args.seeds and not args.only:
         parser.error("--seeds reruns the presets that --only names: give --only")
     work = Path(tempfile.mkdtemp(prefix="bench-presets-"))
-    previous = render.load("presets") or {}
+    previous = keys.load("presets") or {}
     rows = {r["preset"]: r for r in previous.get("rows", [])} if not args.quick else {}
     if args.seeds:
         seed_runs(args.only, args.seeds, args.quick, previous, work)
@@ -97,7 +97,6 @@ def main() -> None:
     kept = {key: previous[key] for key in ("seeds", "pytorch") if key in previous}  # own scripts
     path = common.write("presets", {**kept, "rows": ordered})
     print(f"wrote {path}")
-    render.render()
 
 
 def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, work: Path) -> None:
@@ -128,7 +127,6 @@ def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, w
     path = common.RESULTS / "presets.json"
     path.write_text(json.dumps({**previous, "seeds": seeds}, indent=2) + "\n")
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

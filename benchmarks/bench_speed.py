@@ -296,9 +296,6 @@ def main() -> None:
     results = {"batch": BATCH, "length": LENGTH, "malloc_tuned": MALLOC_TUNED, "rows": rows}
     path = common.write("speed", results)
     print(f"wrote {path}")
-    import render
-
-    render.render()
 
 
 if __name__ == "__main__":

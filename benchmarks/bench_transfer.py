@@ -23,7 +23,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
-import render
 
 from textnn.config import RunConfig
 from textnn.runs.pipeline import train
@@ -115,7 +114,6 @@ def main() -> None:
         {"source": source_info, "uci_epochs": args.epochs, "seeds": args.seeds, "rows": rows},
     )
     print(f"wrote {path}")
-    render.render()
 
 
 if __name__ == "__main__":

@@ -56,4 +56,7 @@ def write(name: str, results: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps({"machine": machine(), **results}, indent=2) + "\n")
+    # The page follows its results files: the renderer runs as a program of its own, so that no
+    # benchmark script imports it.
+    subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "render")], check=True)
     return path

@@ -1,0 +1,53 @@
+"""Regenerate docs/benchmarks.md from benchmarks/results/*.json.
+
+python benchmarks/render
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/: common, keys
+import common
+from keys import load
+
+from render.accuracy import accuracy
+from render.basics import explain, first_result, foundation, models, transfer
+from render.presets import presets
+from render.scorecard import scorecard
+from render.speed import speed
+
+HEADER = [
+    "# Benchmarks",
+    "",
+    "Every number here comes from a script in `benchmarks/` and its results file in",
+    "`benchmarks/results/`; rerun the script to regenerate this page. Times are from one",
+    "shared, noisy 2-core machine: compare rows of one table (one run), not across days.",
+    "",
+]
+
+
+def render() -> None:
+    lines = list(HEADER) + scorecard()
+    sections = (
+        ("foundation", foundation),
+        ("models", models),
+        ("transfer", transfer),
+        ("explain", explain),
+        ("presets", presets),
+        ("accuracy", accuracy),
+        ("speed", speed),
+        ("first_result", first_result),
+    )
+    for name, section in sections:
+        data = load(name)
+        if data is not None:
+            lines += section(data)
+    common.DOC.parent.mkdir(parents=True, exist_ok=True)
+    common.DOC.write_text("\n".join(lines))
+    print(f"wrote {common.DOC}")
+
+
+if __name__ == "__main__":
+    render()
