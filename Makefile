@@ -11,7 +11,7 @@ ifneq ($(wildcard ../shared/data),)
 export TEXTNN_MIRROR ?= $(abspath ../shared/data)
 endif
 
-.PHONY: demo datasets test lint bench bench-quick clean
+.PHONY: demo datasets test test-fast lint bench bench-quick docs clean
 
 # Re-installs only when the pins change; otherwise this is a no-op.
 $(STAMP): pyproject.toml requirements.lock
@@ -41,6 +41,10 @@ datasets: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# The suite without the few tests that train on real data (marked slow).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

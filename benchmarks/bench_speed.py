@@ -90,9 +90,9 @@ def jax_case(case: dict) -> dict:
 
     from textnn.config import TrainConfig
     from textnn.models import build_model
-    from textnn.models.inference import for_inference
+    from textnn.models.inference import for_inference, predict_step
     from textnn.train.optim import optimizer as make_optimizer
-    from textnn.train.trainer import predict_step, train_step
+    from textnn.train.trainer import train_step
 
     training = case["task"] == "train"
     vocab_size, batches = case_batches(case)

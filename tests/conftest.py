@@ -39,7 +39,7 @@ def mirror(monkeypatch: pytest.MonkeyPatch, real_home: Path) -> Path:
 @pytest.fixture(scope="session")
 def toy_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small TextCNN trained on made-up sentiment sentences (a run directory)."""
-    from tests.test_train import config, toy_csv
+    from tests.helpers import config, toy_csv
     from textnn.runs.pipeline import train
 
     root = tmp_path_factory.mktemp("toy-run")

@@ -11,7 +11,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils import estimator_checks
 
-from tests.test_train import BAD, GOOD
+from tests.helpers import BAD, GOOD
 from textnn import TextClassifier
 
 
@@ -166,6 +166,7 @@ def test_without_a_validation_split_every_epoch_runs_and_the_last_is_kept():
 
 
 @pytest.mark.mirror
+@pytest.mark.slow
 def test_on_the_uci_sentences_with_glove(mirror):
     from textnn.data import load_dataset
     from textnn.data.splits import train_validation_split
@@ -177,3 +178,33 @@ def test_on_the_uci_sentences_with_glove(mirror):
     clf.fit(train.texts, names[train.labels])
     accuracy = clf.score(test.texts, names[test.labels])
     assert accuracy > 0.75, accuracy
+
+
+def test_every_run_setting_is_a_parameter_with_the_run_configs_default():
+    from dataclasses import fields
+
+    from textnn.config import RunConfig, TrainConfig
+    from textnn.estimator import PARAMETERS
+
+    params = TextClassifier().get_params()
+    assert set(PARAMETERS) <= set(params)
+    assert {f"train.{f.name}" for f in fields(TrainConfig)} <= set(PARAMETERS.values())
+    default = RunConfig().to_dict()
+    made = TextClassifier().run_config().to_dict()
+    for name, path in PARAMETERS.items():
+        section, _, key = path.rpartition(".")
+        want = default[section][key] if section else default[key]
+        got = made[section][key] if section else made[key]
+        assert got == want, name
+    # each parameter reaches its field
+    odd = {"weight_decay": 0.25, "schedule": "cosine", "clip_norm": 2.0, "sentences": True}
+    made = TextClassifier(**odd).run_config()
+    assert made.train.weight_decay == 0.25 and made.train.schedule == "cosine"
+    assert made.train.clip_norm == 2.0 and made.data.sentences
+
+
+@pytest.mark.parametrize("embeddings", [None, "none"])
+def test_no_pretrained_vectors_by_none_or_the_word(embeddings):
+    texts, y = toy(60)
+    clf = small(embeddings=embeddings, epochs=1).fit(texts, y)
+    assert clf.predict_proba(texts[:3]).shape == (3, 2)

@@ -67,7 +67,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     `class_weights`, `patience`, `freeze`, `refit`, `seed`); and `devices`, `verbose`.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
-    textnn Predictor) and `history_` (one dict per epoch; a refit's marked `refit`).
+    textnn Predictor), `history_` (one dict per epoch; a refit's marked `refit`) and
+    `config_` (the RunConfig it trained with: defaults resolved, a source run's settings
+    inherited).
 
     >>> clf = TextClassifier(model="fasttext", embeddings=None, epochs=3)
     >>> clf.fit(["a great film", "a dull film", ...], ["pos", "neg", ...]).predict(["great"])
@@ -154,6 +156,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = classes
         self.predictor_ = result.predictor
         self.history_ = result.history.epochs
+        self.config_ = result.config
         return self
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -173,7 +176,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "predictor_")
         path = Path(path)
         save_run(
-            path, self.predictor_, dataset="in-memory", config_dict=self.run_config().to_dict()
+            path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict()
         )
         record = {"format": FORMAT, "params": self.get_params(), "classes": self.classes_.tolist()}
         (path / ESTIMATOR_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
@@ -197,6 +200,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         estimator.predictor_ = load(path)
         estimator.classes_ = np.asarray(record["classes"])
         estimator.history_ = []
+        estimator.config_ = RunConfig.load(path / "config.json")
         return estimator
 
     def __sklearn_tags__(self):

@@ -44,6 +44,8 @@ class TrainResult:
     fit_seconds: float  # up to the trained model: data, vocabulary, vectors, training
     # <float32>[test examples, classes], in the test split's order (None without a test split)
     test_probabilities: np.ndarray | None = None
+    # the config the run was trained with: defaults resolved, a source run's settings inherited
+    config: RunConfig | None = None
 
 
 def train(
@@ -152,7 +154,7 @@ def train(
         if writes:
             (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     seconds = time.perf_counter() - started
-    return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities)
+    return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities, config)
 
 
 def _drop_compiled_code_near_the_map_limit(share: float = 0.5) -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.test_train import config
+from tests.helpers import config
 from textnn.data.dataset import Dataset, Examples
 from textnn.data.sentences import MIN_WORDS, split_sentences
 from textnn.errors import DataError

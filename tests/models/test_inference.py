@@ -11,10 +11,9 @@ from hypothesis import strategies as st
 from textnn.config import TextConfig
 from textnn.models import build_model
 from textnn.models.convolution import MaskedConv1D
-from textnn.models.inference import for_inference
+from textnn.models.inference import for_inference, predict_step
 from textnn.models.masking import sequence_mask
 from textnn.runs.predictor import Predictor
-from textnn.train.trainer import predict_step
 
 VOCAB, DIM = 40, 6
 

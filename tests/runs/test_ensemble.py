@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_train import config
+from tests.helpers import config
 from textnn.cli import main
 from textnn.errors import DataError
 from textnn.runs.directory import load

@@ -2,41 +2,15 @@
 
 import json
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from tests.test_train import BAD, GOOD, config, toy_csv
+from tests.helpers import STUDENT_WORDS, TEACHER_WORDS, config, quiet, texts_with, toy_csv
 from textnn.cli import main
-from textnn.data.dataset import Dataset, Examples
+from textnn.data.dataset import Dataset
 from textnn.errors import DataError
 from textnn.runs.directory import load
 from textnn.runs.pipeline import train
-
-FILLER = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
-
-
-def texts_with(words_by_label: dict[str, list[str]], names: list[str], n: int, seed: int):
-    """Examples whose class is told by one word of its list among filler."""
-    rng = np.random.default_rng(seed)
-    texts, labels = [], []
-    for i in range(n):
-        label = i % len(names)
-        words = list(rng.choice(FILLER, size=rng.integers(3, 10)))
-        words.insert(rng.integers(0, len(words)), rng.choice(words_by_label[names[label]]))
-        texts.append(" ".join(words))
-        labels.append(label)
-    return Examples(texts, np.array(labels, np.int32))
-
-
-# The teacher knows one half of the sentiment words; the student's labelled texts hold only
-# the other half, and its unlabelled and test texts only the teacher's half.
-TEACHER_WORDS = {"pos": GOOD[:3], "neg": BAD[:3]}
-STUDENT_WORDS = {"pos": GOOD[3:], "neg": BAD[3:]}
-
-
-def quiet(_):
-    return None
 
 
 @pytest.fixture(scope="module")

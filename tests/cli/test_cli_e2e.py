@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.test_train import toy_csv
+from tests.helpers import toy_csv
 from textnn.cli import main
 
 
@@ -100,6 +100,7 @@ def test_errors_are_one_clear_line(args, message, tmp_path, monkeypatch):
 
 
 @pytest.mark.mirror
+@pytest.mark.slow
 def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
     """The textbook sanity check, on a small fast model trained on the real IMDb data."""
     result = CliRunner().invoke(
@@ -151,7 +152,7 @@ def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
 
 
 def test_finetune_puts_a_new_head_on_a_run_for_other_labels(run_dir, tmp_path):
-    from tests.test_transfer import three_class_csv
+    from tests.helpers import three_class_csv
 
     data = three_class_csv(tmp_path / "three.csv")
     out = tmp_path / "tuned"

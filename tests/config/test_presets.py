@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from tests.test_train import toy_csv
+from tests.helpers import toy_csv
 from textnn.cli import main
 from textnn.config import RunConfig
 from textnn.config.presets import PRESETS

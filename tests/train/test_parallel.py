@@ -12,16 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_train import toy_csv
+from tests.helpers import toy_csv
 from textnn.errors import TextnnError
 from textnn.train.parallel import select_devices
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 TRAIN = """
 import json, sys
 from pathlib import Path
-from tests.test_train import config
+from tests.helpers import config
 from textnn.runs.pipeline import train
 
 def run(devices, out=None):

@@ -1,52 +1,19 @@
-"""Trainer, optimisers, run directories, evaluation and prediction on small data made here."""
+"""One run end to end on small data made here: training, early stopping, every model family,
+the run directory, evaluation on the run's own splits, and prediction."""
 
 import json
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sklearn.utils.class_weight import compute_class_weight
 
-from textnn.config import RunConfig, TrainConfig
-from textnn.errors import DataError, NotFoundError
+from tests.helpers import config, toy_csv
+from textnn.config import RunConfig
+from textnn.errors import DataError
 from textnn.runs.data import split_data
 from textnn.runs.directory import load
-from textnn.runs.evaluate import evaluate, evaluate_run, format_report
+from textnn.runs.evaluate import evaluate_run
 from textnn.runs.pipeline import train
-from textnn.train.optim import optimizer, schedule
-from textnn.train.trainer import class_weight_vector
-
-GOOD = ["great", "wonderful", "superb", "lovely", "brilliant", "delightful"]
-BAD = ["awful", "terrible", "dreadful", "boring", "horrible", "painful"]
-
-
-def toy_csv(path, n=240, seed=0, good=GOOD, bad=BAD):
-    """Texts whose label is told by one sentiment word (from `good` or `bad`) among neutral
-    filler."""
-    rng = np.random.default_rng(seed)
-    filler = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
-    rows = ["text,label"]
-    for i in range(n):
-        label = "pos" if i % 2 else "neg"
-        words = list(rng.choice(filler, size=rng.integers(3, 12)))
-        words.insert(rng.integers(0, len(words)), rng.choice(good if label == "pos" else bad))
-        rows.append(f"{' '.join(words)},{label}")
-    path.write_text("\n".join(rows) + "\n")
-    return path
-
-
-def config(data, **overrides):
-    base = {
-        "data.name": str(data),
-        "embeddings": None,
-        "model": "textcnn",
-        "train.epochs": 4,
-        "train.batch_size": 32,
-        "text.max_length": 32,
-        "model_options": {"channels": 16, "embed_dim": 16},
-    }
-    base.update(overrides)
-    return RunConfig().with_overrides(base)
 
 
 def test_learns_a_separable_task_and_the_run_reloads_bit_identically(tmp_path):
@@ -135,42 +102,6 @@ def test_options_smoothing_weights_schedules_clipping(tmp_path):
         assert np.isfinite(result.history.epochs[0]["train_loss"])
 
 
-def test_schedules():
-    cfg = TrainConfig(learning_rate=1.0, epochs=4, schedule="step", step_epochs=1, gamma=0.5)
-    s = schedule(cfg, steps_per_epoch=10)
-    assert [float(s(i)) for i in (0, 9, 10, 25)] == [1.0, 1.0, 0.5, 0.25]
-    cfg = TrainConfig(learning_rate=1.0, epochs=2, schedule="cosine", warmup_epochs=1)
-    s = schedule(cfg, steps_per_epoch=10)
-    assert float(s(0)) == 0.0 and float(s(10)) == pytest.approx(1.0)
-    assert float(s(20)) == pytest.approx(0.0, abs=1e-6)
-    with pytest.raises(NotFoundError, match="did you mean 'adam'"):
-        optimizer(TrainConfig(optimizer="adan"), 10)
-
-
-def test_balanced_class_weights_match_scikit_learn():
-    labels = np.array([0, 0, 0, 1, 2, 2])
-    ours = class_weight_vector(TrainConfig(class_weights="balanced"), labels, 3)
-    np.testing.assert_allclose(
-        ours, compute_class_weight("balanced", classes=np.arange(3), y=labels), rtol=1e-6
-    )
-
-
-def test_evaluate_report():
-    labels = np.array([0, 0, 1, 1, 2])
-    probs = np.eye(3)[[0, 1, 1, 1, 0]] * 0.8 + 0.2 / 3
-    report = evaluate(labels, probs, ["a", "b", "c"])
-    assert report["accuracy"] == pytest.approx(3 / 5)
-    assert report["confusion_matrix"] == [[1, 1, 0], [0, 2, 0], [1, 0, 0]]
-    assert report["per_class"]["b"] == {
-        "precision": pytest.approx(2 / 3),
-        "recall": 1.0,
-        "f1": pytest.approx(0.8),
-        "support": 2,
-    }
-    assert report["macro_f1"] == pytest.approx((0.5 + 0.8 + 0) / 3)
-    assert "confusion matrix" in format_report(report)
-
-
 def test_prediction_input_rules(tmp_path):
     data = toy_csv(tmp_path / "toy.csv", n=40)
     predictor = train(
@@ -219,74 +150,6 @@ def test_damaged_runs_give_clear_errors(tmp_path):
     (tmp_path / "run" / "run.json").write_text("{")
     with pytest.raises(DataError, match="damaged run file"):
         load(tmp_path / "run")
-
-
-def test_config_files_and_overrides(tmp_path):
-    (tmp_path / "c.toml").write_text('model = "bilstm"\n[train]\nepochs = 2\n')
-    cfg = RunConfig.load(tmp_path / "c.toml")
-    assert cfg.model == "bilstm" and cfg.train.epochs == 2 and cfg.text.max_length == 500
-    cfg.save(tmp_path / "c.json")
-    assert RunConfig.load(tmp_path / "c.json") == cfg
-    with pytest.raises(DataError, match=r"unknown config field 'train\.epoch'"):
-        cfg.with_overrides({"train.epoch": 3})
-    (tmp_path / "bad.toml").write_text("[train]\nepochz = 2\n")
-    with pytest.raises(DataError, match="unknown field"):
-        RunConfig.load(tmp_path / "bad.toml")
-
-
-def test_a_parameter_snapshot_survives_the_in_place_updates_that_follow():
-    """Training steps donate the model's buffers (updated in place); the best epoch's
-    snapshot, taken before later steps, must keep its values and restore them."""
-    from flax import nnx
-
-    from textnn.models import build_model
-    from textnn.models.params import parameter_arrays, restore_parameters
-    from textnn.train.trainer import train_step
-
-    model = build_model("fasttext", {"vocab_size": 50, "embed_dim": 8, "bigram_buckets": 64})
-    opt = nnx.Optimizer(model, optimizer(TrainConfig(learning_rate=0.1), 10), wrt=nnx.Param)
-    before = parameter_arrays(model)
-    copies = {name: np.array(value) for name, value in before.items()}
-    ids = np.arange(1, 13, dtype=np.int32).reshape(2, 6)
-    lengths, labels = np.array([6, 4], np.int32), np.array([0, 1], np.int32)
-    for _ in range(3):
-        train_step(
-            model, opt, ids, lengths, labels, np.ones(2, np.float32), num_classes=2, smoothing=0.0
-        )
-    after = parameter_arrays(model)
-    assert any(not np.array_equal(after[n], copies[n]) for n in copies)
-    for name, value in before.items():
-        np.testing.assert_array_equal(np.asarray(value), copies[name])
-    restore_parameters(model, before)
-    for name, value in parameter_arrays(model).items():
-        np.testing.assert_array_equal(np.asarray(value), copies[name])
-
-
-def test_multichannel_trains_in_place_and_its_frozen_copy_stays():
-    """The frozen and the trained table start from the same vectors; in-place updates of one
-    must neither fail nor touch the other."""
-    from flax import nnx
-
-    from textnn.models import build_model
-    from textnn.train.trainer import train_step
-
-    vectors = np.random.default_rng(0).normal(size=(30, 6)).astype(np.float32)
-    model = build_model("textcnn", embeddings=vectors, embedding="multichannel", channels=4)
-    opt = nnx.Optimizer(model, optimizer(TrainConfig(learning_rate=0.1), 10), wrt=nnx.Param)
-    ids = np.arange(1, 13, dtype=np.int32).reshape(2, 6)
-    for _ in range(2):
-        train_step(
-            model,
-            opt,
-            ids,
-            np.array([6, 5], np.int32),
-            np.array([0, 1], np.int32),
-            np.ones(2, np.float32),
-            num_classes=2,
-            smoothing=0.0,
-        )
-    np.testing.assert_array_equal(np.asarray(model.embed.frozen[...]), vectors)
-    assert not np.array_equal(np.asarray(model.embed.table[...]), vectors)
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="Linux counts memory maps")

@@ -7,8 +7,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from tests.test_pseudo_label import STUDENT_WORDS, TEACHER_WORDS, quiet, texts_with
-from tests.test_train import config, toy_csv
+from tests.helpers import STUDENT_WORDS, TEACHER_WORDS, config, quiet, texts_with, toy_csv
 from textnn.cli import main
 from textnn.data import train_validation_split
 from textnn.data.dataset import Dataset, Examples

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_train import config, toy_csv
+from tests.helpers import config, toy_csv
 from textnn.cli import main
 from textnn.errors import DataError
 from textnn.runs.pipeline import train

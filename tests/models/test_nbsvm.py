@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.test_train import config, toy_csv
+from tests.helpers import config, toy_csv
 from textnn.errors import DataError
 from textnn.models import build_model
 from textnn.models.fasttext import BIGRAM_HASH

@@ -3,15 +3,12 @@
 import numpy as np
 import pytest
 
-from tests.test_train import BAD, GOOD, config, toy_csv
+from tests.helpers import BAD, GOOD, config, quiet, three_class_csv, toy_csv
+from textnn.config import RunConfig
 from textnn.errors import DataError
 from textnn.models.params import parameter_arrays
 from textnn.runs.directory import load
 from textnn.runs.pipeline import train
-
-
-def quiet(_):
-    return None
 
 
 @pytest.fixture(scope="module")
@@ -23,22 +20,6 @@ def source(tmp_path_factory):
         config(toy_csv(root / "toy.csv", n=400), **{"train.learning_rate": 0.01}), out, echo=quiet
     )
     return out
-
-
-def three_class_csv(path, n=300, seed=5):
-    """A new task with other label names and a third class told by words the source never saw
-    as a class: 'good', 'bad', and 'neutral' texts with no sentiment word."""
-    rng = np.random.default_rng(seed)
-    filler = ["the", "film", "was", "a", "plot", "and", "with", "actors", "it", "story"]
-    rows = ["text,label"]
-    for i in range(n):
-        label = ("good", "bad", "neutral")[i % 3]
-        words = list(rng.choice(filler, size=rng.integers(3, 12)))
-        if label != "neutral":
-            words.insert(rng.integers(0, len(words)), rng.choice(GOOD if label == "good" else BAD))
-        rows.append(f"{' '.join(words)},{label}")
-    path.write_text("\n".join(rows) + "\n")
-    return path
 
 
 def finetune_config(data, source, freeze, **overrides):
@@ -203,3 +184,38 @@ def test_extend_vocab_needs_a_source_and_a_word_table(tmp_path):
     nbsvm = build_model("nbsvm", vocab_size=10, num_classes=2)
     with pytest.raises(DataError, match="no word embedding table to grow"):
         append_word_rows(nbsvm, None, 3)
+
+
+def test_the_library_fine_tune_config_inherits_from_its_source(source, tmp_path):
+    from textnn.runs import transfer
+
+    kept = RunConfig.load(source / "config.json")
+    tuned = transfer.finetune_config(source, data="new.csv", freeze="none")
+    for name in transfer.INHERITED:
+        assert getattr(tuned, name) == getattr(kept, name)
+    assert tuned.init == str(source) and tuned.data.name == "new.csv"
+    assert tuned.train.batch_size == kept.train.batch_size
+    assert tuned.validated().train.learning_rate == 1e-4  # more than the head learns
+    head_only = transfer.finetune_config(source, freeze="encoder").validated()
+    assert head_only.train.learning_rate == 1e-3
+    given = transfer.finetune_config(source, freeze="none", learning_rate=3e-4).validated()
+    assert given.train.learning_rate == 3e-4
+    with pytest.raises(DataError, match="not a run directory"):
+        transfer.finetune_config(tmp_path)
+
+
+def test_text_classifier_fine_tunes_by_the_same_rules(source, tmp_path):
+    """TextClassifier(init=...) takes the source's settings and the fine-tuning learning rate,
+    as `textnn finetune` does: the run it saves records them."""
+    import csv
+
+    from textnn import TextClassifier
+
+    with open(three_class_csv(tmp_path / "three.csv"), encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    clf = TextClassifier(init=str(source), freeze="none", epochs=1, max_length=7)
+    clf.fit([r["text"] for r in rows], [r["label"] for r in rows])
+    clf.save(tmp_path / "clf")
+    saved = RunConfig.load(tmp_path / "clf" / "config.json")
+    assert saved.train.learning_rate == 1e-4
+    assert saved.text == RunConfig.load(source / "config.json").text  # not max_length 7
