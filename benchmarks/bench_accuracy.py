@@ -320,6 +320,8 @@ def cross_validate(
     each fold; with `ablate`, also the same TextCNN from random vectors (what GloVe 50d adds);
     with `vectors` (a vector file), also the same TextCNN from them."""
     data = load_dataset(name)
+    if quick:
+        data = common.smoke(data)
     examples = data.train
     labels = examples.labels
     settings = {**SENTENCES, "data.name": name}
@@ -392,7 +394,9 @@ BASELINES = "baselines"  # --models name for the TF-IDF and fastText rows
 def imdb(quick: bool, models: list[str], rows: dict, vectors: Path | None = None) -> dict:
     """Fill `rows` (earlier results, kept where not rerun) for `models`: zoo names, BASELINES,
     SELF_TRAINED and (given `vectors`) SKIPGRAM."""
-    data = load_dataset("imdb")
+    data = load_dataset("imdb", unlabeled=SELF_TRAINED in models)
+    if quick:
+        data = common.smoke(data)
     args = (data.train.texts, data.train.labels, data.test.texts, data.test.labels)
     if BASELINES in models:
         rows = {name: row for name, row in rows.items() if name.startswith("textnn ")}
@@ -410,12 +414,12 @@ def imdb(quick: bool, models: list[str], rows: dict, vectors: Path | None = None
         values = {**IMDB_DEFAULTS, **settings, "model": model}
         if quick:
             values.update({"train.epochs": 1, "text.max_length": 64})
-        result = textnn_result(values)
+        result = textnn_result(values, data)
         probabilities[model] = result.test_probabilities
         rows[f"textnn {model}"] = {"settings": settings, **result_row(result)}
         print(model, json.dumps(rows[f"textnn {model}"]), flush=True)
     if SELF_TRAINED in models:
-        rows[SELF_TRAINED_ROW] = self_trained(quick)
+        rows[SELF_TRAINED_ROW] = self_trained(quick, data)
         print(SELF_TRAINED, json.dumps(rows[SELF_TRAINED_ROW]), flush=True)
     if SKIPGRAM in models and vectors is not None:
         settings = {**IMDB_MODELS["textcnn"], "embeddings": str(vectors)}
@@ -423,7 +427,7 @@ def imdb(quick: bool, models: list[str], rows: dict, vectors: Path | None = None
         if quick:
             values.update({"train.epochs": 1, "text.max_length": 64})
         row = {"settings": settings, "vectors": vectors_record(vectors)}
-        rows[SKIPGRAM_ROW] = {**row, **textnn_run(values)}
+        rows[SKIPGRAM_ROW] = {**row, **textnn_run(values, data)}
         print(SKIPGRAM, json.dumps(rows[SKIPGRAM_ROW]), flush=True)
     if all(m in probabilities for m in VOTE):
         average = np.mean([probabilities[m] for m in VOTE], axis=0)
@@ -444,16 +448,17 @@ def imdb(quick: bool, models: list[str], rows: dict, vectors: Path | None = None
     return {"rows": {name: rows[name] for name in order}}
 
 
-def self_trained(quick: bool) -> dict:
+def self_trained(quick: bool, data: Dataset) -> dict:
     """The SELF_TRAINED row: an nbsvm teacher (the nbsvm row's settings) labels the unlabelled
-    reviews, and a textcnn (the textcnn row's settings) trains on train + them."""
+    reviews, and a textcnn (the textcnn row's settings) trains on train + them (`data`: IMDb
+    with its unlabelled reviews)."""
     shrink = {"train.epochs": 1, "text.max_length": 64} if quick else {}
     teacher_values = {**IMDB_DEFAULTS, **IMDB_MODELS["nbsvm"], "model": "nbsvm", **shrink}
     student = {**IMDB_MODELS["textcnn"], "data.options": {"unlabeled": True}}
     with tempfile.TemporaryDirectory() as tmp:
-        teacher = textnn_result(teacher_values, out=Path(tmp) / "teacher")
+        teacher = textnn_result(teacher_values, data, out=Path(tmp) / "teacher")
         values = {**IMDB_DEFAULTS, **student, "model": "textcnn", **shrink}
-        result = textnn_result({**values, "teacher": str(Path(tmp) / "teacher")})
+        result = textnn_result({**values, "teacher": str(Path(tmp) / "teacher")}, data)
     return {
         "settings": {**student, "teacher": "nbsvm (the nbsvm row's settings)"},
         **result_row(result),

@@ -51,7 +51,9 @@ def main() -> None:
     if run_dir is None:
         settings = {**QUICK_RUN, "train.epochs": 1} if args.quick else QUICK_RUN
         run_dir = work / "imdb"
-        train(RunConfig().with_overrides(settings), run_dir, echo=print)
+        config = RunConfig().with_overrides(settings)
+        data = common.smoke_data(config) if args.quick else None
+        train(config, run_dir, dataset=data, echo=print)
     predictor = load(run_dir)
 
     # Reviews of median length: every 1000th test review, sorted by length, the middle ones.

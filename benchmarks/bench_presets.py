@@ -75,9 +75,11 @@ def main() -> None:
             }
             print(f"{name}: skipped ({rows[name]['skipped']})", flush=True)
             continue
+        data = None
         if args.quick:
             config = config.with_overrides(QUICK)
-        result = train(config, work / name, echo=lambda _: None, progress=False)
+            data = common.smoke_data(config)
+        result = train(config, work / name, dataset=data, echo=lambda _: None, progress=False)
         history = result.history
         rows[name] = {
             "preset": name,
@@ -116,7 +118,10 @@ def seed_runs(names: list[str], seeds: list[int], quick: bool, previous: dict, w
             runs[name] = {"row": row, "by_seed": {}}  # runs beside another row are stale
         for seed in seeds:
             config = PRESETS[name].config().with_overrides({"train.seed": seed, **extra})
-            result = train(config, work / f"{name}-{seed}", echo=lambda _: None, progress=False)
+            data = common.smoke_data(config) if quick else None
+            result = train(
+                config, work / f"{name}-{seed}", dataset=data, echo=lambda _: None, progress=False
+            )
             accuracy = result.report["accuracy"]
             runs[name]["by_seed"][str(seed)] = accuracy
             print(json.dumps({"preset": name, "seed": seed, "accuracy": accuracy}), flush=True)

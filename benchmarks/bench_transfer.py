@@ -42,8 +42,9 @@ def quiet(_: str) -> None:
     return None
 
 
-def run(config: RunConfig, out: Path) -> dict:
-    result = train(config, out, echo=quiet, progress=False)
+def run(config: RunConfig, out: Path, quick: bool = False) -> dict:
+    data = common.smoke_data(config) if quick else None
+    result = train(config, out, dataset=data, echo=quiet, progress=False)
     return {"accuracy": result.report["accuracy"], "seconds": round(result.seconds, 1)}
 
 
@@ -64,7 +65,9 @@ def main() -> None:
     if source is None:
         source = work / "imdb"
         started = time.perf_counter()
-        result = train(RunConfig().with_overrides(source_settings), source, echo=print)
+        config = RunConfig().with_overrides(source_settings)
+        data = common.smoke_data(config) if args.quick else None
+        result = train(config, source, dataset=data, echo=print)
         source_info = {
             "settings": source_settings,
             "imdb_test_accuracy": result.report["accuracy"],
@@ -93,7 +96,7 @@ def main() -> None:
                 **settings,
             }
             config = base.with_overrides(values)
-            runs.append({"seed": seed, **run(config, work / f"{len(rows)}-{seed}")})
+            runs.append({"seed": seed, **run(config, work / f"{len(rows)}-{seed}", args.quick)})
             print(f"{name}, seed {seed}: {runs[-1]}", flush=True)
         accuracies = [r["accuracy"] for r in runs]
         rows.append(

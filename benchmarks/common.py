@@ -17,6 +17,36 @@ RESULTS = ROOT / "benchmarks" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
 
 
+# A --quick run checks that a script still works end to end, in seconds rather than minutes:
+# every split it trains or tests on is cut to this many examples.
+SMOKE_EXAMPLES = 300
+
+
+def smoke(dataset):
+    """`dataset` (a textnn Dataset) with each split, and its unlabelled texts, cut to a seeded
+    sample of SMOKE_EXAMPLES, for --quick runs: the same code path on data small enough to
+    train in seconds. Never used for a result."""
+    import dataclasses
+
+    import numpy as np
+
+    def sample(n: int) -> np.ndarray:
+        return np.sort(np.random.default_rng(0).permutation(n)[:SMOKE_EXAMPLES])
+
+    splits = {name: part.subset(sample(len(part))) for name, part in dataset.splits.items()}
+    unlabeled = dataset.unlabeled
+    if unlabeled is not None:
+        unlabeled = [unlabeled[i] for i in sample(len(unlabeled))]
+    return dataclasses.replace(dataset, splits=splits, unlabeled=unlabeled)
+
+
+def smoke_data(config):
+    """smoke() of the dataset that a RunConfig names (for --quick runs)."""
+    from textnn.runs.data import named_dataset
+
+    return smoke(named_dataset(config))
+
+
 def machine() -> dict:
     cpu = platform.processor()
     try:
