@@ -119,5 +119,9 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_explain.py --quick
 	$(BIN)/python benchmarks/bench_first_result.py --quick
 
+# docs/benchmarks.md from the results files (each benchmark script also does this as it writes).
+docs: $(STAMP)
+	$(BIN)/python benchmarks/render
+
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .ruff_cache

@@ -175,9 +175,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
         check_is_fitted(self, "predictor_")
         path = Path(path)
-        save_run(
-            path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict()
-        )
+        save_run(path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict())
         record = {"format": FORMAT, "params": self.get_params(), "classes": self.classes_.tolist()}
         (path / ESTIMATOR_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 

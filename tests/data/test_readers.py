@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textnn.data import readers
+from textnn.data import readers, text_files
 from textnn.data.load import load_dataset
 from textnn.errors import DataError
 
@@ -140,7 +140,7 @@ def test_text_tab_label_splits_on_last_tab_and_keeps_quotes(tmp_path):
 
 def test_lines_split_only_on_newline():
     text = "one\x85still one\r\ntwo\n"
-    assert list(readers.split_lines(text)) == [(1, "one\x85still one"), (2, "two")]
+    assert list(text_files.split_lines(text)) == [(1, "one\x85still one"), (2, "two")]
 
 
 def test_folder_per_class(tmp_path):

@@ -75,7 +75,7 @@ def predict(run_dir, texts, file, column, as_json, batch_size, vote_with) -> Non
     """
     import itertools
 
-    from textnn.data.readers import iter_column, iter_lines
+    from textnn.data.text_files import iter_column, iter_lines
 
     if not texts and not file:
         raise click.UsageError("give texts as arguments or --file")

@@ -1,5 +1,5 @@
 """Readers for the user's own data: CSV/TSV, JSONL, fastText lines, text<TAB>label lines, a folder
-per class, and plain lines. Each returns `RawExamples` (texts, string labels, and where each came
+per class. Each returns `RawExamples` (texts, string labels, and where each came
 from) so that later checks can still name the file and line of a bad example.
 
 Bad input raises `DataError` naming the file, line (1-based) and field; with `on_error="skip"` the
@@ -11,15 +11,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from textnn.data.text_files import Column, column_index, read_text, split_lines
 from textnn.errors import DataError
 
 OnError = Literal["raise", "skip"]
-Column = str | int
 
 FORMATS = ("csv", "tsv", "jsonl", "fasttext", "text-tab-label", "folder")
 
@@ -101,90 +101,6 @@ class _Collector:
         self.out.skipped.append(Skipped(str(self.path), err.line, str(err).split(": ", 1)[-1]))
 
 
-def read_text(path: str | Path, encoding: str = "utf-8") -> str:
-    """A whole file as text; undecodable bytes raise DataError naming the line."""
-    path = Path(path)
-    if not path.exists():
-        raise DataError("no such file", path=path)
-    if path.is_dir():
-        raise DataError("is a folder, expected a file", path=path)
-    data = path.read_bytes()
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as err:
-        line = data.count(b"\n", 0, err.start) + 1
-        raise DataError(
-            f"bytes {data[err.start : err.end]!r} cannot be decoded as {encoding}; pass the file's "
-            "encoding (for example encoding='latin-1')",
-            path=path,
-            line=line,
-        ) from None
-
-
-def split_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) over '\\n'-separated lines, keeping other control characters.
-
-    str.splitlines() would also break on characters such as U+0085 (NEL), which appear inside
-    sentences of Latin-1 corpora like MR; files break lines on '\\n' (and '\\r\\n') only.
-    """
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    for number, line in enumerate(lines, start=1):
-        yield number, line.removesuffix("\r")
-
-
-def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
-    """(line number, line with its newline) read lazily; bad bytes name their line."""
-    if not path.exists():
-        raise DataError("no such file", path=path)
-    with open(path, "rb") as f:
-        for number, raw in enumerate(f, start=1):
-            try:
-                yield number, raw.decode(encoding)
-            except UnicodeDecodeError:
-                raise DataError(
-                    f"bytes cannot be decoded as {encoding}; pass the file's encoding",
-                    path=path,
-                    line=number,
-                ) from None
-
-
-def iter_lines(path: str | Path, encoding: str = "utf-8") -> Iterator[str]:
-    """One text per line, read lazily (e.g. texts to predict). Blank lines raise DataError."""
-    path = Path(path)
-    for number, line in _decoded_lines(path, encoding):
-        line = line.removesuffix("\n").removesuffix("\r")
-        if not line.strip():
-            raise DataError("line is empty or whitespace only", path=path, line=number)
-        yield line
-
-
-def read_lines(path: str | Path, encoding: str = "utf-8") -> list[str]:
-    return list(iter_lines(path, encoding))
-
-
-def iter_column(path: str | Path, column: str, encoding: str = "utf-8") -> Iterator[str]:
-    """One column of a CSV/TSV file with a header, read lazily; empty cells raise DataError."""
-    path = Path(path)
-    delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
-    reader = csv.reader((line for _, line in _decoded_lines(path, encoding)), delimiter=delimiter)
-    header = [h.strip() for h in next(reader, [])]
-    index = _column_index(column, header or None, path, "text")
-    start = reader.line_num + 1
-    for row in reader:
-        line, start = start, reader.line_num + 1
-        if not row:
-            continue
-        if index >= len(row) or not row[index].strip():
-            raise DataError("text is missing or empty", path=path, line=line, field=column)
-        yield row[index]
-
-
-def read_column(path: str | Path, column: str, encoding: str = "utf-8") -> list[str]:
-    return list(iter_column(path, column, encoding))
-
-
 def read_text_tab_label(
     path: str | Path, *, sep: str = "\t", encoding: str = "utf-8", on_error: OnError = "raise"
 ) -> RawExamples:
@@ -204,20 +120,6 @@ def read_text_tab_label(
         text, label = line.rsplit(sep, 1)
         out.add(text.strip(), label, number)
     return out.out
-
-
-def _column_index(column: Column, header: list[str] | None, path: Path, what: str) -> int:
-    if isinstance(column, int):
-        return column
-    if header is None:
-        raise DataError(
-            f"{what} column {column!r} is named, but the file has no header row; "
-            "give the column's index instead",
-            path=path,
-        )
-    if column not in header:
-        raise DataError(f"no {what} column {column!r}; the header has {header}", path=path, line=1)
-    return header.index(column)
 
 
 def read_delimited(
@@ -253,8 +155,8 @@ def read_delimited(
         if names is None:
             raise DataError("file is empty, expected a header row", path=path)
         names = [n.strip() for n in names]
-    text_idx = [_column_index(c, names, path, "text") for c in text_columns]
-    label_idx = _column_index(label_column, names, path, "label")
+    text_idx = [column_index(c, names, path, "text") for c in text_columns]
+    label_idx = column_index(label_column, names, path, "label")
     needed = max([*text_idx, label_idx]) + 1
     start = reader.line_num + 1
     for row in reader:

@@ -13,13 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from textnn.data.fetch import DataFile, Source
-from textnn.data.readers import (
-    RawExamples,
-    read_delimited,
-    read_text,
-    read_text_tab_label,
-    split_lines,
-)
+from textnn.data.readers import RawExamples, read_delimited, read_text_tab_label
+from textnn.data.text_files import read_text, split_lines
 from textnn.errors import DataError, NotFoundError
 
 # Parsers return {split: RawExamples} and, for IMDb when asked, a list of unlabelled texts.

@@ -17,7 +17,7 @@ import numpy as np
 
 from textnn.config import RunConfig
 from textnn.data.dataset import Dataset, Examples
-from textnn.data.readers import read_lines
+from textnn.data.text_files import read_lines
 from textnn.errors import DataError
 from textnn.runs.directory import load
 from textnn.runs.predictor import Predictor
