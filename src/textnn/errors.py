@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,6 +53,22 @@ class NotFoundError(TextnnError, LookupError):
         super().__init__(message)
         self.name = name
         self.suggestions = close
+
+
+class DataWarning(UserWarning):
+    """Data that loads but may not be what its user meant (labels that mix numbers and words,
+    examples skipped under on_error='skip'). The CLI prints it as one `warning:` line."""
+
+
+def warn(message: str) -> None:
+    """Issue a DataWarning pointing at the caller's caller (the user's code, not textnn's)."""
+    warnings.warn(message, DataWarning, stacklevel=3)
+
+
+def suggest(name: str, choices: Iterable[str]) -> str:
+    """'; did you mean 'x'?' for the close names among `choices`, else '.': ends a sentence."""
+    close = difflib.get_close_matches(name, sorted(choices), n=3, cutoff=0.5)
+    return f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else "."
 
 
 class FetchError(TextnnError, OSError):

@@ -17,8 +17,10 @@ def test_unknown_name_suggests_close_names():
 
 
 def test_unknown_option_and_split():
-    with pytest.raises(TypeError, match="accepts: unlabeled"):
+    with pytest.raises(DataError, match=r"takes no option 'sources'. It accepts: unlabeled"):
         load_dataset("imdb", sources=["x"])
+    with pytest.raises(DataError, match="did you mean 'unlabeled'"):
+        load_dataset("imdb", unlabelled=True)
     with pytest.raises(DataError, match="no split 'dev'"):
         load_dataset("mr", splits=["dev"])
 

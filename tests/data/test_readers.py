@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textnn.data import readers, text_files
+from textnn.data import formats, readers, text_files
 from textnn.data.load import load_dataset
 from textnn.errors import DataError
 
@@ -33,7 +33,7 @@ def test_csv_by_index_without_header(tmp_path):
 
 def test_tsv_by_extension(tmp_path):
     f = write(tmp_path / "d.tsv", "text\tlabel\na, b\t1\n")
-    assert readers.read(f).texts == ["a, b"]
+    assert formats.read(f).texts == ["a, b"]
 
 
 def test_missing_column_names_the_header(tmp_path):
@@ -87,13 +87,13 @@ def test_undecodable_bytes_name_the_line(tmp_path):
 
 def test_missing_file(tmp_path):
     with pytest.raises(DataError, match="no such file"):
-        readers.read(tmp_path / "nope.csv")
+        formats.read(tmp_path / "nope.csv")
 
 
 def test_jsonl(tmp_path):
     rows = [{"text": "a", "label": 1}, {"text": "b", "label": "x"}]
     f = write(tmp_path / "d.jsonl", "\n".join(json.dumps(r) for r in rows) + "\n\n")
-    raw = readers.read(f)
+    raw = formats.read(f)
     assert raw.texts == ["a", "b"] and raw.labels == ["1", "x"]
 
 
@@ -117,7 +117,7 @@ def test_jsonl_errors(tmp_path, line, message, field):
 
 def test_fasttext_format(tmp_path):
     f = write(tmp_path / "d.txt", "__label__pos great film\n__label__neg bad  one\n")
-    raw = readers.read(f)
+    raw = formats.read(f)
     assert raw.texts == ["great film", "bad one"] and raw.labels == ["pos", "neg"]
 
 
@@ -133,7 +133,7 @@ def test_fasttext_rejects_multilabel_and_unlabelled(tmp_path):
 
 def test_text_tab_label_splits_on_last_tab_and_keeps_quotes(tmp_path):
     f = write(tmp_path / "d.txt", 'a "quoted\tthing  \t1\nplain\t0\n')
-    raw = readers.read(f)
+    raw = formats.read(f)
     assert raw.texts == ['a "quoted\tthing', "plain"]
     assert raw.labels == ["1", "0"]
 
@@ -148,7 +148,7 @@ def test_folder_per_class(tmp_path):
         (tmp_path / label).mkdir()
         for i, t in enumerate(texts):
             write(tmp_path / label / f"{i}_7.txt", t)
-    raw = readers.read(tmp_path)
+    raw = formats.read(tmp_path)
     assert raw.labels == ["neg", "pos", "pos"]
     assert raw.texts == ["bad", "good", "great"]
 

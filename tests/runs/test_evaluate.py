@@ -20,3 +20,21 @@ def test_evaluate_report():
     }
     assert report["macro_f1"] == pytest.approx((0.5 + 0.8 + 0) / 3)
     assert "confusion matrix" in format_report(report)
+
+
+def test_class_names_that_share_a_prefix_stay_apart_in_the_confusion_matrix():
+    names = [f"comp.sys.{kind}.hardware" for kind in ("ibm.pc", "mac")] + ["rec.autos"]
+    labels = np.array([0, 1, 2, 2])
+    probabilities = np.eye(3)[[0, 1, 2, 1]] * 0.7 + 0.1
+    report = evaluate(labels, probabilities, names)
+    text = format_report(report)
+    matrix = text.split("confusion matrix")[1].splitlines()[1:]
+    assert matrix[0].split() == ["0", "1", "2"]
+    for i, name in enumerate(names):  # each row: its number, its full name, its counts
+        assert matrix[1 + i].split()[:2] == [str(i), name]
+    short = evaluate(labels, probabilities, ["neg", "neu", "pos"])
+    assert format_report(short).split("confusion matrix")[1].splitlines()[1].split() == [
+        "neg",
+        "neu",
+        "pos",
+    ]

@@ -83,3 +83,23 @@ def test_multichannel_trains_in_place_and_its_frozen_copy_stays():
         )
     np.testing.assert_array_equal(np.asarray(model.embed.frozen[...]), vectors)
     assert not np.array_equal(np.asarray(model.embed.table[...]), vectors)
+
+
+def test_a_long_epoch_says_how_it_goes_when_there_is_no_progress_bar(monkeypatch):
+    from textnn.models import build_model
+    from textnn.text.batching import BucketedBatches
+    from textnn.text.ragged import Ragged
+    from textnn.train import trainer
+
+    monkeypatch.setattr(trainer, "HEARTBEAT_SECONDS", 0.0)
+    lines = []
+    model = build_model("fasttext", {"vocab_size": 20, "embed_dim": 4, "bigram_buckets": 0})
+    ids = Ragged.from_lists([[1, 2, 3], [4, 5], [6, 7, 8, 9]] * 8)
+    labels = np.array([0, 1, 0] * 8, np.int32)
+    batches = BucketedBatches(ids, labels, batch_size=4, max_length=8, shuffle=True)
+    config = TrainConfig(epochs=1)
+    trainer.Trainer(model, config, 2, progress=False, heartbeat=lines.append).fit(batches)
+    assert lines and "epoch 1/1:" in lines[0] and "ex/s, about" in lines[0]
+    lines.clear()
+    trainer.Trainer(model, config, 2, progress=True, heartbeat=lines.append).fit(batches)
+    assert not lines  # a progress bar shows it instead

@@ -1,4 +1,5 @@
-"""`textnn datasets` and `textnn vectors`: the built-in data, and word vectors from your text."""
+"""`textnn datasets`, `textnn inspect` and `textnn vectors`: the built-in data, your own data
+before training, and word vectors from your text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import click
 
 from textnn.cli.main import main
+from textnn.cli.options import YOUR_DATA, reader_option_flags, reader_settings
 from textnn.errors import TextnnError
 from textnn.text.tokenize import TOKENIZERS
 
@@ -119,3 +121,60 @@ def vectors(data, unlabeled, files, tokenizer, dim, epochs, window, min_count, w
     click.echo(
         f"wrote {record['words']:,} vectors of {dim} to {out} in {record['train_seconds']:.0f} s"
     )
+
+
+@main.command(epilog=YOUR_DATA)
+@click.argument("path", type=click.Path())
+@click.option("--test", type=click.Path(), help="A test file of your own, read as PATH is.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+@reader_option_flags
+def inspect(path, test, as_json, encoding, reader_options) -> None:
+    """Show what textnn will read from your data, before any training: the format, a CSV's
+    columns, examples and classes per split, token lengths, and every bad line (bad lines
+    are listed, as --option on_error=skip would leave them out; --option on_error=raise
+    stops at the first).
+
+    \b
+    Examples:
+      textnn inspect reviews.csv
+      textnn inspect reviews.csv --option text_column=review --option label_column=stars
+      textnn inspect questions.txt --option format=label-text --test test.txt --json
+    """
+    from textnn.analysis.stats import inspect_data
+
+    options = reader_settings(encoding, reader_options)
+    info = inspect_data(path, test=test, **options)
+    if as_json:
+        click.echo(json.dumps(info, ensure_ascii=False))
+        return
+    click.secho(info["path"], bold=True)
+    click.echo(f"  format:  {info['format']}")
+    if "columns" in info:
+        click.echo(f"  columns: {', '.join(info['columns'])}")
+    click.echo(
+        f"  classes: {len(info['classes'])} ({', '.join(info['classes'][:20])}"
+        f"{', ...' if len(info['classes']) > 20 else ''})"
+    )
+    for split, s in info["splits"].items():
+        balance = ", ".join(f"{k} {v:,}" for k, v in s["per_class"].items())
+        t = s["tokens"]
+        click.echo(f"  {split:>5}:   {s['examples']:,} examples ({balance})")
+        click.echo(
+            f"           tokens per text: mean {t['mean']}, median {t['median']}, 90% "
+            f"{t['p90']}, 99% {t['p99']}, max {t['max']} (words tokenizer)"
+        )
+    for warning in info["warnings"]:
+        click.echo(f"  warning: {warning}")
+    skipped = info["skipped"]
+    click.echo(
+        f"  bad lines: {len(skipped):,}"
+        + (
+            " (left out when training with on_error=skip; training stops at the first otherwise)"
+            if skipped
+            else ""
+        )
+    )
+    for line in skipped[:20]:
+        click.echo(f"    {line}")
+    if len(skipped) > 20:
+        click.echo(f"    ... {len(skipped) - 20:,} more (--json lists them all)")

@@ -4,10 +4,11 @@ file) becomes a one-line message and exit status 2, never a traceback."""
 from __future__ import annotations
 
 import sys
+import warnings
 
 import click
 
-from textnn.errors import TextnnError
+from textnn.errors import DataWarning, TextnnError
 from textnn.memory import keep_freed_memory
 
 
@@ -20,6 +21,17 @@ class _FriendlyErrors(click.Group):
         except TextnnError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(2)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A DataWarning as one `warning:` line on stderr; other warnings as Python shows them."""
+    if issubclass(category, DataWarning):
+        click.echo(f"warning: {message}", err=True)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
+_python_show_warning = warnings.showwarning
 
 
 @click.group(cls=_FriendlyErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,3 +58,4 @@ def main() -> None:
     TEXTNN_MALLOC=system leaves glibc's allocator at its defaults.
     """
     keep_freed_memory()  # before any JAX computation starts XLA's threads
+    warnings.showwarning = _show_warning

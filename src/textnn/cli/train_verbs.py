@@ -8,7 +8,7 @@ import json
 import click
 
 from textnn.cli.main import main
-from textnn.cli.options import key_values
+from textnn.cli.options import YOUR_DATA, key_values, reader_option_flags, reader_settings
 from textnn.config.presets import PRESETS
 from textnn.text.tokenize import TOKENIZERS
 
@@ -16,7 +16,14 @@ from textnn.text.tokenize import TOKENIZERS
 def _shared_run_options(command):
     """The options that `train` and `finetune` share, in one place."""
     options = [
-        click.option("--data", help="Built-in dataset (textnn datasets) or a path to your data."),
+        click.option(
+            "--data", help="Built-in dataset (textnn datasets) or a path to your data (below)."
+        ),
+        click.option(
+            "--test",
+            type=click.Path(),
+            help="A test file of your own, read as --data is (else 10% of train is held out).",
+        ),
         click.option("--epochs", type=int, help="Training epochs."),
         click.option(
             "--out", required=True, type=click.Path(file_okay=False), help="Run directory to write."
@@ -59,15 +66,25 @@ def _shared_run_options(command):
     ]
     for option in reversed(options):
         command = option(command)
-    return command
+    return reader_option_flags(command)
 
 
-def _apply_flags(config, overrides: tuple[str, ...], **flags):
-    """`config` with every given flag (dotted config key -> value; None: not given) and the
-    --set pairs applied, --set last."""
+def _apply_flags(config, overrides: tuple[str, ...], data_flags: dict, **flags):
+    """`config` with every given flag (dotted config key -> value; None: not given), the
+    reader options of --encoding and --option, and the --set pairs applied, --set last."""
     values = {k: v for k, v in flags.items() if v is not None}
+    if data_flags["test"] is not None:
+        values["data.test"] = data_flags["test"]
+    reader = reader_settings(data_flags["encoding"], data_flags["reader_options"])
+    if reader:
+        values["data.options"] = {**config.data.options, **reader}
     values.update(key_values(overrides, "--set"))
     return config.with_overrides(values)
+
+
+def _data_flags(flags: dict) -> dict:
+    """Takes --test, --encoding and --option out of `flags`."""
+    return {name: flags.pop(name) for name in ("test", "encoding", "reader_options")}
 
 
 def _run_training(config, out, devices, coordinator, num_processes, process_id) -> None:
@@ -85,7 +102,7 @@ def _run_training(config, out, devices, coordinator, num_processes, process_id) 
     click.echo(f"run written to {out} in {result.seconds:.0f} s")
 
 
-@main.command()
+@main.command(epilog=YOUR_DATA)
 @click.option(
     "--preset",
     type=click.Choice(list(PRESETS)),
@@ -121,7 +138,9 @@ def train(
       textnn train --data imdb --model textcnn --embeddings glove-6b-50d --epochs 3 --out runs/imdb
       textnn train --preset d2l-textcnn-imdb --out runs/d2l-cnn
       textnn train --preset course-cnn-uci --epochs 20 --out runs/uci-cnn
-      textnn train --data reviews.csv --set data.options.text_column=review --out runs/mine
+      textnn train --data reviews.csv --option text_column=review --out runs/mine
+      textnn train --data questions.txt --option format=label-text --test test.txt --out runs/q
+      textnn train --data reviews-latin1.tsv --encoding latin-1 --out runs/mine
       textnn train --config my.toml --epochs 10 --out runs/long
       textnn train --data reviews.csv --set train.patience=2 --set train.refit=true \\
           --out runs/final   # epochs chosen on validation, then trained on all the data
@@ -142,6 +161,7 @@ def train(
     config = _apply_flags(
         config,
         overrides,
+        _data_flags(flags),
         **{
             "data.name": flags.pop("data"),
             "model": model,
@@ -158,7 +178,7 @@ def train(
     _run_training(config, out, **flags)
 
 
-@main.command()
+@main.command(epilog=YOUR_DATA)
 @click.argument("run_dir", type=click.Path())
 @click.option(
     "--freeze",
@@ -197,6 +217,7 @@ def finetune(run_dir, freeze, extend_vocab, overrides, out, **flags) -> None:
     config = _apply_flags(
         config,
         overrides,
+        _data_flags(flags),
         **{
             "data.name": flags.pop("data"),
             "train.epochs": flags.pop("epochs"),

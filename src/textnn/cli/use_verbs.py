@@ -8,16 +8,31 @@ from pathlib import Path
 import click
 
 from textnn.cli.main import main
-from textnn.cli.options import VOTE_WITH, predictor_or_vote
+from textnn.cli.options import (
+    VOTE_WITH,
+    YOUR_DATA,
+    predictor_or_vote,
+    reader_option_flags,
+    reader_settings,
+)
+
+PREVIEW = 200  # characters of each text that predict prints back
 
 
-@main.command()
+@main.command(epilog=YOUR_DATA)
 @click.argument("run_dir", type=click.Path())
-@click.option("--data", help="Dataset to evaluate on (default: the one the run trained on).")
-@click.option("--split", default="test", show_default=True)
+@click.option(
+    "--data", help="Dataset or file to evaluate on (default: the one the run trained on)."
+)
+@click.option(
+    "--split",
+    help="train, validation or test (default: test; a file of your own with no test split: "
+    "all of it).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reader_option_flags
 @VOTE_WITH
-def evaluate(run_dir, data, split, as_json, vote_with) -> None:
+def evaluate(run_dir, data, split, as_json, encoding, reader_options, vote_with) -> None:
     """Evaluate a run: accuracy, per-class precision/recall/F1, macro and weighted F1, log
     loss and the confusion matrix.
 
@@ -26,6 +41,7 @@ def evaluate(run_dir, data, split, as_json, vote_with) -> None:
       textnn evaluate runs/imdb
       textnn evaluate runs/imdb --data imdb --split test --json
       textnn evaluate runs/imdb-textcnn --vote-with runs/imdb-nbsvm
+      textnn evaluate runs/mine --data new-reviews.csv --option text_column=review
 
     Without --data, the splits are those RUN_DIR was trained with (also with --vote-with).
     """
@@ -34,7 +50,10 @@ def evaluate(run_dir, data, split, as_json, vote_with) -> None:
 
     predictor = predictor_or_vote(run_dir, vote_with)
     config = RunConfig.load(Path(run_dir) / "config.json")
-    report = evaluate_run(predictor, config, data, split)
+    options = reader_settings(encoding, reader_options)
+    if options and data is None:
+        raise click.UsageError("--encoding and --option read the --data you give: give --data")
+    report = evaluate_run(predictor, config, data, split, echo=_note, **options)
     if data is None and split == "validation" and config.train.refit:
         click.echo(
             "note: this run was refit on train + validation: its validation split is not held out",
@@ -53,17 +72,19 @@ def evaluate(run_dir, data, split, as_json, vote_with) -> None:
     help="Texts to classify: one per line, or a CSV column with --column.",
 )
 @click.option("--column", help="With a CSV --file: the text column's name.")
+@click.option("--encoding", default="utf-8", show_default=True, help="The --file's encoding.")
 @click.option(
     "--json",
     "as_json",
     is_flag=True,
-    help='One JSON object per text: {"text", "label", "probabilities"}.',
+    help='One JSON object per text: {"text", "label", "probabilities"} ("text": its first '
+    f"{PREVIEW} characters).",
 )
 @click.option(
     "--batch-size", default=1024, show_default=True, help="Texts read and classified at a time."
 )
 @VOTE_WITH
-def predict(run_dir, texts, file, column, as_json, batch_size, vote_with) -> None:
+def predict(run_dir, texts, file, column, encoding, as_json, batch_size, vote_with) -> None:
     """Classify texts: the label and the probability of every class.
 
     \b
@@ -71,6 +92,7 @@ def predict(run_dir, texts, file, column, as_json, batch_size, vote_with) -> Non
       textnn predict runs/imdb "A moving, beautifully acted film."
       textnn predict runs/imdb --file reviews.txt --json
       textnn predict runs/imdb --file reviews.csv --column review --json
+      textnn predict runs/imdb --file old-reviews.txt --encoding latin-1
       textnn predict runs/imdb-textcnn --vote-with runs/imdb-nbsvm --file reviews.txt
     """
     import itertools
@@ -81,13 +103,27 @@ def predict(run_dir, texts, file, column, as_json, batch_size, vote_with) -> Non
         raise click.UsageError("give texts as arguments or --file")
     predictor = predictor_or_vote(run_dir, vote_with)
     items = itertools.chain(
-        texts, (iter_column(file, column) if column else iter_lines(file)) if file else ()
+        texts,
+        (iter_column(file, column, encoding) if column else iter_lines(file, encoding))
+        if file
+        else (),
     )
     # Read, classify and print a chunk at a time, so a large file never sits in memory.
     while chunk := list(itertools.islice(items, batch_size)):
         for record in predictor.predict_records(chunk):
             if as_json:
+                record["text"] = preview(record["text"], PREVIEW)
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
                 probs = "  ".join(f"{k} {v:.3f}" for k, v in record["probabilities"].items())
-                click.echo(f"{record['label']}\t{probs}\t{record['text'][:80]}")
+                click.echo(f"{record['label']}\t{probs}\t{preview(record['text'], 80)}")
+
+
+def preview(text: str, limit: int) -> str:
+    """The text on one line, cut to `limit` characters with an ellipsis when longer."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _note(message: str) -> None:
+    click.echo(f"note: {message}", err=True)

@@ -145,6 +145,12 @@ class RunConfig:
                 "(data.validation_fraction > 0)",
                 field="train.refit",
             )
+        if "test" in self.data.options:
+            raise DataError(
+                "the test file is a setting of its own: data.test (--test FILE), not a reader "
+                "option",
+                field="data.options.test",
+            )
         for field_name, given in (
             ("data.unlabeled", self.data.unlabeled),
             ("data.options.unlabeled", self.data.options.get("unlabeled")),

@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import tempfile
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,8 +13,10 @@ import numpy as np
 
 from textnn.data import fetch, registry
 from textnn.data.dataset import Dataset, Examples, encode_labels, infer_label_names
-from textnn.data.readers import OnError, RawExamples, read, read_folder
-from textnn.errors import DataError
+from textnn.data.folders import read_folder, split_folders
+from textnn.data.formats import check_options, read
+from textnn.data.readers import OnError, RawExamples
+from textnn.errors import DataError, suggest, warn
 
 PARSED_VERSION = 1  # bump when a parser's output changes, to invalidate parsed caches
 
@@ -50,17 +51,30 @@ def load_dataset(
         return _load_builtin(registry.DATASETS[name], splits, data_dir, download, options)
     path = Path(name).expanduser()
     if not path.exists():
+        if _looks_like_a_path(name):
+            raise DataError(
+                "no such file or folder (a dataset of your own is a path to a file or folder; "
+                "`textnn datasets` lists the built-in names)",
+                path=path,
+            )
         registry.get(name)  # raises NotFoundError with close names when it looks like a name
     return _load_user(path, test, format, label_names, on_error, options)
 
 
+def _looks_like_a_path(name: str) -> bool:
+    """`reviews.csv`, `data/x`, `~/x`: a path rather than a misspelt dataset name."""
+    return any(sep in name for sep in ("/", "\\", os.sep)) or bool(Path(name).suffix)
+
+
 def _load_builtin(spec: registry.BuiltinDataset, splits, data_dir, download, options) -> Dataset:
-    unknown = set(options) - set(spec.options)
-    if unknown:
-        accepted = ", ".join(spec.options) or "none"
-        raise TypeError(
-            f"dataset {spec.name!r} takes no option {sorted(unknown)}; it accepts: {accepted}"
-        )
+    for option in options:
+        if option not in spec.options:
+            accepted = ", ".join(spec.options) or "none"
+            raise DataError(
+                f"dataset {spec.name!r} takes no option {option!r}"
+                f"{suggest(option, spec.options)} It accepts: {accepted}",
+                field=option,
+            )
     splits = list(spec.split_files) if splits is None else list(splits)
     for split in splits:
         if split not in spec.split_files:
@@ -139,10 +153,12 @@ def _write_parsed(path: Path, examples: dict[str, Examples], unlabeled) -> None:
 
 
 def _load_user(path: Path, test, format, label_names, on_error, options) -> Dataset:
-    if path.is_dir() and (path / "train").is_dir() and format in (None, "folder"):
-        raws = {"train": read_folder(path / "train", on_error=on_error, **options)}
-        if (path / "test").is_dir():
-            raws["test"] = read_folder(path / "test", on_error=on_error, **options)
+    splits = split_folders(path) if path.is_dir() and format in (None, "folder") else {}
+    if splits:
+        check_options("folder", options, path)
+        raws = {
+            s: read_folder(folder, on_error=on_error, **options) for s, folder in splits.items()
+        }
     else:
         raws = {"train": read(path, format, on_error=on_error, **options)}
     if test is not None:
@@ -155,6 +171,7 @@ def _load_user(path: Path, test, format, label_names, on_error, options) -> Data
         if len(raw) == 0:
             raise DataError(f"the {split} data holds no examples", path=raw_path(raw, path))
     names = list(label_names) if label_names is not None else infer_label_names(raws["train"])
+    _warn_if_labels_mix_numbers_and_words(raws["train"])
     if len(names) < 2:
         raise DataError(
             f"only one label ({names[0]!r}) in the training data; a classifier needs at least two",
@@ -163,13 +180,36 @@ def _load_user(path: Path, test, format, label_names, on_error, options) -> Data
     skipped = [s for raw in raws.values() for s in raw.skipped]
     if skipped:
         first = "; ".join(str(s) for s in skipped[:3])
-        warnings.warn(
+        warn(
             f"skipped {len(skipped)} bad example(s) (on_error='skip'): {first}"
-            f"{' ...' if len(skipped) > 3 else ''}",
-            stacklevel=3,
+            f"{' ...' if len(skipped) > 3 else ''}"
         )
     examples = {split: encode_labels(raw, names) for split, raw in raws.items()}
     return Dataset(path.stem if path.is_file() else path.name, names, examples, None, skipped)
+
+
+def _warn_if_labels_mix_numbers_and_words(raw: RawExamples) -> None:
+    """Labels such as `0, 1, neg, pos` in one column are most often two files' conventions
+    mixed up: each becomes a class of its own, so say so, naming a line of each kind."""
+    numeric = next((i for i, label in enumerate(raw.labels) if _is_number(label)), None)
+    word = next((i for i, label in enumerate(raw.labels) if not _is_number(label)), None)
+    if numeric is None or word is None:
+        return
+    kinds = sorted(set(raw.labels), key=str)
+    at = [f"{raw.labels[i]!r} at {raw.where[i][0]}:{raw.where[i][1]}" for i in (numeric, word)]
+    warn(
+        f"the labels mix numbers and words ({', '.join(map(repr, kinds[:8]))}"
+        f"{', ...' if len(kinds) > 8 else ''}): each is a class of its own, e.g. {at[0]} and "
+        f"{at[1]}. If that is not meant, make them one kind before training."
+    )
+
+
+def _is_number(label: str) -> bool:
+    try:
+        float(label)
+    except ValueError:
+        return False
+    return True
 
 
 def raw_path(raw: RawExamples, default: Path) -> Path:

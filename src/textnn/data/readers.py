@@ -11,7 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -21,7 +22,10 @@ from textnn.errors import DataError
 
 OnError = Literal["raise", "skip"]
 
-FORMATS = ("csv", "tsv", "jsonl", "fasttext", "text-tab-label", "folder")
+
+# A CSV field may hold a whole document: Python's csv module stops at 131,072 characters unless
+# told otherwise (a C long bounds the limit on some platforms).
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ class RawExamples:
         self.skipped += other.skipped
 
 
-class _Collector:
+class Collector:
     """Accumulates examples; turns a DataError into a skip record when asked to."""
 
     def __init__(self, path: Path, on_error: OnError) -> None:
@@ -100,6 +104,14 @@ class _Collector:
             raise err
         self.out.skipped.append(Skipped(str(self.path), err.line, str(err).split(": ", 1)[-1]))
 
+    def undecodable(self, line: int, reason: str) -> None:
+        """A line whose bytes the encoding cannot read: an error, or skipped under 'skip'."""
+        self.fail(DataError(reason, path=self.path, line=line))
+
+    def text(self, encoding: str) -> str:
+        """The file's text; an undecodable line is an error, or under 'skip' left out."""
+        return read_text(self.path, encoding, self.undecodable)
+
 
 def read_text_tab_label(
     path: str | Path, *, sep: str = "\t", encoding: str = "utf-8", on_error: OnError = "raise"
@@ -110,8 +122,10 @@ def read_text_tab_label(
     `imdb_labelled.txt` holds stray double quotes.
     """
     path = Path(path)
-    out = _Collector(path, on_error)
-    for number, line in split_lines(read_text(path, encoding)):
+    out = Collector(path, on_error)
+    for number, line in split_lines(out.text(encoding)):
+        if not line.strip():
+            continue
         if sep not in line:
             out.fail(
                 DataError(f"no {sep!r} separator between text and label", path=path, line=number)
@@ -147,22 +161,24 @@ def read_delimited(
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
     if header is None:
         header = any(isinstance(c, str) for c in [*text_columns, label_column])
-    reader = csv.reader(io.StringIO(read_text(path, encoding), newline=""), delimiter=delimiter)
-    out = _Collector(path, on_error)
+    out = Collector(path, on_error)
+    reader = csv.reader(io.StringIO(out.text(encoding), newline=""), delimiter=delimiter)
+    rows = _csv_rows(reader, path)
     names = None
     if header:
-        names = next(reader, None)
-        if names is None:
+        first = next(rows, None)
+        if first is None:
             raise DataError("file is empty, expected a header row", path=path)
-        names = [n.strip() for n in names]
+        names = [n.strip() for n in first[1]]
     text_idx = [column_index(c, names, path, "text") for c in text_columns]
     label_idx = column_index(label_column, names, path, "label")
     needed = max([*text_idx, label_idx]) + 1
-    start = reader.line_num + 1
-    for row in reader:
-        line, start = start, reader.line_num + 1
+    width = None if names is None else len(names)  # without a header: the first row's
+    separator = "a tab" if delimiter == "\t" else f"a {delimiter!r}"
+    for line, row in rows:
         if not row:  # a blank line
             continue
+        width = width or len(row)
         if len(row) < needed:
             out.fail(
                 DataError(
@@ -170,10 +186,36 @@ def read_delimited(
                 )
             )
             continue
+        if len(row) > width:
+            out.fail(
+                DataError(
+                    f"row has {len(row)} fields, the {'header' if names else 'first row'} has "
+                    f'{width}: is there {separator} inside a text? Quote that field ("..."), '
+                    "or for text<TAB>label lines use format='text-tab-label' (it splits on the "
+                    "last tab)",
+                    path=path,
+                    line=line,
+                )
+            )
+            continue
         field_name = "+".join(str(c) for c in text_columns)
         text = joiner.join(row[i].strip() for i in text_idx if row[i].strip())
         out.add(text, row[label_idx], line, text_field=field_name)
     return out.out
+
+
+def _csv_rows(reader, path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, fields) of each row; a malformed row is a DataError naming it."""
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            raise DataError(f"malformed CSV ({err})", path=path, line=reader.line_num) from None
+        yield start, row
+        start = reader.line_num + 1
 
 
 def read_jsonl(
@@ -188,8 +230,8 @@ def read_jsonl(
     """One JSON object per line; several text fields are joined with `joiner`."""
     path = Path(path)
     fields = [text_field] if isinstance(text_field, str) else list(text_field)
-    out = _Collector(path, on_error)
-    for number, line in split_lines(read_text(path, encoding)):
+    out = Collector(path, on_error)
+    for number, line in split_lines(out.text(encoding)):
         if not line.strip():
             continue
         try:
@@ -234,10 +276,11 @@ def read_fasttext(
     encoding: str = "utf-8",
     on_error: OnError = "raise",
 ) -> RawExamples:
-    """fastText's supervised format: `__label__X some text` per line (one label per line)."""
+    """fastText's supervised format: `__label__X some text` per line (one label per line; the
+    label may stand anywhere among the words). Another prefix: `label_prefix`."""
     path = Path(path)
-    out = _Collector(path, on_error)
-    for number, line in split_lines(read_text(path, encoding)):
+    out = Collector(path, on_error)
+    for number, line in split_lines(out.text(encoding)):
         if not line.strip():
             continue
         tokens = line.split()
@@ -264,82 +307,42 @@ def read_fasttext(
     return out.out
 
 
-def read_folder(
-    root: str | Path,
+def read_label_text(
+    path: str | Path,
     *,
-    pattern: str = "*.txt",
-    exclude: Sequence[str] = ("unsup",),
+    separator: str = " ",
+    label_prefix: str = "",
     encoding: str = "utf-8",
     on_error: OnError = "raise",
 ) -> RawExamples:
-    """A folder per class, a file per example (aclImdb style: `root/pos/*.txt`, `root/neg/*.txt`).
-
-    Subfolders named in `exclude` hold unlabelled texts (aclImdb's `unsup`) and are not classes.
-    """
-    root = Path(root)
-    if not root.is_dir():
-        raise DataError("no such folder", path=root)
-    classes = sorted(
-        d
-        for d in root.iterdir()
-        if d.is_dir() and d.name not in exclude and not d.name.startswith(".")
-    )
-    if not classes:
-        raise DataError(
-            "no class subfolders (expected one folder per label, e.g. pos/ and neg/)", path=root
-        )
-    out = _Collector(root, on_error)
-    for class_dir in classes:
-        files = sorted(class_dir.glob(pattern))
-        if not files:
-            raise DataError(f"class folder holds no {pattern} files", path=class_dir)
-        for file in files:
-            out.path = file
-            try:
-                text = read_text(file, encoding)
-            except DataError as err:
-                out.fail(err)
-                continue
-            out.add(text.strip(), class_dir.name, None)
+    """A label, then `separator`, then the text, a line each: `NUM:dist How far is ...` with
+    separator " " (TREC's question classes), `pos<TAB>a fine film` with "\t", or fastText's
+    lines with label_prefix "__label__". Split on the FIRST separator, so the text may hold it;
+    with `label_prefix`, every line must start with it."""
+    path = Path(path)
+    if not separator:
+        raise DataError("separator must not be empty", field="separator")
+    out = Collector(path, on_error)
+    for number, line in split_lines(out.text(encoding)):
+        if not line.strip():
+            continue
+        if label_prefix and not line.startswith(label_prefix):
+            out.fail(
+                DataError(
+                    f"line does not start with the label prefix {label_prefix!r}",
+                    path=path,
+                    line=number,
+                    field="label",
+                )
+            )
+            continue
+        label, sep, text = line[len(label_prefix) :].partition(separator)
+        if not sep:
+            out.fail(
+                DataError(
+                    f"no {separator!r} separator between label and text", path=path, line=number
+                )
+            )
+            continue
+        out.add(text.strip(), label, number)
     return out.out
-
-
-def guess_format(path: Path) -> str:
-    """The reader for a path, from what it is and its extension."""
-    if path.is_dir():
-        return "folder"
-    suffix = path.suffix.lower()
-    if suffix == ".jsonl" or suffix == ".ndjson":
-        return "jsonl"
-    if suffix in (".tsv", ".tab"):
-        return "tsv"
-    if suffix == ".csv":
-        return "csv"
-    if suffix in (".txt", ".ft", ".fasttext"):
-        head = read_text(path)[:4096]
-        return "fasttext" if "__label__" in head else "text-tab-label"
-    raise DataError(
-        f"cannot tell the format from the extension {suffix!r}; pass format= one of "
-        f"{', '.join(FORMATS)}",
-        path=path,
-    )
-
-
-def read(path: str | Path, format: str | None = None, **options) -> RawExamples:
-    """Read any supported format; `format` defaults to a guess from the path."""
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise DataError("no such file or folder", path=path)
-    format = format or guess_format(path)
-    if format in ("csv", "tsv"):
-        options.setdefault("delimiter", "\t" if format == "tsv" else ",")
-        return read_delimited(path, **options)
-    readers = {
-        "jsonl": read_jsonl,
-        "fasttext": read_fasttext,
-        "folder": read_folder,
-        "text-tab-label": read_text_tab_label,
-    }
-    if format not in readers:
-        raise DataError(f"unknown format {format!r}; choose one of {', '.join(FORMATS)}", path=path)
-    return readers[format](path, **options)

@@ -4,8 +4,9 @@ naming the file and line."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from textnn.errors import DataError
@@ -13,9 +14,29 @@ from textnn.errors import DataError
 Column = str | int
 
 
-def read_text(path: str | Path, encoding: str = "utf-8") -> str:
-    """A whole file as text; undecodable bytes raise DataError naming the line."""
+def check_encoding(encoding: str) -> str:
+    """`encoding` if Python knows it; else a DataError naming the field and common choices."""
+    try:
+        codecs.lookup(encoding)
+    except (LookupError, TypeError):
+        raise DataError(
+            f"unknown encoding {encoding!r}; use a name Python knows, for example utf-8, "
+            "latin-1, cp1252 or utf-16",
+            field="encoding",
+        ) from None
+    return encoding
+
+
+def read_text(
+    path: str | Path,
+    encoding: str = "utf-8",
+    on_undecodable: Callable[[int, str], None] | None = None,
+) -> str:
+    """A whole file as text. Undecodable bytes raise DataError naming the line; with
+    `on_undecodable(line, reason)` each such line is reported to it and read as an empty line
+    instead (so that later lines keep their numbers)."""
     path = Path(path)
+    check_encoding(encoding)
     if not path.exists():
         raise DataError("no such file", path=path)
     if path.is_dir():
@@ -25,12 +46,24 @@ def read_text(path: str | Path, encoding: str = "utf-8") -> str:
         return data.decode(encoding)
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise DataError(
-            f"bytes {data[err.start : err.end]!r} cannot be decoded as {encoding}; pass the file's "
-            "encoding (for example encoding='latin-1')",
-            path=path,
-            line=line,
-        ) from None
+        reason = (
+            f"bytes {data[err.start : err.end]!r} cannot be decoded as {encoding}; pass the "
+            "file's encoding (for example encoding='latin-1')"
+        )
+        if on_undecodable is None:
+            raise DataError(reason, path=path, line=line) from None
+    lines = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            lines.append(raw.decode(encoding))
+        except UnicodeDecodeError as err:
+            on_undecodable(
+                number,
+                f"bytes {raw[err.start : err.end]!r} cannot be decoded as "
+                f"{encoding}; pass the file's encoding (for example encoding='latin-1')",
+            )
+            lines.append("")
+    return "\n".join(lines)
 
 
 def split_lines(text: str) -> Iterator[tuple[int, str]]:
@@ -48,6 +81,7 @@ def split_lines(text: str) -> Iterator[tuple[int, str]]:
 
 def _decoded_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
     """(line number, line with its newline) read lazily; bad bytes name their line."""
+    check_encoding(encoding)
     if not path.exists():
         raise DataError("no such file", path=path)
     with open(path, "rb") as f:

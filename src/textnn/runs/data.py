@@ -3,15 +3,43 @@ every caller of the run sees them (training, evaluation, the report)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
+from pathlib import Path
 
 from textnn.config import RunConfig
 from textnn.data import load_dataset, train_validation_split
 from textnn.data.dataset import Dataset, Examples
+from textnn.data.registry import DATASETS
 from textnn.data.sentences import MIN_WORDS, split_sentences
 from textnn.errors import DataError
 
 Echo = Callable[[str], None]
+
+
+def with_absolute_paths(config: RunConfig) -> RunConfig:
+    """`config` with every path it names (data, test and unlabelled files, vectors file, teacher
+    and source runs) made absolute, so that the run it describes reads the same files from any
+    working directory (`textnn evaluate RUN` elsewhere). Built-in names stay names."""
+
+    def absolute(value: str | None) -> str | None:
+        if value is None or value in DATASETS or not Path(value).expanduser().exists():
+            return value
+        return str(Path(value).expanduser().resolve())
+
+    data = dataclasses.replace(
+        config.data,
+        name=absolute(config.data.name),
+        test=absolute(config.data.test),
+        unlabeled=absolute(config.data.unlabeled),
+    )
+    return dataclasses.replace(
+        config,
+        data=data,
+        embeddings=absolute(config.embeddings),
+        teacher=absolute(config.teacher),
+        init=absolute(config.init),
+    )
 
 
 def named_dataset(config: RunConfig) -> Dataset:

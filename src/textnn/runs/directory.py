@@ -14,6 +14,7 @@ A run directory holds:
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -48,6 +49,16 @@ def save_run(run_dir: Path, predictor: Predictor, *, dataset: str, config_dict: 
     (run_dir / "config.json").write_text(json.dumps(config_dict, indent=2) + "\n", encoding="utf-8")
     predictor.vocab.save(run_dir / "vocab.json")
     save_parameters(predictor.model, run_dir / "params.safetensors")
+    for name in ("run.json", "config.json", "vocab.json", "params.safetensors"):
+        readable_by_all(run_dir / name)
+
+
+def readable_by_all(path: Path) -> None:
+    """Give `path` the mode a new file gets from the umask (0644 under the usual 022): some
+    writers (safetensors) create files readable by their owner only."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 def load(run_dir: str | Path) -> Predictor:

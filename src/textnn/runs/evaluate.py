@@ -3,7 +3,7 @@ evaluated on its own splits or on another dataset."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from sklearn import metrics
@@ -68,21 +68,36 @@ def format_report(report: dict) -> str:
         f"({report['examples']:,} examples)",
         "",
         "confusion matrix (rows: true, columns: predicted)",
-        f"{'':<{width}}  " + "  ".join(f"{n[:9]:>9}" for n in names),
     ]
-    for name, row in zip(names, report["confusion_matrix"], strict=True):
-        lines.append(f"{name:<{width}}  " + "  ".join(f"{v:9d}" for v in row))
+    # Columns carry the class names when they fit and stay distinct; else numbers, with each
+    # row's full name after its number (`comp.sys.ibm...` and `comp.sys.mac...` both cut to
+    # nine characters would read alike).
+    cell = max(6, *(len(str(v)) for row in report["confusion_matrix"] for v in row))
+    named = all(len(n) <= cell for n in names)
+    heads = names if named else [str(i) for i in range(len(names))]
+    rows = names if named else [f"{i:>{len(str(len(names) - 1))}} {n}" for i, n in enumerate(names)]
+    first = max(len(r) for r in rows)
+    lines.append(f"{'':<{first}}  " + "  ".join(f"{h:>{cell}}" for h in heads))
+    for row_name, row in zip(rows, report["confusion_matrix"], strict=True):
+        lines.append(f"{row_name:<{first}}  " + "  ".join(f"{v:{cell}d}" for v in row))
     return "\n".join(lines)
 
 
 def evaluate_run(
-    predictor: Outputs, config: RunConfig, data: str | None = None, split: str = "test"
+    predictor: Outputs,
+    config: RunConfig,
+    data: str | None = None,
+    split: str | None = None,
+    echo: Callable[[str], None] = print,
+    **options,
 ) -> dict:
-    """Evaluate a trained predictor (or an Ensemble). Without `data`: on the run's own
-    dataset, with the same seeded splits it was trained with (so `test` is the held-out test
-    split even where the dataset has none of its own). With `data`: that dataset's `split`,
-    labels mapped by name."""
+    """Evaluate a trained predictor (or an Ensemble) on `split` (default: test). Without
+    `data`: on the run's own dataset, with the same seeded splits it was trained with (so
+    `test` is the held-out test split even where the dataset has none of its own). With `data`
+    (a dataset or your file, read with the reader `options`): that dataset's split, labels
+    mapped by name; a file of your own with no test split is evaluated whole (`echo` says so)."""
     if data is None:
+        split = split or "test"
         label_names, train_ex, val_ex, test_ex = split_data(config, echo=lambda _: None)
         parts = {"train": train_ex, "validation": val_ex, "test": test_ex}
         if parts.get(split) is None:
@@ -92,8 +107,11 @@ def evaluate_run(
             )
         examples = parts[split]
     else:
-        dataset = load_dataset(data)
-        examples, label_names = dataset[split], dataset.label_names
+        dataset = load_dataset(data, **options)
+        if split is None and "test" not in dataset.splits and list(dataset.splits) == ["train"]:
+            echo(f"{data} has no test split: evaluating on all of its {len(dataset.train):,} texts")
+            split = "train"
+        examples, label_names = dataset[split or "test"], dataset.label_names
     unknown = sorted(set(label_names) - set(predictor.label_names))
     if unknown:
         raise DataError(

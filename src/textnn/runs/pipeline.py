@@ -19,7 +19,7 @@ from textnn.models import build_model
 from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
-from textnn.runs.data import named_dataset, sentences_of, split_data
+from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
 from textnn.runs.directory import load, save_run
 from textnn.runs.evaluate import evaluate
 from textnn.runs.predictor import Predictor
@@ -65,7 +65,7 @@ def train(
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
     # Names and settings first, so a typo fails in a second, not after the data has loaded.
-    config = config.validated()
+    config = with_absolute_paths(config.validated())
     source = load(config.init) if config.init else None
     if source is not None:
         head(source.model)  # a model without a head to swap fails here, before the data loads
@@ -229,6 +229,7 @@ class _Fit:
             self.progress,
             self.trainable,
             self.parallel,
+            heartbeat=echo,
         )
         history = trainer.fit(
             batches(train_ids, train_ex.labels, True),

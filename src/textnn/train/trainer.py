@@ -103,10 +103,14 @@ class Trainer:
         progress: bool | None = None,
         trainable: nnx.filterlib.Filter = nnx.Param,
         parallel: DataParallel | None = None,
+        heartbeat: Callable[[str], None] | None = None,
     ):
         self.model, self.config, self.num_classes = model, config, num_classes
         self.log = log or (lambda record: None)
         self.progress = sys.stderr.isatty() if progress is None else progress
+        # Without a progress bar (stderr is not a terminal: CI, nohup, a notebook), a line
+        # every HEARTBEAT_SECONDS to `heartbeat`, so that a long epoch is never silent.
+        self.heartbeat = None if self.progress else heartbeat
         self.trainable = trainable
         self.parallel = parallel or DataParallel(select_devices(1))
 
@@ -144,6 +148,7 @@ class Trainer:
                 disable=not self.progress,
                 leave=False,
             )
+            beat = Heartbeat(self.heartbeat, epoch, cfg.epochs, len(train.sequences))
             for batch in train.batches(epoch - 1):
                 real = batch.num_real
                 weights = weights_by_class[batch.labels] * batch.mask
@@ -165,6 +170,7 @@ class Trainer:
                 pending = (loss, n_correct, real)
                 seen += real
                 bar.update(real)
+                beat(seen)
             if pending:
                 total_loss, correct = read(*pending, total_loss, correct)
             bar.close()
@@ -200,6 +206,30 @@ class Trainer:
             restore_parameters(model, best)
         model.eval()
         return history
+
+
+HEARTBEAT_SECONDS = 5.0
+
+
+class Heartbeat:
+    """Says how an epoch is going, at most every HEARTBEAT_SECONDS: examples done, examples/s
+    and an estimate of the time left in the epoch."""
+
+    def __init__(self, say: Callable[[str], None] | None, epoch: int, epochs: int, total: int):
+        self.say, self.epoch, self.epochs, self.total = say, epoch, epochs, total
+        self.start = self.last = time.perf_counter()
+
+    def __call__(self, seen: int) -> None:
+        now = time.perf_counter()
+        if self.say is None or now - self.last < HEARTBEAT_SECONDS or seen >= self.total:
+            return
+        self.last = now
+        rate = seen / max(now - self.start, 1e-9)
+        left = (self.total - seen) / max(rate, 1e-9)
+        self.say(
+            f"  epoch {self.epoch}/{self.epochs}: {seen:,} of {self.total:,} examples, "
+            f"{rate:,.0f} ex/s, about {left:.0f} s left in the epoch"
+        )
 
 
 class JsonlLog:

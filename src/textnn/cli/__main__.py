@@ -1,0 +1,5 @@
+"""`python -m textnn.cli`: the `textnn` command."""
+
+from textnn.cli import main
+
+main()
