@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from textnn.cli.main import main
-from textnn.cli.options import VOTE_WITH, predictor_or_vote
+from textnn.cli.options import VOTE_WITH, predictor_or_vote, reader_option_flags, reader_settings
 from textnn.text.tokenize import TOKENIZERS
 
 VOTED_FIGURES = ("confusion", "per-class")  # the figures of test results, which a vote has
@@ -87,8 +87,22 @@ def explain(
     show_default=True,
     help="lengths with --data: how texts become tokens.",
 )
+@reader_option_flags
 @VOTE_WITH
-def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer, vote_with) -> None:
+def plot(
+    kind,
+    run_dir,
+    out,
+    split,
+    words,
+    vectors,
+    data,
+    max_length,
+    tokenizer,
+    encoding,
+    reader_options,
+    vote_with,
+) -> None:
     """Draw one picture of a run (PNG or SVG, by the --out suffix).
 
     \b
@@ -104,6 +118,7 @@ def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer,
       textnn plot confusion runs/imdb --out confusion.svg
       textnn plot embeddings --vectors glove-6b-50d --out capitals.png
       textnn plot lengths --data imdb --max-length 500 --out lengths.png   (before training)
+      textnn plot lengths --data mine.tsv --encoding latin-1 --out lengths.png
       textnn plot confusion runs/imdb-textcnn --vote-with runs/imdb-nbsvm --out vote.png
     """
     from textnn.analysis import plots
@@ -118,7 +133,8 @@ def plot(kind, run_dir, out, split, words, vectors, data, max_length, tokenizer,
     if kind == "embeddings" and vectors:
         figure = pretrained_map(vectors, word_list)
     elif kind == "lengths" and data:
-        figure = dataset_lengths(data, split, Tokenizer(tokenizer), max_length)
+        options = reader_settings(encoding, reader_options)
+        figure = dataset_lengths(data, split, Tokenizer(tokenizer), max_length, **options)
     elif run_dir is None:
         raise click.UsageError(
             "give a RUN_DIR (or --vectors for an embeddings map, --data for lengths)"
