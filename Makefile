@@ -27,7 +27,7 @@ DEMO_FLAGS ?= --data imdb --model textcnn --embeddings glove-6b-50d --tokenizer 
               --epochs 8 --max-length 1000 --set model_options.channels=200 \
               --set model_options.embedding_dropout=0.2 --set train.patience=2
 demo: $(STAMP)
-	$(BIN)/textnn train $(DEMO_FLAGS) --out $(DEMO_RUN)
+	$(BIN)/textnn train $(DEMO_FLAGS) --out $(DEMO_RUN) --overwrite
 	$(BIN)/textnn predict $(DEMO_RUN) \
 	  "This movie is so great! A wonderful, moving story and brilliant acting." \
 	  "This movie is so bad. A boring, stupid plot and terrible acting; a waste of time." \
@@ -63,9 +63,9 @@ $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 SELF_RUN ?= runs/imdb-self-trained
 $(SELF_RUN)/params.safetensors: $(STAMP)
 	$(BIN)/textnn train --data imdb --model nbsvm --embeddings none --tokenizer glove \
-	  --max-length 1000 --epochs 3 --set train.patience=2 --out runs/imdb-nbsvm
+	  --max-length 1000 --epochs 3 --set train.patience=2 --out runs/imdb-nbsvm --overwrite
 	$(BIN)/textnn train $(DEMO_FLAGS) --teacher runs/imdb-nbsvm \
-	  --set data.options.unlabeled=true --out $(SELF_RUN)
+	  --set data.options.unlabeled=true --out $(SELF_RUN) --overwrite
 
 # MR's fine-tuned row starts from a TextCNN trained on the sentences of IMDb's training reviews,
 # each labelled as its review (data.sentences; about 12 minutes on 2 cores): it and its 4 epochs
@@ -75,7 +75,7 @@ SENTENCES_RUN ?= runs/imdb-sentences-textcnn
 $(SENTENCES_RUN)/params.safetensors: $(STAMP)
 	$(BIN)/textnn train --data imdb --model textcnn --embeddings glove-6b-50d --tokenizer glove \
 	  --max-length 100 --epochs 4 --set train.patience=2 --set model_options.channels=200 \
-	  --set model_options.embedding_dropout=0.2 --set data.sentences=true --out $(SENTENCES_RUN)
+	  --set model_options.embedding_dropout=0.2 --set data.sentences=true --out $(SENTENCES_RUN) --overwrite
 
 # Skip-gram word vectors from IMDb's 75,000 train + unlabelled reviews (no labels, no test
 # text): the textcnn rows "from skip-gram vectors" in docs/benchmarks.md. One worker, so a
@@ -108,7 +108,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_speed.py --quick
 	$(BIN)/textnn vectors --data uci_sentences --tokenizer glove --epochs 1 \
 	  --out runs/quick-vectors.txt
-	$(BIN)/textnn train --data uci_sentences --model textcnn --epochs 1 --out runs/quick-source
+	$(BIN)/textnn train --data uci_sentences --model textcnn --epochs 1 --out runs/quick-source --overwrite
 	$(BIN)/python benchmarks/bench_accuracy.py --quick --vectors runs/quick-vectors.txt \
 	  --imdb-source runs/quick-source
 	$(BIN)/python benchmarks/choose_on_held_out.py uci_sentences 1 '{"train.epochs": 1}'

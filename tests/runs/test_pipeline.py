@@ -9,7 +9,7 @@ import pytest
 
 from tests.helpers import config, toy_csv
 from textnn.config import RunConfig
-from textnn.errors import DataError
+from textnn.errors import DataError, DataWarning
 from textnn.runs.data import split_data
 from textnn.runs.directory import load
 from textnn.runs.evaluate import evaluate_run
@@ -97,7 +97,10 @@ def test_options_smoothing_weights_schedules_clipping(tmp_path):
         },
     ):
         result = train(
-            config(data, **{"train.epochs": 1}, **overrides), tmp_path / "run", echo=lambda _: None
+            config(data, **{"train.epochs": 1}, **overrides),
+            tmp_path / "run",
+            echo=lambda _: None,
+            overwrite=True,
         )
         assert np.isfinite(result.history.epochs[0]["train_loss"])
 
@@ -141,14 +144,22 @@ def test_damaged_runs_give_clear_errors(tmp_path):
     with pytest.raises(DataError, match="run directory not found"):
         load(tmp_path / "nowhere")
     (tmp_path / "run" / "params.safetensors").write_bytes(b"not safetensors")
-    with pytest.raises(DataError, match="damaged parameters") as err:
+    with pytest.raises(DataError, match=r"params\.safetensors: does not match the run's manifest"):
+        load(tmp_path / "run")
+    (
+        tmp_path / "run" / "manifest.json"
+    ).unlink()  # a run of an earlier textnn: the files' own checks
+    with (
+        pytest.warns(DataWarning, match="no manifest.json"),
+        pytest.raises(DataError, match="damaged parameters") as err,
+    ):
         load(tmp_path / "run")
     assert "params.safetensors" in str(err.value)
     (tmp_path / "run" / "vocab.json").unlink()
-    with pytest.raises(DataError, match=r"vocab\.json"):
+    with pytest.warns(DataWarning), pytest.raises(DataError, match=r"vocab\.json"):
         load(tmp_path / "run")
     (tmp_path / "run" / "run.json").write_text("{")
-    with pytest.raises(DataError, match="damaged run file"):
+    with pytest.warns(DataWarning), pytest.raises(DataError, match="damaged run file"):
         load(tmp_path / "run")
 
 

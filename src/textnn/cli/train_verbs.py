@@ -4,6 +4,7 @@ RunConfig and calls `runs.pipeline.train`."""
 from __future__ import annotations
 
 import json
+import sys
 
 import click
 
@@ -27,6 +28,11 @@ def _shared_run_options(command):
         click.option("--epochs", type=int, help="Training epochs."),
         click.option(
             "--out", required=True, type=click.Path(file_okay=False), help="Run directory to write."
+        ),
+        click.option(
+            "--overwrite",
+            is_flag=True,
+            help="Replace the run in --out (an --out that holds anything is refused otherwise).",
         ),
         click.option("--seed", type=int, help="Random seed (splits, initialisation, shuffling)."),
         click.option("--batch-size", type=int, help="Examples per batch (over all devices)."),
@@ -87,16 +93,29 @@ def _data_flags(flags: dict) -> dict:
     return {name: flags.pop(name) for name in ("test", "encoding", "reader_options")}
 
 
-def _run_training(config, out, devices, coordinator, num_processes, process_id) -> None:
-    """Join a multi-host run if asked, train, print the test report."""
+def _run_training(config, out, overwrite, devices, coordinator, num_processes, process_id) -> None:
+    """Join a multi-host run if asked, train (Ctrl-C or SIGTERM: stop cleanly), print the test
+    report."""
     if coordinator or num_processes:
         from textnn.train.parallel import initialize_distributed
 
         initialize_distributed(coordinator, num_processes, process_id)
     from textnn.runs.evaluate import format_report
     from textnn.runs.pipeline import train as train_run
+    from textnn.train.signals import Interrupted, stop_on_signals
 
-    result = train_run(config, out, echo=click.echo, devices=devices)
+    try:
+        with stop_on_signals() as stop:
+            result = train_run(
+                config, out, echo=click.echo, devices=devices, overwrite=overwrite, stop=stop
+            )
+    except Interrupted as err:
+        click.echo(
+            f"{err}: {out} holds the best epoch so far, marked unfinished (textnn load refuses "
+            "it unless allow_unfinished=True); to train again: the same command with --overwrite",
+            err=True,
+        )
+        sys.exit(130)
     if result.report is not None:
         click.echo(format_report(result.report))
     click.echo(f"run written to {out} in {result.seconds:.0f} s")

@@ -63,10 +63,11 @@ def _placed_like(value, current):
     return jax.make_array_from_callback(host.shape, current.sharding, lambda index: host[index])
 
 
-def save_parameters(model: nnx.Module, path: Path) -> None:
-    from safetensors.numpy import save_file
+def parameter_bytes(model: nnx.Module) -> bytes:
+    """The model's parameters as a safetensors file's bytes."""
+    from safetensors.numpy import save
 
-    save_file({name: np.asarray(a) for name, a in parameter_arrays(model).items()}, str(path))
+    return save({name: np.asarray(a) for name, a in parameter_arrays(model).items()})
 
 
 def load_parameters(model: nnx.Module, path: Path) -> None:

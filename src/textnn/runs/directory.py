@@ -9,12 +9,13 @@ A run directory holds:
   params.safetensors  the parameters (best validation epoch)
   metrics.jsonl       one line per epoch
   report.json         the test evaluation, when there was a test split
+  manifest.json       each file's size and sha256, written last (runs/manifest.py): whether the
+                      training finished, and what load() checks
 """
 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 
@@ -24,7 +25,8 @@ from textnn.config import TextConfig
 from textnn.errors import DataError
 from textnn.jsonfile import read_document
 from textnn.models import build_model
-from textnn.models.params import load_parameters, save_parameters
+from textnn.models.params import load_parameters, parameter_arrays, parameter_bytes
+from textnn.runs import manifest
 from textnn.runs.predictor import Predictor
 from textnn.text.tokenize import Tokenizer
 from textnn.text.vocab import Vocab
@@ -32,8 +34,21 @@ from textnn.text.vocab import Vocab
 FORMAT, VERSION = "textnn.run", 1
 
 
-def save_run(run_dir: Path, predictor: Predictor, *, dataset: str, config_dict: dict) -> None:
-    run_dir.mkdir(parents=True, exist_ok=True)
+# The files a run is made of, each in its manifest; `metrics.jsonl` is a log beside them.
+RUN_FILES = ("run.json", "config.json", "vocab.json", "params.safetensors", "report.json")
+LOG = "metrics.jsonl"
+
+
+def save_run(
+    run_dir: Path,
+    predictor: Predictor,
+    *,
+    dataset: str,
+    config_dict: dict,
+    finished: bool = True,
+) -> None:
+    """Write the run's files and commit them together (`manifest.commit`): `finished` False
+    for the best epoch so far of a training still going on."""
     meta = {
         "format": FORMAT,
         "version": VERSION,
@@ -45,29 +60,58 @@ def save_run(run_dir: Path, predictor: Predictor, *, dataset: str, config_dict: 
         "dataset": dataset,
         "textnn_version": _version(),
     }
-    (run_dir / "run.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    (run_dir / "config.json").write_text(json.dumps(config_dict, indent=2) + "\n", encoding="utf-8")
-    predictor.vocab.save(run_dir / "vocab.json")
-    save_parameters(predictor.model, run_dir / "params.safetensors")
-    for name in ("run.json", "config.json", "vocab.json", "params.safetensors"):
-        readable_by_all(run_dir / name)
+    files = {
+        "run.json": _json_bytes(meta),
+        "config.json": _json_bytes(config_dict),
+        "vocab.json": json.dumps(predictor.vocab.to_dict(), ensure_ascii=False).encode(),
+        "params.safetensors": parameter_bytes(predictor.model),
+    }
+    manifest.commit(run_dir, files, finished=finished)
 
 
-def readable_by_all(path: Path) -> None:
-    """Give `path` the mode a new file gets from the umask (0644 under the usual 022): some
-    writers (safetensors) create files readable by their owner only."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
+def finish_run(run_dir: Path, report: dict | None) -> None:
+    """Mark a run complete, with its test report (`report.json`) when there is one."""
+    files = {} if report is None else {"report.json": _json_bytes(report)}
+    manifest.commit(run_dir, files, finished=True)
 
 
-def load(run_dir: str | Path) -> Predictor:
-    """Restore a run's Predictor; a missing or damaged file raises DataError naming it."""
+def prepare_run_dir(run_dir: Path, overwrite: bool) -> None:
+    """Refuse a folder that already holds something unless `overwrite`; with it, clear the
+    earlier run's files (its manifest first, so that a new run killed early is never taken for
+    the old one). Files that are not a run's stay. Nothing is created here: the folder appears
+    with the run's first file, once the data has loaded."""
+    if run_dir.exists() and not run_dir.is_dir():
+        raise DataError("exists and is not a folder: choose another --out", path=run_dir)
+    if run_dir.is_dir() and any(run_dir.iterdir()):
+        if not overwrite:
+            raise DataError(
+                "already exists and is not empty: choose another --out, or pass --overwrite "
+                "(overwrite=True) to replace the run in it",
+                path=run_dir,
+            )
+        manifest.clear(run_dir, (*RUN_FILES, LOG))
+
+
+def _json_bytes(document: dict) -> bytes:
+    return (json.dumps(document, indent=2) + "\n").encode()
+
+
+def load(run_dir: str | Path, *, allow_unfinished: bool = False) -> Predictor:
+    """Restore a run's Predictor. Every file is checked against the run's manifest first: a
+    missing, damaged or changed file, non-finite parameters, or a run whose training did not
+    finish (unless `allow_unfinished`) raise DataError naming it."""
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise DataError(
             "run directory not found (train one with `textnn train ... --out DIR`)", path=run_dir
         )
+    if not (run_dir / "run.json").exists() and not (run_dir / manifest.MANIFEST).exists():
+        raise DataError(
+            "holds no run (no run.json): train one with `textnn train ... --out DIR`, or give "
+            "the folder the run was written to",
+            path=run_dir,
+        )
+    manifest.verify(run_dir, allow_unfinished=allow_unfinished)
     meta_path = run_dir / "run.json"
     meta = read_document(meta_path, FORMAT, "run")
     if meta.get("version", 0) > VERSION:
@@ -89,6 +133,13 @@ def load(run_dir: str | Path) -> Predictor:
     )
     model = build_model(name, config, embeddings=placeholder)
     load_parameters(model, run_dir / "params.safetensors")
+    bad = [name for name, a in parameter_arrays(model).items() if not np.isfinite(a).all()]
+    if bad:
+        raise DataError(
+            f"holds NaN or infinite values ({', '.join(bad[:3])}): the training diverged or the "
+            "file is damaged; train again, e.g. with a lower learning rate",
+            path=run_dir / "params.safetensors",
+        )
     model.eval()
     return Predictor(model, tokenizer, vocab, labels, text, name)
 

@@ -4,7 +4,7 @@ embeddings -> model -> training -> run directory -> test evaluation."""
 from __future__ import annotations
 
 import dataclasses
-import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
-from textnn.runs.directory import load, save_run
+from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.evaluate import evaluate
 from textnn.runs.predictor import Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, unlabeled_texts
@@ -56,8 +56,12 @@ def train(
     echo: Echo = print,
     progress: bool | None = None,
     devices: int | str | None = None,
+    overwrite: bool = False,
+    stop: threading.Event | None = None,
 ) -> TrainResult:
-    """Train as `config` says and write the run directory `out` (None: write nothing).
+    """Train as `config` says and write the run directory `out` (None: write nothing); an
+    `out` that holds anything is refused unless `overwrite`. `stop`: an Event that, once set
+    (`train.signals.stop_on_signals`), ends training after the step in hand (`Interrupted`).
 
     `dataset`: in-memory data to use instead of the one `config.data` names. `devices`: 1
     (default), N or "all": each batch is split across that many devices. With `config.init`,
@@ -66,6 +70,11 @@ def train(
     _drop_compiled_code_near_the_map_limit()
     # Names and settings first, so a typo fails in a second, not after the data has loaded.
     config = with_absolute_paths(config.validated())
+    # Several hosts: each trains in step with the others; the first one writes the run.
+    writes = out is not None and jax.process_index() == 0
+    if writes:
+        out = Path(out)
+        prepare_run_dir(out, overwrite)
     source = load(config.init) if config.init else None
     if source is not None:
         head(source.model)  # a model without a head to swap fails here, before the data loads
@@ -100,17 +109,15 @@ def train(
             f"note: {len(train_ex)} training examples, fewer than a batch of "
             f"{config.train.batch_size}: one partial batch per epoch"
         )
-    # Several hosts: each trains in step with the others; the first one writes the run.
-    writes = out is not None and jax.process_index() == 0
-    if writes:
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
     log = JsonlLog(out / "metrics.jsonl" if writes else None, echo)
-    fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo)
+    fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
 
-    def save(predictor):
+    def save(predictor):  # the best epoch so far: a run, marked unfinished until the end
         if writes:
-            save_run(out, predictor, dataset=config.data.name, config_dict=config.to_dict())
+            config_dict = config.to_dict()
+            save_run(
+                out, predictor, dataset=config.data.name, config_dict=config_dict, finished=False
+            )
 
     predictor, history = fit(
         config,
@@ -151,8 +158,8 @@ def train(
     if test_ex is not None:
         probabilities = predictor.predict_proba(test_ex.texts)
         report = evaluate(test_ex.labels, probabilities, label_names)
-        if writes:
-            (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    if writes:
+        finish_run(out, report)
     seconds = time.perf_counter() - started
     return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities, config)
 
@@ -178,10 +185,10 @@ class _Fit:
     """One model trained on given examples: a new model (or the `source` run's encoder with a
     new head), its vocabulary from those examples, then the trainer. Called twice by a refit."""
 
-    def __init__(self, spec, tokenizer, label_names, parallel, trainable, progress, echo):
+    def __init__(self, spec, tokenizer, label_names, parallel, trainable, progress, echo, stop):
         self.spec, self.tokenizer, self.label_names = spec, tokenizer, label_names
         self.parallel, self.trainable = parallel, trainable
-        self.progress, self.echo = progress, echo
+        self.progress, self.echo, self.stop = progress, echo, stop
 
     def __call__(self, config, source, train_ex, val_ex, log, on_best=None, on_first_step=None):
         """(Predictor, History) after training on `train_ex`, choosing the epoch on `val_ex`
@@ -238,6 +245,7 @@ class _Fit:
             else batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
             on_best=None if on_best is None else lambda: on_best(predictor),
             on_first_step=on_first_step,
+            stop=self.stop,
         )
         return predictor, history
 

@@ -98,9 +98,16 @@ class Predictor(Outputs):
         if len(texts) == 0:
             return np.zeros((0, len(self.label_names)), np.float32)
         batches = self.batches(texts, allow_empty=allow_empty, batch_size=batch_size)
-        return predict_proba(
+        probabilities = predict_proba(
             self.inference_model(), batches, len(texts), len(self.label_names), self.parallel
         )
+        finite = np.isfinite(probabilities).all(axis=1)
+        if not finite.all():
+            raise DataError(
+                f"the model gave NaN or infinite probabilities (first for text "
+                f"{int(np.argmin(finite))}): its parameters are not finite; train it again"
+            )
+        return probabilities
 
     def inference_model(self):
         """The model's fastest form for prediction (`for_inference`), built once and again

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from textnn.models.params import parameter_arrays, restore_parameters
 from textnn.text.batching import BucketedBatches
 from textnn.train.optim import optimizer as make_optimizer
 from textnn.train.parallel import DataParallel, select_devices
+from textnn.train.signals import Interrupted
 
 
 @dataclass
@@ -120,10 +122,13 @@ class Trainer:
         validation: BucketedBatches | None = None,
         on_best: Callable[[], None] | None = None,
         on_first_step: Callable[[], None] | None = None,
+        stop: threading.Event | None = None,
     ) -> History:
         """Train for the configured epochs. With `validation`, `on_best` is called whenever the
         validation accuracy improves, and the best epoch's parameters are restored at the end.
-        `on_first_step` is called once the first step has finished (compiled and run)."""
+        `on_first_step` is called once the first step has finished (compiled and run). When
+        `stop` is set (a signal, `signals.stop_on_signals`), training ends after the step in
+        hand by raising `Interrupted`."""
         cfg, model = self.config, self.model
         parallel = self.parallel
         parallel.check_batch_size(train.batch_size)
@@ -171,6 +176,12 @@ class Trainer:
                 seen += real
                 bar.update(real)
                 beat(seen)
+                if stop is not None and stop.is_set():
+                    bar.close()
+                    raise Interrupted(
+                        f"interrupted in epoch {epoch} of {cfg.epochs}, after {seen:,} of "
+                        f"{len(train.sequences):,} examples"
+                    )
             if pending:
                 total_loss, correct = read(*pending, total_loss, correct)
             bar.close()
@@ -238,6 +249,7 @@ class JsonlLog:
     def __init__(self, path: Path | None, echo: Callable[[str], None] | None = print):
         self.path, self.echo = path, echo
         if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text("")
 
     def __call__(self, record: dict) -> None:
