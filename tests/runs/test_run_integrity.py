@@ -112,7 +112,7 @@ def test_an_overwrite_stopped_early_leaves_no_run_to_trust(run, tmp_path):
         load(copy)
 
 
-def test_ctrl_c_stops_training_cleanly_and_says_what_is_on_disk(tmp_path):
+def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
     data = toy_csv(tmp_path / "toy.csv", n=400)
     out = tmp_path / "run"
     command = [
@@ -131,8 +131,9 @@ def test_ctrl_c_stops_training_cleanly_and_says_what_is_on_disk(tmp_path):
             break
     output = "".join(lines) + process.communicate(timeout=120)[0]
     assert process.returncode == 130, output
-    assert "interrupted in epoch" in output and "--overwrite" in output
+    assert "interrupted in epoch" in output and f"textnn train --resume {out}" in output
     assert "Traceback" not in output
     with pytest.raises(DataError, match="training did not finish"):
         load(out)
     load(out, allow_unfinished=True)
+    assert list((out / "checkpoints").glob("*.safetensors"))  # saved on the signal

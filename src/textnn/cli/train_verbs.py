@@ -27,7 +27,7 @@ def _shared_run_options(command):
         ),
         click.option("--epochs", type=int, help="Training epochs."),
         click.option(
-            "--out", required=True, type=click.Path(file_okay=False), help="Run directory to write."
+            "--out", type=click.Path(file_okay=False), help="Run directory to write (required)."
         ),
         click.option(
             "--overwrite",
@@ -93,26 +93,39 @@ def _data_flags(flags: dict) -> dict:
     return {name: flags.pop(name) for name in ("test", "encoding", "reader_options")}
 
 
-def _run_training(config, out, overwrite, devices, coordinator, num_processes, process_id) -> None:
-    """Join a multi-host run if asked, train (Ctrl-C or SIGTERM: stop cleanly), print the test
-    report."""
+def _run_training(
+    config, out, overwrite, devices, coordinator, num_processes, process_id, resume=False
+) -> None:
+    """Join a multi-host run if asked, train (or with `resume` go on with the run in `out`;
+    Ctrl-C or SIGTERM: stop cleanly, after a checkpoint), print the test report."""
+    if out is None:
+        raise click.UsageError("give --out DIR: the run directory to write")
     if coordinator or num_processes:
         from textnn.train.parallel import initialize_distributed
 
         initialize_distributed(coordinator, num_processes, process_id)
     from textnn.runs.evaluate import format_report
+    from textnn.runs.pipeline import resume as resume_run
     from textnn.runs.pipeline import train as train_run
     from textnn.train.signals import Interrupted, stop_on_signals
 
     try:
         with stop_on_signals() as stop:
-            result = train_run(
-                config, out, echo=click.echo, devices=devices, overwrite=overwrite, stop=stop
-            )
+            if resume:
+                result = resume_run(out, echo=click.echo, devices=devices, stop=stop)
+            else:
+                result = train_run(
+                    config, out, echo=click.echo, devices=devices, overwrite=overwrite, stop=stop
+                )
     except Interrupted as err:
+        saved = "a checkpoint was saved" in str(err)
         click.echo(
-            f"{err}: {out} holds the best epoch so far, marked unfinished (textnn load refuses "
-            "it unless allow_unfinished=True); to train again: the same command with --overwrite",
+            f"{err}. {out} holds the best epoch so far, marked unfinished; "
+            + (
+                f"to go on: textnn train --resume {out}"
+                if saved
+                else "to train again: the same command with --overwrite"
+            ),
             err=True,
         )
         sys.exit(130)
@@ -139,6 +152,13 @@ def _run_training(config, out, overwrite, devices, coordinator, num_processes, p
 @click.option("--max-length", type=int, help="Tokens kept per text (longer texts are cut).")
 @click.option("--tokenizer", type=click.Choice(TOKENIZERS), help="How texts become tokens.")
 @click.option(
+    "--resume",
+    "resume_dir",
+    type=click.Path(file_okay=False),
+    help="Go on with the stopped training in this run directory, from its newest checkpoint, "
+    "to the result an unstopped run gives (no other settings: the run's own are used).",
+)
+@click.option(
     "--teacher",
     type=click.Path(),
     help="Pseudo-labelling: a trained run that labels unlabelled texts (imdb: --set "
@@ -147,7 +167,17 @@ def _run_training(config, out, overwrite, devices, coordinator, num_processes, p
 )
 @_shared_run_options
 def train(
-    preset, model, embeddings, config_file, max_length, tokenizer, teacher, overrides, out, **flags
+    preset,
+    model,
+    embeddings,
+    config_file,
+    max_length,
+    tokenizer,
+    resume_dir,
+    teacher,
+    overrides,
+    out,
+    **flags,
 ) -> None:
     """Train a classifier and write a run directory (config, vocabulary, parameters, metrics,
     and the test report when there is a test split).
@@ -166,6 +196,8 @@ def train(
       textnn train --data imdb --model textcnn --teacher runs/nbsvm \\
           --set data.options.unlabeled=true --out runs/imdb-self-trained
       XLA_FLAGS=--xla_force_host_platform_device_count=2 textnn train ... --devices 2
+      textnn train --resume runs/imdb   # after a crash, Ctrl-C or a kill: go on from the
+                                        # newest checkpoint (saved each epoch and every 5 min)
 
     \b
     Two hosts (run on each, with its own --process-id; every host reads the same data):
@@ -174,6 +206,20 @@ def train(
     """
     from textnn.config import RunConfig
 
+    if resume_dir is not None:
+        given = [preset, model, embeddings, config_file, max_length, tokenizer, teacher, out]
+        given += [overrides, flags["data"], flags["test"], flags["reader_options"]]
+        given += [flags[k] for k in ("epochs", "seed", "batch_size", "lr", "encoding")]
+        if any(given) or flags["overwrite"]:
+            raise click.UsageError(
+                "--resume takes no other settings: the run goes on with its own (devices and "
+                "multi-host flags aside)"
+            )
+        for name in ("data", "test", "reader_options", "epochs", "seed", "batch_size", "lr"):
+            flags.pop(name)
+        flags.pop("encoding")
+        _run_training(None, resume_dir, resume=True, **flags)
+        return
     config = PRESETS[preset].config() if preset else RunConfig()
     if config_file:
         config = RunConfig.load(config_file, base=config)

@@ -56,7 +56,10 @@ class TrainConfig:
     validation for that many epochs and keep that model (scikit-learn's `refit`: no labelled
     example is left out of the final model; the run takes about twice as long).
     `learning_rate` None: 1e-3, or 1e-4 for a run that starts from another (`init`) and
-    trains more than its new head (`default_learning_rate`)."""
+    trains more than its new head (`default_learning_rate`). A run written to a folder saves
+    a checkpoint (the whole training state) at each epoch's end and every
+    `checkpoint_minutes` within one, keeping the last `checkpoint_keep`: `textnn train
+    --resume RUN` goes on from the newest to the result an uninterrupted run would give."""
 
     epochs: int = 5
     batch_size: int = 64
@@ -75,6 +78,8 @@ class TrainConfig:
     freeze: str = "none"
     refit: bool = False
     seed: int = 0
+    checkpoint_minutes: float = 5.0
+    checkpoint_keep: int = 2
 
 
 @dataclass

@@ -89,7 +89,7 @@ def prepare_run_dir(run_dir: Path, overwrite: bool) -> None:
                 "(overwrite=True) to replace the run in it",
                 path=run_dir,
             )
-        manifest.clear(run_dir, (*RUN_FILES, LOG))
+        manifest.clear(run_dir, (*RUN_FILES, LOG), ("checkpoints",))
 
 
 def _json_bytes(document: dict) -> bytes:

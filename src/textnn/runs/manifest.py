@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from pathlib import Path
 
 from textnn.errors import DataError, warn
@@ -100,8 +101,11 @@ def verify(run_dir: Path, *, allow_unfinished: bool = False) -> dict | None:
     return manifest
 
 
-def clear(run_dir: Path, names: tuple[str, ...]) -> None:
-    """Remove a run's files (the manifest first, so that no reader trusts what is left)."""
+def clear(run_dir: Path, names: tuple[str, ...], folders: tuple[str, ...] = ()) -> None:
+    """Remove a run's files (the manifest first, so that no reader trusts what is left) and
+    its `folders` (checkpoints)."""
     for name in (MANIFEST, *names):
         with contextlib.suppress(FileNotFoundError):
             (run_dir / name).unlink()
+    for folder in folders:
+        shutil.rmtree(run_dir / folder, ignore_errors=True)

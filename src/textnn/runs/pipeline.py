@@ -15,6 +15,7 @@ import numpy as np
 
 from textnn.config import RunConfig
 from textnn.data.dataset import Dataset
+from textnn.errors import DataError
 from textnn.models import build_model
 from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
@@ -28,6 +29,7 @@ from textnn.runs.transfer import extend_vocabulary, inherited_settings
 from textnn.text.batching import BucketedBatches
 from textnn.text.tokenize import Tokenizer
 from textnn.text.vocab import build_and_encode
+from textnn.train.checkpoint import Checkpoints, LoopState, latest
 from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.trainer import History, JsonlLog, Trainer
 from textnn.vectors import embedding_matrix, load_vectors
@@ -58,6 +60,7 @@ def train(
     devices: int | str | None = None,
     overwrite: bool = False,
     stop: threading.Event | None = None,
+    resume_from: tuple[dict, LoopState] | None = None,
 ) -> TrainResult:
     """Train as `config` says and write the run directory `out` (None: write nothing); an
     `out` that holds anything is refused unless `overwrite`. `stop`: an Event that, once set
@@ -65,7 +68,9 @@ def train(
 
     `dataset`: in-memory data to use instead of the one `config.data` names. `devices`: 1
     (default), N or "all": each batch is split across that many devices. With `config.init`,
-    start from that trained run (transfer learning) instead of a new model."""
+    start from that trained run (transfer learning) instead of a new model. A run written to
+    `out` saves checkpoints as it trains (not a refit, not several hosts); `resume_from` (see
+    `resume`) goes on from one."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
     # Names and settings first, so a typo fails in a second, not after the data has loaded.
@@ -74,7 +79,8 @@ def train(
     writes = out is not None and jax.process_index() == 0
     if writes:
         out = Path(out)
-        prepare_run_dir(out, overwrite)
+        if resume_from is None:
+            prepare_run_dir(out, overwrite)
     source = load(config.init) if config.init else None
     if source is not None:
         head(source.model)  # a model without a head to swap fails here, before the data loads
@@ -109,7 +115,12 @@ def train(
             f"note: {len(train_ex)} training examples, fewer than a batch of "
             f"{config.train.batch_size}: one partial batch per epoch"
         )
-    log = JsonlLog(out / "metrics.jsonl" if writes else None, echo)
+    earlier = resume_from[1].epochs if resume_from else []
+    log = JsonlLog(out / "metrics.jsonl" if writes else None, echo, earlier)
+    checkpoints = None
+    if writes and not config.train.refit and jax.process_count() == 1:
+        every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
+        checkpoints = Checkpoints(out, every, keep, config.to_dict())
     fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
 
     def save(predictor):  # the best epoch so far: a run, marked unfinished until the end
@@ -130,6 +141,8 @@ def train(
             f"first training step done {time.perf_counter() - started:.1f} s after the start "
             "(data, vocabulary, vectors, model, compiling)"
         ),
+        checkpoints=checkpoints,
+        resume_from=resume_from,
     )
     if history.best_epoch is not None:
         echo(
@@ -160,6 +173,8 @@ def train(
         report = evaluate(test_ex.labels, probabilities, label_names)
     if writes:
         finish_run(out, report)
+        if checkpoints is not None:
+            checkpoints.remove()  # the run is complete: nothing left to resume
     seconds = time.perf_counter() - started
     return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities, config)
 
@@ -190,10 +205,22 @@ class _Fit:
         self.parallel, self.trainable = parallel, trainable
         self.progress, self.echo, self.stop = progress, echo, stop
 
-    def __call__(self, config, source, train_ex, val_ex, log, on_best=None, on_first_step=None):
+    def __call__(
+        self,
+        config,
+        source,
+        train_ex,
+        val_ex,
+        log,
+        on_best=None,
+        on_first_step=None,
+        checkpoints=None,
+        resume_from=None,
+    ):
         """(Predictor, History) after training on `train_ex`, choosing the epoch on `val_ex`
         (None: all epochs, keep the last); `log` gets each epoch's record, `on_best(predictor)`
-        is called whenever validation accuracy improves."""
+        is called whenever validation accuracy improves; `checkpoints` and `resume_from` go to
+        the trainer."""
         spec, tokenizer, echo = self.spec, self.tokenizer, self.echo
         text, label_names = config.text, self.label_names
         if source is not None:
@@ -246,6 +273,8 @@ class _Fit:
             on_best=None if on_best is None else lambda: on_best(predictor),
             on_first_step=on_first_step,
             stop=self.stop,
+            checkpoints=checkpoints,
+            resume=resume_from,
         )
         return predictor, history
 
@@ -278,3 +307,36 @@ def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
         **options,
     )
     return Predictor(model, tokenizer, vocab, label_names, text, config.model), train_ids
+
+
+def resume(
+    run_dir: str | Path,
+    *,
+    echo: Echo = print,
+    progress: bool | None = None,
+    devices: int | str | None = None,
+    stop: threading.Event | None = None,
+) -> TrainResult:
+    """Go on with the stopped training of `run_dir` from its newest sound checkpoint, with the
+    config it was started with: the same parameters and metrics as a run never stopped (bit
+    for bit on CPU). A DataError says when there is nothing to resume."""
+    run_dir = Path(run_dir)
+    found = latest(run_dir)
+    if found is None:
+        raise DataError(
+            "nothing to resume: no checkpoint here (a run that finished keeps none, and a refit "
+            "run saves none); train again with --overwrite",
+            path=run_dir,
+        )
+    arrays, state, config_dict = found
+    echo(f"resuming {run_dir} at epoch {state.epoch}, after {state.seen:,} examples of it")
+    config = RunConfig.from_dict(config_dict, where=str(run_dir / "checkpoints"))
+    return train(
+        config,
+        run_dir,
+        echo=echo,
+        progress=progress,
+        devices=devices,
+        stop=stop,
+        resume_from=(arrays, state),
+    )

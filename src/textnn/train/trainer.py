@@ -22,6 +22,7 @@ from textnn.config import TrainConfig
 from textnn.models.inference import for_inference, predict_proba
 from textnn.models.params import parameter_arrays, restore_parameters
 from textnn.text.batching import BucketedBatches
+from textnn.train.checkpoint import Checkpoints, LoopState, restored
 from textnn.train.optim import optimizer as make_optimizer
 from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.signals import Interrupted
@@ -123,38 +124,64 @@ class Trainer:
         on_best: Callable[[], None] | None = None,
         on_first_step: Callable[[], None] | None = None,
         stop: threading.Event | None = None,
+        checkpoints: Checkpoints | None = None,
+        resume: tuple[dict, LoopState] | None = None,
     ) -> History:
         """Train for the configured epochs. With `validation`, `on_best` is called whenever the
         validation accuracy improves, and the best epoch's parameters are restored at the end.
         `on_first_step` is called once the first step has finished (compiled and run). When
         `stop` is set (a signal, `signals.stop_on_signals`), training ends after the step in
-        hand by raising `Interrupted`."""
+        hand by raising `Interrupted`, after a checkpoint when there are `checkpoints` (saved
+        at each epoch's end and every few minutes). `resume`: (arrays, loop state) of a
+        checkpoint (`checkpoint.latest`) to go on from, to the same result as without a stop."""
         cfg, model = self.config, self.model
         parallel = self.parallel
         parallel.check_batch_size(train.batch_size)
         tx = make_optimizer(cfg, len(train))
         optimizer = nnx.Optimizer(model, tx, wrt=self.trainable)
+        state, best = LoopState(), None
+        if resume is not None:
+            arrays, state = resume
+            nnx.update(model, restored(nnx.state(model), arrays, "model"))
+            nnx.update(optimizer, restored(nnx.state(optimizer), arrays, "optimizer"))
+            saved_best = {k.removeprefix("best/"): v for k, v in arrays.items() if k[:5] == "best/"}
+            best = {k: jax.numpy.asarray(v) for k, v in saved_best.items()} or None
         parallel.replicate(model, optimizer)
         weights_by_class = class_weight_vector(cfg, train.labels, self.num_classes)
+        history = History(
+            list(state.epochs), state.best_epoch, state.best_val_accuracy, state.stopped_early
+        )
 
-        def read(loss, n_correct, real, total_loss, correct):
-            loss, n_correct = float(parallel.to_host(loss)), int(parallel.to_host(n_correct))
-            return total_loss + loss * real, correct + n_correct
+        def read(loss, n_correct, real):
+            state.total_loss += float(parallel.to_host(loss)) * real
+            state.correct += int(parallel.to_host(n_correct))
 
-        history, best, since_best = History(), None, 0
-        for epoch in range(1, cfg.epochs + 1):
+        def checkpoint() -> None:
+            if checkpoints is not None:
+                state.epochs = history.epochs
+                state.best_epoch, state.best_val_accuracy = (
+                    history.best_epoch,
+                    history.best_val_accuracy,
+                )
+                state.stopped_early = history.stopped_early
+                checkpoints.save(model, optimizer, best, state)
+
+        while state.epoch <= cfg.epochs and not history.stopped_early:
+            epoch, skip = state.epoch, state.step
             model.train()
-            start, total_loss, correct, seen = time.perf_counter(), 0.0, 0, 0
-            pending = None
+            start, pending = time.perf_counter(), None
             bar = tqdm(
                 total=len(train.sequences),
+                initial=state.seen,
                 unit="ex",
                 desc=f"epoch {epoch}/{cfg.epochs}",
                 disable=not self.progress,
                 leave=False,
             )
             beat = Heartbeat(self.heartbeat, epoch, cfg.epochs, len(train.sequences))
-            for batch in train.batches(epoch - 1):
+            for index, batch in enumerate(train.batches(epoch - 1)):
+                if index < skip:
+                    continue  # done before the checkpoint this run resumed from
                 real = batch.num_real
                 weights = weights_by_class[batch.labels] * batch.mask
                 loss, n_correct = train_step(
@@ -165,33 +192,40 @@ class Trainer:
                     smoothing=cfg.label_smoothing,
                     wrt=self.trainable,
                 )
-                if on_first_step is not None and epoch == 1 and seen == 0:
+                if on_first_step is not None and epoch == 1 and state.seen == 0:
                     jax.block_until_ready(loss)
                     on_first_step()
                 # Read the previous step's results, not this one's: the host then prepares the
                 # next batch while this step runs instead of waiting for it.
                 if pending:
-                    total_loss, correct = read(*pending, total_loss, correct)
+                    read(*pending)
                 pending = (loss, n_correct, real)
-                seen += real
+                state.seen += real
+                state.step = index + 1
                 bar.update(real)
-                beat(seen)
-                if stop is not None and stop.is_set():
+                beat(state.seen)
+                stopping = stop is not None and stop.is_set()
+                if stopping or (checkpoints is not None and checkpoints.due()):
+                    read(*pending)
+                    pending = None
+                    checkpoint()
+                if stopping:
                     bar.close()
                     raise Interrupted(
-                        f"interrupted in epoch {epoch} of {cfg.epochs}, after {seen:,} of "
+                        f"interrupted in epoch {epoch} of {cfg.epochs}, after {state.seen:,} of "
                         f"{len(train.sequences):,} examples"
+                        + ("; a checkpoint was saved" if checkpoints is not None else "")
                     )
             if pending:
-                total_loss, correct = read(*pending, total_loss, correct)
+                read(*pending)
             bar.close()
             seconds = time.perf_counter() - start
             record = {
                 "epoch": epoch,
-                "train_loss": total_loss / seen,
-                "train_accuracy": correct / seen,
+                "train_loss": state.total_loss / state.seen,
+                "train_accuracy": state.correct / state.seen,
                 "seconds": seconds,
-                "examples_per_s": seen / seconds,
+                "examples_per_s": state.seen / seconds,
             }
             if validation is not None:
                 labels = validation.labels
@@ -202,17 +236,19 @@ class Trainer:
                     -np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12)).mean()
                 )
                 if best is None or record["val_accuracy"] > history.best_val_accuracy:
-                    best, since_best = parameter_arrays(model), 0
+                    best, state.since_best = parameter_arrays(model), 0
                     history.best_epoch, history.best_val_accuracy = epoch, record["val_accuracy"]
                     if on_best:
                         on_best()
                 else:
-                    since_best += 1
+                    state.since_best += 1
             history.epochs.append(record)
             self.log(record)
-            if cfg.patience and since_best >= cfg.patience:
+            if cfg.patience and state.since_best >= cfg.patience:
                 history.stopped_early = True
-                break
+            state.epoch, state.step = epoch + 1, 0
+            state.total_loss, state.correct, state.seen = 0.0, 0, 0
+            checkpoint()
         if best is not None:
             restore_parameters(model, best)
         model.eval()
@@ -246,11 +282,17 @@ class Heartbeat:
 class JsonlLog:
     """Appends one JSON object per epoch to a file and prints a line per epoch."""
 
-    def __init__(self, path: Path | None, echo: Callable[[str], None] | None = print):
+    def __init__(
+        self,
+        path: Path | None,
+        echo: Callable[[str], None] | None = print,
+        earlier: list[dict] = (),
+    ):
+        """`earlier`: the records of epochs already done (a resumed run), written first."""
         self.path, self.echo = path, echo
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("")
+            path.write_text("".join(json.dumps(record) + "\n" for record in earlier))
 
     def __call__(self, record: dict) -> None:
         if self.path is not None:

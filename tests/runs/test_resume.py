@@ -1,0 +1,150 @@
+"""Resume after a crash: a training stopped at any step (a signal, a SIGKILL) and resumed from
+its newest checkpoint ends with the same parameters, bit for bit, and the same metrics as the
+run that was never stopped."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from safetensors.numpy import load_file
+
+from tests.helpers import config, toy_csv
+from textnn.errors import DataError
+from textnn.runs.pipeline import resume, train
+from textnn.train.signals import Interrupted
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMING = ("seconds", "examples_per_s")  # the only fields of metrics.jsonl that may differ
+
+
+def quiet(_):
+    return None
+
+
+def settings(data, **more):
+    # dropout, so that the random keys must be restored too; patience, so early stopping's state
+    return config(
+        data,
+        **{
+            "train.epochs": 4,
+            "train.patience": 3,
+            "train.learning_rate": 0.01,
+            "model_options": {"channels": 8, "embed_dim": 8, "dropout": 0.5},
+            **more,
+        },
+    )
+
+
+def parameters(run: Path) -> dict[str, np.ndarray]:
+    return load_file(str(run / "params.safetensors"))
+
+
+def metrics(run: Path) -> list[dict]:
+    lines = (run / "metrics.jsonl").read_text().splitlines()
+    return [{k: v for k, v in json.loads(line).items() if k not in TIMING} for line in lines]
+
+
+def assert_same_run(a: Path, b: Path) -> None:
+    pa, pb = parameters(a), parameters(b)
+    assert sorted(pa) == sorted(pb)
+    for name in pa:
+        np.testing.assert_array_equal(pa[name], pb[name], err_msg=name)
+    assert metrics(a) == metrics(b)
+    assert (a / "report.json").read_text() == (b / "report.json").read_text()
+
+
+class StopAfter(threading.Event):
+    """An Event that reads as set from its `n`-th look on: a stop at a chosen step."""
+
+    def __init__(self, n: int):
+        super().__init__()
+        self.looks, self.n = 0, n
+
+    def is_set(self) -> bool:
+        self.looks += 1
+        return self.looks >= self.n
+
+
+@pytest.fixture(scope="module")
+def whole(tmp_path_factory):
+    """The run never stopped, and its data."""
+    root = tmp_path_factory.mktemp("whole")
+    data = toy_csv(root / "toy.csv", n=200)
+    train(settings(data), root / "run", echo=quiet)
+    return data, root / "run"
+
+
+@pytest.mark.parametrize("step", [1, 5, 6, 13, 19])  # 6 steps an epoch: ends and middles
+def test_a_stop_at_any_step_then_resume_gives_the_same_run(whole, tmp_path, step):
+    data, reference = whole
+    out = tmp_path / "run"
+    with pytest.raises(Interrupted, match="a checkpoint was saved"):
+        train(settings(data), out, echo=quiet, stop=StopAfter(step))
+    resume(out, echo=quiet)
+    assert_same_run(out, reference)
+    assert not (out / "checkpoints").exists()  # a finished run keeps none
+
+
+def test_a_damaged_checkpoint_is_passed_over_for_the_one_before(whole, tmp_path):
+    data, reference = whole
+    out = tmp_path / "run"
+    with pytest.raises(Interrupted):
+        train(settings(data, **{"train.checkpoint_keep": 3}), out, echo=quiet, stop=StopAfter(14))
+    newest = sorted((out / "checkpoints").glob("*.safetensors"))[-1]
+    data_bytes = bytearray(newest.read_bytes())
+    data_bytes[-5] ^= 0xFF
+    newest.write_bytes(bytes(data_bytes))
+    with pytest.warns(Warning, match="does not match its checksum"):
+        resume(out, echo=quiet)
+    assert_same_run(out, reference)
+
+
+def test_nothing_to_resume_is_a_clear_error(whole, tmp_path):
+    _, reference = whole
+    with pytest.raises(DataError, match="nothing to resume"):
+        resume(reference, echo=quiet)
+
+
+def test_sigkill_at_a_random_moment_then_resume_from_the_command_line(whole, tmp_path):
+    """A real `textnn train` killed with SIGKILL (no handler runs) at a random moment after its
+    first checkpoint, then `textnn train --resume`: the same parameters as the run never
+    stopped."""
+    data, _ = whole
+    out, reference = tmp_path / "killed", tmp_path / "reference"
+    common = [
+        sys.executable, "-m", "textnn.cli", "train", "--data", str(data), "--model", "textcnn",
+        "--embeddings", "none", "--epochs", "6", "--batch-size", "16", "--max-length", "32",
+        "--set", "model_options.channels=8", "--set", "model_options.embed_dim=8",
+        "--set", "train.checkpoint_minutes=0.0002",  # about every step
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([*common, "--out", str(reference)], env=env, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    process = subprocess.Popen([*common, "--out", str(out)], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not list((out / "checkpoints").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(random.Random(os.getpid()).uniform(0.0, 1.5))
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    again = subprocess.run(
+        [sys.executable, "-m", "textnn.cli", "train", "--resume", str(out)],
+        env=env,
+        capture_output=True,
+    )
+    if again.returncode == 2 and b"nothing to resume" in again.stderr:
+        pytest.skip("the run finished before the kill")
+    assert again.returncode == 0, again.stderr.decode()[-2000:]
+    pa, pb = parameters(out), parameters(reference)
+    for name in pa:
+        np.testing.assert_array_equal(pa[name], pb[name], err_msg=name)
+    assert metrics(out) == metrics(reference)
