@@ -118,6 +118,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_transfer.py --quick
 	$(BIN)/python benchmarks/bench_explain.py --quick
 	$(BIN)/python benchmarks/bench_first_result.py --quick
+	$(BIN)/python benchmarks/fuzz_inputs.py --quick
 
 # docs/benchmarks.md from the results files (each benchmark script also does this as it writes).
 docs: $(STAMP)

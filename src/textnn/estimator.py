@@ -113,7 +113,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         clip_norm: float | None = _TRAIN.clip_norm,
         label_smoothing: float = _TRAIN.label_smoothing,
         class_weights: str | list[float] = _TRAIN.class_weights,
-        checkpoint_minutes: float = _TRAIN.checkpoint_minutes,
+        checkpoint_minutes: float | None = _TRAIN.checkpoint_minutes,
         checkpoint_keep: int = _TRAIN.checkpoint_keep,
     ):
         # scikit-learn's rule: store every parameter as given, validate in fit.

@@ -15,7 +15,7 @@ import pytest
 from tests.helpers import config, toy_csv
 from textnn.errors import DataError
 from textnn.runs import manifest
-from textnn.runs.directory import RUN_FILES, load
+from textnn.runs.directory import LOG, RUN_FILES, load
 from textnn.runs.pipeline import train
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +44,11 @@ def copy_of(run: Path, tmp_path: Path) -> Path:
 def test_the_manifest_lists_every_file_of_a_finished_run(run):
     listed = json.loads((run / manifest.MANIFEST).read_text())
     assert listed["finished"] is True
-    assert set(listed["files"]) == set(RUN_FILES)
+    assert set(listed["files"]) == {*RUN_FILES, LOG}
     load(run)
 
 
-@pytest.mark.parametrize("name", RUN_FILES)
+@pytest.mark.parametrize("name", [*RUN_FILES, LOG])
 @pytest.mark.parametrize("damage", ["flip a byte", "truncate", "delete"])
 def test_each_damaged_file_is_refused_by_name(run, tmp_path, name, damage):
     copy = copy_of(run, tmp_path)

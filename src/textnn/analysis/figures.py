@@ -46,7 +46,17 @@ class RunView:
         path = self.run_dir / "metrics.jsonl"
         if not path.is_file():
             return []
-        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        records = []
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise DataError(
+                    "damaged line in the training log", path=path, line=number
+                ) from None
+        return records
 
     @cached_property
     def splits(self) -> dict:

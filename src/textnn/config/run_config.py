@@ -58,8 +58,9 @@ class TrainConfig:
     `learning_rate` None: 1e-3, or 1e-4 for a run that starts from another (`init`) and
     trains more than its new head (`default_learning_rate`). A run written to a folder saves
     a checkpoint (the whole training state) at each epoch's end and every
-    `checkpoint_minutes` within one, keeping the last `checkpoint_keep`: `textnn train
-    --resume RUN` goes on from the newest to the result an uninterrupted run would give."""
+    `checkpoint_minutes` within one (None: no checkpoints), keeping the last
+    `checkpoint_keep`: `textnn train --resume RUN` goes on from the newest to the result an
+    uninterrupted run would give."""
 
     epochs: int = 5
     batch_size: int = 64
@@ -78,7 +79,7 @@ class TrainConfig:
     freeze: str = "none"
     refit: bool = False
     seed: int = 0
-    checkpoint_minutes: float = 5.0
+    checkpoint_minutes: float | None = 5.0
     checkpoint_keep: int = 2
 
 
@@ -122,6 +123,12 @@ class RunConfig:
                     f"{name} must be a whole number of at least 1, got {getattr(train, name)!r}",
                     field=f"train.{name}",
                 )
+        minutes = train.checkpoint_minutes
+        if minutes is not None and (not isinstance(minutes, (int, float)) or minutes <= 0):
+            raise DataError(
+                f"checkpoint_minutes must be a positive number or null (none), got {minutes!r}",
+                field="train.checkpoint_minutes",
+            )
         if not isinstance(self.text.max_length, int) or self.text.max_length < 1:
             raise DataError(
                 f"max_length must be a whole number of at least 1, got {self.text.max_length!r}",

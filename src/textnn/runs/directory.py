@@ -70,8 +70,11 @@ def save_run(
 
 
 def finish_run(run_dir: Path, report: dict | None) -> None:
-    """Mark a run complete, with its test report (`report.json`) when there is one."""
+    """Mark a run complete, with its test report (`report.json`) when there is one; the
+    finished log of its epochs joins the manifest too."""
     files = {} if report is None else {"report.json": _json_bytes(report)}
+    if (run_dir / LOG).is_file():
+        files[LOG] = (run_dir / LOG).read_bytes()
     manifest.commit(run_dir, files, finished=True)
 
 

@@ -118,7 +118,8 @@ def train(
     earlier = resume_from[1].epochs if resume_from else []
     log = JsonlLog(out / "metrics.jsonl" if writes else None, echo, earlier)
     checkpoints = None
-    if writes and not config.train.refit and jax.process_count() == 1:
+    every = config.train.checkpoint_minutes
+    if writes and every is not None and not config.train.refit and jax.process_count() == 1:
         every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
         checkpoints = Checkpoints(out, every, keep, config.to_dict())
     fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
@@ -175,6 +176,7 @@ def train(
         finish_run(out, report)
         if checkpoints is not None:
             checkpoints.remove()  # the run is complete: nothing left to resume
+            echo(f"checkpoints: {checkpoints.count} saved in {checkpoints.seconds:.1f} s")
     seconds = time.perf_counter() - started
     return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities, config)
 

@@ -87,6 +87,7 @@ class Checkpoints:
         self.folder = Path(run_dir) / FOLDER
         self.every, self.keep, self.config = minutes * 60.0, max(1, keep), config or {}
         self.last = time.monotonic()
+        self.count, self.seconds = 0, 0.0  # saved so far, and the time saving took
 
     def due(self) -> bool:
         return time.monotonic() - self.last >= self.every
@@ -96,6 +97,7 @@ class Checkpoints:
 
         from textnn.runs.manifest import write_atomic  # the same atomic write as a run's files
 
+        self.last_started = time.monotonic()
         arrays = flat_arrays(nnx.state(model), "model") | flat_arrays(
             nnx.state(optimizer), "optimizer"
         )
@@ -108,6 +110,8 @@ class Checkpoints:
         write_atomic(path, data)
         digest = {"file": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         write_atomic(path.with_suffix(".json"), json.dumps(digest).encode())
+        self.count += 1
+        self.seconds += time.monotonic() - self.last_started
         self.last = time.monotonic()
         for old in self.saved()[: -self.keep]:
             old.with_suffix(".json").unlink(missing_ok=True)
