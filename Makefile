@@ -100,6 +100,8 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_presets.py
 	$(BIN)/python benchmarks/bench_d2l_pytorch.py
 	$(BIN)/python benchmarks/bench_first_result.py
+	$(BIN)/python benchmarks/fuzz_inputs.py --runs 25000
+	$(BIN)/python benchmarks/bench_resume.py --kills 25
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
 # written. CI runs it so that the scripts keep working.
@@ -119,6 +121,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_explain.py --quick
 	$(BIN)/python benchmarks/bench_first_result.py --quick
 	$(BIN)/python benchmarks/fuzz_inputs.py --quick
+	$(BIN)/python benchmarks/bench_resume.py --quick
 
 # docs/benchmarks.md from the results files (each benchmark script also does this as it writes).
 docs: $(STAMP)

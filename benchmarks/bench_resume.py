@@ -80,7 +80,7 @@ def kill_and_resume(flags: list[str], kills: int, work: Path, seed: int) -> dict
     textnn("train", *flags, "--out", str(reference))
     whole = time.perf_counter() - started
     rng = random.Random(seed)
-    equal = restarted = accepted = 0
+    equal = restarted = accepted = finished_first = 0
     moments = []
     for k in range(kills):
         out = work / f"killed-{k}"
@@ -97,14 +97,17 @@ def kill_and_resume(flags: list[str], kills: int, work: Path, seed: int) -> dict
         process.send_signal(signal.SIGKILL)
         process.wait()
         moments.append(round(moment, 2))
-        finished = process.returncode == 0
-        if not finished and out.exists() and torn_accepted(out):
+        if process.returncode == 0:  # it finished before the kill came: nothing to compare
+            finished_first += 1
+            shutil.rmtree(out)
+            continue
+        if out.exists() and torn_accepted(out):
             accepted += 1
         again = textnn("train", "--resume", str(out), check=False)
         if again.returncode != 0:
             if "nothing to resume" not in again.stderr:
                 raise SystemExit(f"resume failed:\n{again.stderr[-3000:]}")
-            restarted += 1  # killed before the first checkpoint (or it had finished)
+            restarted += 1  # killed before the first checkpoint
             textnn("train", *flags, "--out", str(out), "--overwrite")
         equal += same(out, reference)
         print(json.dumps({"kill": k, "at_s": moments[-1], "equal": equal}), flush=True)
@@ -115,6 +118,7 @@ def kill_and_resume(flags: list[str], kills: int, work: Path, seed: int) -> dict
         "kills": kills,
         "resumed_equal": equal,
         "restarted_before_a_checkpoint": restarted,
+        "finished_before_the_kill": finished_first,
         "torn_runs_accepted": accepted,
         "kill_moments_s": moments,
     }

@@ -15,6 +15,7 @@ from keys import load
 from render.accuracy import accuracy
 from render.basics import explain, first_result, foundation, models, transfer
 from render.presets import presets
+from render.robustness import fuzz, resume
 from render.scorecard import scorecard
 from render.speed import speed
 
@@ -39,6 +40,8 @@ def render() -> None:
         ("accuracy", accuracy),
         ("speed", speed),
         ("first_result", first_result),
+        ("resume", resume),
+        ("fuzz", fuzz),
     )
     for name, section in sections:
         data = load(name)

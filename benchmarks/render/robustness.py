@@ -1,0 +1,64 @@
+"""The robustness section: runs killed and resumed (bench_resume.py), and fuzzed inputs
+(fuzz_inputs.py)."""
+
+from __future__ import annotations
+
+from render.basics import machine_line
+
+
+def resume(data: dict) -> list[str]:
+    lines = [
+        "## Runs killed and resumed (`benchmarks/bench_resume.py`)",
+        "",
+        machine_line(data),
+        "",
+        "Each kill is a SIGKILL at a moment drawn uniformly over the uninterrupted run's wall "
+        "time, of a real `textnn train` process saving a checkpoint every 3 s and at each "
+        "epoch's end; then `textnn train --resume`. Equal: the resumed run's parameters equal "
+        "the uninterrupted run's, every array bit for bit. Torn runs accepted: folders left by "
+        "a kill that `textnn.load` took instead of refusing (a run not finished is refused).",
+        "",
+        "| run | uninterrupted (s) | kills | resumed, equal | killed before the first "
+        "checkpoint (trained again) | finished before the kill | torn runs accepted |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for kind, row in data["runs"].items():
+        lines.append(
+            f"| {kind}: `{' '.join(row['flags'])}` | {row['uninterrupted_seconds']} | "
+            f"{row['kills']} | {row['resumed_equal']} | {row['restarted_before_a_checkpoint']} | "
+            f"{row.get('finished_before_the_kill', 0)} | {row['torn_runs_accepted']} |"
+        )
+    cost = data.get("overhead")
+    if cost:
+        epoch = sum(cost["epoch_seconds"]) / len(cost["epoch_seconds"])
+        lines += [
+            "",
+            f"Checkpoints' cost, IMDb TextCNN (the demo's settings, 2 epochs, one run): "
+            f"{cost['checkpoints']} checkpoints saved in {cost['checkpoint_seconds']} s, against "
+            f"{epoch:.1f} s an epoch: {100 * cost['share_of_an_epoch']:.2f}% of an epoch each "
+            "(target: under 3%).",
+        ]
+    return [*lines, ""]
+
+
+def fuzz(data: dict) -> list[str]:
+    lines = [
+        "## Fuzzed inputs (`benchmarks/fuzz_inputs.py`)",
+        "",
+        machine_line(data),
+        "",
+        "Coverage-guided inputs (atheris) to each reader of every format, the tokenizers and "
+        "the vocabulary, config files and `--set` values, and the run loader (byte flips and "
+        "cuts of each file of a run). A crash is any exception but textnn's documented errors "
+        "(DataError with file, line and field; NotFoundError), or a damaged run that loads.",
+        "",
+        "| target | inputs | crashes | seconds |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {r['target']} | {r['inputs']:,} | {r['crashes']} | {r['seconds']} |"
+        for r in data["rows"]
+    ]
+    total = sum(r["seconds"] for r in data["rows"])
+    lines += ["", f"In all: {data['total_inputs']:,} inputs in {total:.0f} s.", ""]
+    return lines
