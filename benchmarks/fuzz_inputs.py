@@ -135,10 +135,19 @@ def run_loader_target(work: Path):
             if not isinstance(err, TextnnError):
                 raise
             return
-        if damaged != original:
+        if damaged != original and not _same_json(damaged, original):
             raise AssertionError(f"a damaged {name} loaded")  # a torn run must be refused
 
     return one
+
+
+def _same_json(a: bytes, b: bytes) -> bool:
+    """Whether two documents say the same (the manifest, which no checksum covers, may lose a
+    trailing newline and still be read rightly)."""
+    try:
+        return json.loads(a) == json.loads(b)
+    except ValueError:
+        return False
 
 
 def fuzz_one(target: str, runs: int) -> None:

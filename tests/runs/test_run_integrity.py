@@ -137,3 +137,19 @@ def test_ctrl_c_saves_a_checkpoint_and_says_how_to_resume(tmp_path):
         load(out)
     load(out, allow_unfinished=True)
     assert list((out / "checkpoints").glob("*.safetensors"))  # saved on the signal
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"format": "textnn.manifest", "version": 1, "finished": True, "files": {"run.json": {}}},
+        {"format": "textnn.manifest", "version": 1, "finished": "yes", "files": {}},
+        {"format": "textnn.manifest", "version": 1, "finished": True, "files": []},
+    ],
+)
+def test_a_manifest_of_the_wrong_shape_is_damaged(run, tmp_path, document):
+    """Found by fuzzing the run loader: valid JSON that is not a manifest textnn writes."""
+    copy = copy_of(run, tmp_path)
+    (copy / manifest.MANIFEST).write_text(json.dumps(document))
+    with pytest.raises(DataError, match="damaged manifest"):
+        load(copy)

@@ -75,7 +75,31 @@ def verify(run_dir: Path, *, allow_unfinished: bool = False) -> dict | None:
         )
         return None
     manifest = read_manifest(run_dir)
-    for name, expected in manifest.get("files", {}).items():
+    files = manifest.get("files")
+    sound = isinstance(files, dict) and all(
+        isinstance(name, str)
+        and "/" not in name
+        and isinstance(entry, dict)
+        and isinstance(entry.get("bytes"), int)
+        and isinstance(entry.get("sha256"), str)
+        for name, entry in files.items()
+    )
+    keys = {"format", "version", "finished", "files"}
+    version = manifest.get("version")
+    if isinstance(version, int) and version > VERSION and set(manifest) >= keys:
+        raise DataError("written by a newer textnn; upgrade textnn", path=run_dir / MANIFEST)
+    if (
+        not sound
+        or set(manifest) != keys
+        or version != VERSION
+        or not isinstance(manifest["finished"], bool)
+    ):
+        raise DataError(
+            "damaged manifest (its file list is not what textnn writes); train the run again "
+            "(--overwrite)",
+            path=run_dir / MANIFEST,
+        )
+    for name, expected in files.items():
         path = run_dir / name
         if not path.is_file():
             raise DataError(
