@@ -12,6 +12,7 @@ from keys import (
     VOTE_ROW,
     VOTE_ROWS,
     WITHOUT_VECTORS,
+    checkpoint_share,
     load,
 )
 
@@ -207,6 +208,7 @@ def scorecard() -> list[str]:
                 verdict(False) if hours > SPEED["bench_hours"] else "not timed as one run",
             )
         )
+    rows += robustness_rows()
     if not rows:
         return []
     lines = [
@@ -220,3 +222,47 @@ def scorecard() -> list[str]:
     ]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in rows]
     return [*lines, ""]
+
+
+def robustness_rows() -> list[tuple[str, str, str]]:
+    """Kill-and-resume and fuzzing against their targets."""
+    rows = []
+    want = TARGETS["robustness"]
+    resume = load("resume")
+    if resume:
+        runs = resume["runs"].values()
+        kills = sum(r["kills"] - r.get("finished_before_the_kill", 0) for r in runs)
+        equal = sum(r["resumed_equal"] for r in runs)
+        accepted = sum(r["torn_runs_accepted"] for r in runs)
+        kinds = ", ".join(resume["runs"])
+        rows.append(
+            (
+                f"{want['kills']} SIGKILLs resumed to the uninterrupted run's parameters, 0 torn "
+                "runs accepted",
+                f"{equal} of {kills} kills ({kinds}) equal bit for bit; {accepted} torn runs "
+                "accepted",
+                verdict(kills >= want["kills"] and equal == kills and accepted == 0),
+            )
+        )
+        cost = resume.get("overhead")
+        if cost:
+            share = checkpoint_share(cost)
+            rows.append(
+                (
+                    f"a checkpoint under {100 * want['checkpoint_share']:g}% of an IMDb TextCNN "
+                    "epoch",
+                    f"{100 * share:.2f}%",
+                    verdict(share < want["checkpoint_share"]),
+                )
+            )
+    fuzz = load("fuzz")
+    if fuzz:
+        crashes = sum(r["crashes"] for r in fuzz["rows"])
+        rows.append(
+            (
+                f"{want['fuzz_inputs']:,} fuzzed inputs, 0 crashes outside textnn's errors",
+                f"{fuzz['total_inputs']:,} inputs, {crashes} crashes",
+                verdict(fuzz["total_inputs"] >= want["fuzz_inputs"] and crashes == 0),
+            )
+        )
+    return rows
