@@ -121,7 +121,7 @@ def test_sigkill_at_a_random_moment_then_resume_from_the_command_line(whole, tmp
     out, reference = tmp_path / "killed", tmp_path / "reference"
     common = [
         sys.executable, "-m", "textnn.cli", "train", "--data", str(data), "--model", "textcnn",
-        "--embeddings", "none", "--epochs", "6", "--batch-size", "16", "--max-length", "32",
+        "--embeddings", "none", "--epochs", "40", "--batch-size", "16", "--max-length", "32",
         "--set", "model_options.channels=8", "--set", "model_options.embed_dim=8",
         "--set", "train.checkpoint_minutes=0.0002",  # about every step
     ]  # fmt: skip
@@ -133,7 +133,7 @@ def test_sigkill_at_a_random_moment_then_resume_from_the_command_line(whole, tmp
     deadline = time.monotonic() + 120
     while not list((out / "checkpoints").glob("*.json")) and time.monotonic() < deadline:
         time.sleep(0.02)
-    time.sleep(random.Random(os.getpid()).uniform(0.0, 1.5))
+    time.sleep(random.Random(os.getpid()).uniform(0.0, 0.5))
     process.send_signal(signal.SIGKILL)
     process.wait()
     again = subprocess.run(

@@ -29,6 +29,7 @@ import numpy as np
 from flax import nnx
 
 from textnn.errors import DataError, warn
+from textnn.files import write_atomic
 
 FOLDER = "checkpoints"
 _NAME = re.compile(r"^checkpoint-(\d{6})-(\d{7})\.safetensors$")
@@ -94,8 +95,6 @@ class Checkpoints:
 
     def save(self, model, optimizer, best: dict | None, state: LoopState) -> Path:
         from safetensors.numpy import save
-
-        from textnn.runs.manifest import write_atomic  # the same atomic write as a run's files
 
         self.last_started = time.monotonic()
         arrays = flat_arrays(nnx.state(model), "model") | flat_arrays(
