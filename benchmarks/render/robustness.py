@@ -17,8 +17,10 @@ def resume(data: dict) -> list[str]:
         "Each kill is a SIGKILL at a moment drawn uniformly over the uninterrupted run's wall "
         "time, of a real `textnn train` process saving a checkpoint every 3 s and at each "
         "epoch's end; then `textnn train --resume`. Equal: the resumed run's parameters equal "
-        "the uninterrupted run's, every array bit for bit. Torn runs accepted: folders left by "
-        "a kill that `textnn.load` took instead of refusing (a run not finished is refused).",
+        "the uninterrupted run's, every array bit for bit. Finished before the kill: the folder "
+        "loads and equals the uninterrupted run (the kill came after the run's last commit). "
+        "Torn runs accepted: folders left by a kill that `textnn.load` took although they "
+        "differ from the finished run (a run not finished is refused).",
         "",
         "| run | uninterrupted (s) | kills | resumed, equal | killed before the first "
         "checkpoint (trained again) | finished before the kill | torn runs accepted |",

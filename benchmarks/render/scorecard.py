@@ -234,13 +234,15 @@ def robustness_rows() -> list[tuple[str, str, str]]:
         kills = sum(r["kills"] - r.get("finished_before_the_kill", 0) for r in runs)
         equal = sum(r["resumed_equal"] for r in runs)
         accepted = sum(r["torn_runs_accepted"] for r in runs)
+        again = sum(r["restarted_before_a_checkpoint"] for r in runs)
         kinds = ", ".join(resume["runs"])
         rows.append(
             (
                 f"{want['kills']} SIGKILLs resumed to the uninterrupted run's parameters, 0 torn "
                 "runs accepted",
-                f"{equal} of {kills} kills ({kinds}) equal bit for bit; {accepted} torn runs "
-                "accepted",
+                f"{equal} of {kills} kills ({kinds}) that left an unfinished run end equal bit for "
+                f"bit ({equal - again} resumed from a checkpoint, {again} killed before the "
+                f"first and trained again); {accepted} torn runs accepted",
                 verdict(kills >= want["kills"] and equal == kills and accepted == 0),
             )
         )
