@@ -39,6 +39,18 @@ def test_mr_counts_and_latin1(mirror):
     assert sorted(len(test) for _, test in folds) == [1066] * 8 + [1067] * 2
 
 
+def test_kim_corpora_counts(mirror):
+    """Subj (Latin-1: byte 0x85 stays inside its sentence), CR and MPQA (empty lines left out)."""
+    subj = load_dataset("subj")
+    assert subj.label_names == ["objective", "subjective"]
+    assert subj.train.class_counts(2).tolist() == [5000, 5000]
+    assert any("\x85" in t for t in subj.train.texts)
+    cr, mpqa = load_dataset("cr"), load_dataset("mpqa")
+    assert cr.train.class_counts(2).tolist() == [1366, 2405]
+    assert mpqa.train.class_counts(2).tolist() == [7292, 3311]
+    assert all(t.strip() for t in cr.train.texts + mpqa.train.texts)
+
+
 def test_ag_news_test_split(mirror):
     d = load_dataset("ag_news", splits=["test"])
     assert d.label_names == ["World", "Sports", "Business", "Sci/Tech"]

@@ -8,50 +8,16 @@ from __future__ import annotations
 
 import re
 import tarfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 
+from textnn.data.builtin import BuiltinDataset, Parsed, label_by_number
 from textnn.data.fetch import DataFile, Source
+from textnn.data.line_corpora import CR, MPQA, MR, SUBJ
 from textnn.data.readers import RawExamples, read_delimited, read_text_tab_label
-from textnn.data.text_files import read_text, split_lines
 from textnn.errors import DataError, NotFoundError
 
-# Parsers return {split: RawExamples} and, for IMDb when asked, a list of unlabelled texts.
-Parsed = tuple[dict[str, RawExamples], list[str] | None]
-
-
-@dataclass(frozen=True)
-class BuiltinDataset:
-    name: str
-    title: str
-    citation: str
-    licence: str
-    homepage: str
-    label_names: tuple[str, ...]
-    files: dict[str, DataFile]  # key -> file
-    split_files: dict[str, tuple[str, ...]]  # split -> keys of the files it needs
-    parse: Callable[..., Parsed]  # (paths by key, splits, **options) -> Parsed
-    counts: dict[str, tuple[int, ...]]  # split -> examples per class, with the default options
-    notes: str = ""
-    options: dict[str, object] = field(default_factory=dict)  # accepted options and defaults
-    cache_parsed: bool = False  # parsing is slow enough (IMDb: seconds) to keep a parsed copy
-    # For datasets whose options pick files (UCI's sources): which files, and each one's counts.
-    select_files: Callable[..., list[str]] | None = None  # (**options) -> file keys
-    file_counts: dict[str, tuple[int, ...]] | None = None
-
-    def needed_files(self, splits: Sequence[str], options: dict) -> list[str]:
-        """Keys of the files these splits and options read."""
-        if self.select_files is not None:
-            return self.select_files(**options)
-        return sorted({key for split in splits for key in self.split_files[split]})
-
-    def expected_counts(self, split: str, keys: Sequence[str]) -> tuple[int, ...]:
-        """Examples per class that `split` must have when read from the files `keys`."""
-        if self.file_counts is None:
-            return self.counts[split]
-        return tuple(sum(c) for c in zip(*(self.file_counts[k] for k in keys), strict=True))
-
+__all__ = ["DATASETS", "BuiltinDataset", "Parsed", "get"]
 
 # ---------------------------------------------------------------------------------------- IMDb
 
@@ -140,22 +106,9 @@ def parse_ag_news(paths: dict[str, Path], splits: Sequence[str]) -> Parsed:
     for split in splits:
         raw = read_delimited(paths[split], text_column=[1, 2], label_column=0, header=False)
         raw.texts = [re.sub(r"\\+", " ", text) for text in raw.texts]
-        raw.labels = [_label_by_number(raw, i, AG_NEWS_LABELS, first=1) for i in range(len(raw))]
+        raw.labels = [label_by_number(raw, i, AG_NEWS_LABELS, first=1) for i in range(len(raw))]
         out[split] = raw
     return out, None
-
-
-def _label_by_number(raw: RawExamples, i: int, names: Sequence[str], first: int) -> str:
-    label = raw.labels[i]
-    if not label.isdigit() or not first <= int(label) < first + len(names):
-        path, line = raw.where[i]
-        raise DataError(
-            f"label {label!r} is not one of {first}..{first + len(names) - 1}",
-            path=path,
-            line=line,
-            field="label",
-        )
-    return names[int(label) - first]
 
 
 AG_NEWS = BuiltinDataset(
@@ -220,7 +173,7 @@ def parse_uci(
     for source in _check_sources(sources):
         part = read_text_tab_label(paths[source])
         part.labels = [
-            _label_by_number(part, i, ("negative", "positive"), first=0) for i in range(len(part))
+            label_by_number(part, i, ("negative", "positive"), first=0) for i in range(len(part))
         ]
         raw.extend(part)
     return {"train": raw}, None
@@ -261,51 +214,9 @@ UCI_SENTENCES = BuiltinDataset(
     options={"sources": UCI_SOURCES},
 )
 
-# ------------------------------------------------------------------------------------------ MR
-
-MR_URL = "https://www.cs.cornell.edu/people/pabo/movie-review-data/rt-polaritydata.tar.gz"
-
-
-def parse_mr(paths: dict[str, Path], splits: Sequence[str]) -> Parsed:
-    """One sentence a line, Latin-1. Lines break on '\\n' only: U+0085 occurs inside sentences."""
-    raw = RawExamples()
-    for label in ("neg", "pos"):
-        path = paths[label]
-        for number, line in split_lines(read_text(path, encoding="latin-1")):
-            if not line.strip():
-                raise DataError("empty line", path=path, line=number)
-            raw.texts.append(line.strip())
-            raw.labels.append(label)
-            raw.where.append((str(path), number))
-    return {"train": raw}, None
-
-
-MR = BuiltinDataset(
-    name="mr",
-    title="Movie Review polarity v1.0 (sentence polarity)",
-    citation="Pang and Lee 2005, Seeing stars, ACL; used by Kim 2014.",
-    licence="Research use; see the dataset's README.",
-    homepage="https://www.cs.cornell.edu/people/pabo/movie-review-data/",
-    label_names=("neg", "pos"),
-    files={
-        "neg": DataFile(
-            "mr/rt-polarity.neg",
-            Source(MR_URL, member="rt-polaritydata/rt-polarity.neg"),
-            sha256="4ace77d558c3714723843f1d65b60c01e3417b208180f0728808d76ad0eeeaca",
-        ),
-        "pos": DataFile(
-            "mr/rt-polarity.pos",
-            Source(MR_URL, member="rt-polaritydata/rt-polarity.pos"),
-            sha256="2da124ec187a9d5a29c9f04e91c540e02baed5af8868f550a26bd6fd4dbf8bf0",
-        ),
-    },
-    split_files={"train": ("neg", "pos")},
-    parse=parse_mr,
-    counts={"train": (5331, 5331)},
-    notes="No official split: report 10-fold cross-validation, as Kim 2014 does.",
-)
-
-DATASETS: dict[str, BuiltinDataset] = {d.name: d for d in (IMDB, AG_NEWS, UCI_SENTENCES, MR)}
+DATASETS: dict[str, BuiltinDataset] = {
+    d.name: d for d in (IMDB, AG_NEWS, UCI_SENTENCES, MR, SUBJ, CR, MPQA)
+}
 
 
 def get(name: str) -> BuiltinDataset:
