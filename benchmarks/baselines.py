@@ -117,3 +117,41 @@ def fasttext_validated(examples, test_texts, test_labels, ngrams: int, quick: bo
         "val_accuracy": val_accuracy,
         "settings": {"epoch": epochs, "lr": lr, "wordNgrams": ngrams},
     }
+
+
+def fasttext_autotuned(train_ex, val_ex, test_texts, test_labels, seconds: float) -> dict:
+    """fastText's own search (`-autotune-validation` on `val_ex`, `-autotune-duration`
+    `seconds`; word n-grams, epochs, lr, dim and buckets are its to choose), trained on
+    `train_ex`, then tested."""
+    import fasttext
+
+    files = []
+    for examples in (train_ex, val_ex):
+        lines = [
+            f"__label__{y} {words(t)}" for t, y in zip(examples.texts, examples.labels, strict=True)
+        ]
+        random.Random(0).shuffle(lines)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+            f.write("\n".join(lines) + "\n")
+        files.append(f.name)
+    try:
+        started = time.perf_counter()
+        model = fasttext.train_supervised(
+            files[0],
+            autotuneValidationFile=files[1],
+            autotuneDuration=max(1, int(seconds)),
+            thread=2,
+            verbose=0,
+        )
+        train_seconds = time.perf_counter() - started
+    finally:
+        for name in files:
+            Path(name).unlink()
+    accuracy, _ = fasttext_accuracy(model, test_texts, test_labels)
+    args = model.f.getArgs()
+    return {
+        "accuracy": accuracy,
+        "train_seconds": round(train_seconds, 1),
+        "chosen": f"wordNgrams {args.wordNgrams}, epoch {args.epoch}, lr {args.lr:.3g}, "
+        f"dim {args.dim}",
+    }

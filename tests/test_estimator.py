@@ -30,6 +30,7 @@ def toy(n=200, seed=0, labels=("neg", "pos")):
 def small(**params):
     """A fast configuration: a small TextCNN on random embeddings."""
     base = {
+        "model": "textcnn",
         "embeddings": None,
         "epochs": 6,
         "batch_size": 32,

@@ -16,6 +16,7 @@ LAYERS = [
     {"models"},
     {"train"},
     {"runs"},
+    {"tune"},
     {"analysis"},
     {"estimator", "cli", "__init__", "ensemble", "explain", "plots", "report"},
 ]

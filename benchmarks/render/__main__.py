@@ -13,6 +13,7 @@ import common
 from keys import load
 
 from render.accuracy import accuracy
+from render.autotune import autotune
 from render.basics import explain, first_result, foundation, models, transfer
 from render.presets import presets
 from render.robustness import fuzz, resume
@@ -38,6 +39,7 @@ def render() -> None:
         ("explain", explain),
         ("presets", presets),
         ("accuracy", accuracy),
+        ("autotune", autotune),
         ("speed", speed),
         ("first_result", first_result),
         ("resume", resume),

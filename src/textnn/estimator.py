@@ -65,6 +65,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     `batch_size`, `optimizer`, `learning_rate`, `momentum`, `weight_decay`, `schedule`,
     `warmup_epochs`, `step_epochs`, `gamma`, `clip_norm`, `label_smoothing`,
     `class_weights`, `patience`, `freeze`, `refit`, `seed`); and `devices`, `verbose`.
+    `model="auto"` (the default) picks settings from the data as `textnn train` does; with a
+    `budget` (seconds, or "10m") it searches as `textnn autotune` does instead, maximising the
+    validation `metric` (accuracy or macro_f1), and `predictor_` may be a soft vote.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
     textnn Predictor), `history_` (one dict per epoch; a refit's marked `refit`) and
@@ -115,6 +118,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         class_weights: str | list[float] = _TRAIN.class_weights,
         checkpoint_minutes: float | None = _TRAIN.checkpoint_minutes,
         checkpoint_keep: int = _TRAIN.checkpoint_keep,
+        budget: str | float | None = None,
+        metric: str = "accuracy",
     ):
         # scikit-learn's rule: store every parameter as given, validate in fit.
         for name, value in locals().items():
@@ -147,18 +152,43 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             [str(c) for c in classes],
             {"train": Examples(texts, encoded.astype(np.int32))},
         )
+        echo = print if self.verbose else _quiet
+        self.classes_ = classes
+        if self.budget is not None:
+            return self._autotune(dataset, echo)
         result = train(
             self.run_config(),
             None,
             dataset=dataset,
-            echo=print if self.verbose else _quiet,
+            echo=echo,
             progress=bool(self.verbose),
             devices=self.devices,
         )
-        self.classes_ = classes
         self.predictor_ = result.predictor
         self.history_ = result.history.epochs
         self.config_ = result.config
+        self.autotune_ = None
+        return self
+
+    def _autotune(self, dataset: Dataset, echo) -> TextClassifier:
+        from textnn.tune import autotune, parse_budget
+
+        if self.model != "auto":
+            raise ValueError(
+                f"budget searches the models itself: give model='auto', not {self.model!r}"
+            )
+        result = autotune(
+            self.run_config(),
+            None,
+            budget=parse_budget(self.budget),
+            metric=self.metric,
+            dataset=dataset,
+            echo=echo,
+        )
+        self.predictor_ = result.outputs
+        self.history_ = result.members[0].epochs
+        self.config_ = result.members[0].config
+        self.autotune_ = result
         return self
 
     def predict_proba(self, X: Sequence[str]) -> np.ndarray:
@@ -174,10 +204,16 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """A run directory (`textnn predict` and `textnn.load` read it) plus this estimator's
         parameters and classes."""
         from textnn.runs.directory import save_run
+        from textnn.tune.output import write_autotune_run
 
         check_is_fitted(self, "predictor_")
         path = Path(path)
-        save_run(path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict())
+        tuned = getattr(self, "autotune_", None)
+        if tuned is not None:
+            summary = {"chosen": [m.number for m in tuned.members], "metric": self.metric}
+            write_autotune_run(path, tuned.members, tuned.trials, summary, None, "in-memory")
+        else:
+            save_run(path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict())
         record = {"format": FORMAT, "params": self.get_params(), "classes": self.classes_.tolist()}
         (path / ESTIMATOR_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
@@ -185,7 +221,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def load(cls, path: str | Path) -> TextClassifier:
         """The fitted estimator that `save` wrote."""
         from textnn.jsonfile import read_document
-        from textnn.runs.directory import load
+        from textnn.runs.ensemble import load_outputs
 
         path = Path(path)
         file = path / ESTIMATOR_FILE
@@ -197,7 +233,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             )
         record = read_document(file, FORMAT, "estimator")
         estimator = cls(**record["params"])
-        estimator.predictor_ = load(path)
+        estimator.predictor_ = load_outputs(path)
         estimator.classes_ = np.asarray(record["classes"])
         estimator.history_ = []
         estimator.config_ = RunConfig.load(path / "config.json")

@@ -14,7 +14,15 @@ def test_datasets_json_lists_every_builtin_and_where_files_come_from():
     result = CliRunner().invoke(main, ["datasets", "--json"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.output.splitlines()]
-    assert [r["name"] for r in rows] == ["imdb", "ag_news", "uci_sentences", "mr"]
+    assert [r["name"] for r in rows] == [
+        "imdb",
+        "ag_news",
+        "uci_sentences",
+        "mr",
+        "subj",
+        "cr",
+        "mpqa",
+    ]
     assert rows[0]["splits"] == {"train": 25000, "test": 25000}
     assert set(rows[0]["files"].values()) == {"download"}
 
@@ -22,7 +30,7 @@ def test_datasets_json_lists_every_builtin_and_where_files_come_from():
 def test_datasets_stats_offline_with_nothing_local():
     result = CliRunner().invoke(main, ["datasets", "--stats"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("no split is available offline") == 4
+    assert result.output.count("no split is available offline") == 7
 
 
 @pytest.mark.mirror

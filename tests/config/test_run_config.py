@@ -9,7 +9,7 @@ from textnn.errors import DataError
 def test_config_files_and_overrides(tmp_path):
     (tmp_path / "c.toml").write_text('model = "bilstm"\n[train]\nepochs = 2\n')
     cfg = RunConfig.load(tmp_path / "c.toml")
-    assert cfg.model == "bilstm" and cfg.train.epochs == 2 and cfg.text.max_length == 500
+    assert cfg.model == "bilstm" and cfg.train.epochs == 2 and cfg.text.max_length == "auto"
     cfg.save(tmp_path / "c.json")
     assert RunConfig.load(tmp_path / "c.json") == cfg
     with pytest.raises(DataError, match=r"unknown config field 'train\.epoch'"):

@@ -63,7 +63,14 @@ def test_the_unlabelled_file_feeds_the_cli(teacher, tmp_path):
     out = tmp_path / "run"
     args = ["train", "--data", str(data), "--teacher", str(teacher), "--embeddings", "none"]
     args += ["--epochs", "1", "--set", f"data.unlabeled={unlabeled}", "--out", str(out)]
-    args += ["--set", "model_options.channels=8", "--set", "text.max_length=32"]
+    args += [
+        "--model",
+        "textcnn",
+        "--set",
+        "model_options.channels=8",
+        "--set",
+        "text.max_length=32",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "labelled 50 unlabelled texts" in result.output

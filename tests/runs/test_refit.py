@@ -99,7 +99,7 @@ def test_refit_needs_a_validation_split(tmp_path):
 def test_the_estimator_refits_on_everything_it_is_given():
     data = data_with_words_only_validation_sees(0.2, seed=0)
     model_options = {"channels": 16, "embed_dim": 16}
-    params = dict(embeddings=None, epochs=6, learning_rate=0.01, max_length=32,
+    params = dict(model="textcnn", embeddings=None, epochs=6, learning_rate=0.01, max_length=32,
                   model_options=model_options, validation_fraction=0.2)  # fmt: skip
     clf = TextClassifier(refit=True, **params).fit(data.train.texts, data.train.labels)
     assert clf.get_params()["refit"] is True

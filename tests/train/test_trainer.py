@@ -19,7 +19,7 @@ def test_schedules():
     assert float(s(0)) == 0.0 and float(s(10)) == pytest.approx(1.0)
     assert float(s(20)) == pytest.approx(0.0, abs=1e-6)
     with pytest.raises(NotFoundError, match="did you mean 'adam'"):
-        optimizer(TrainConfig(optimizer="adan"), 10)
+        optimizer(TrainConfig(optimizer="adan", epochs=1), 10)
 
 
 def test_balanced_class_weights_match_scikit_learn():
@@ -40,7 +40,9 @@ def test_a_parameter_snapshot_survives_the_in_place_updates_that_follow():
     from textnn.train.trainer import train_step
 
     model = build_model("fasttext", {"vocab_size": 50, "embed_dim": 8, "bigram_buckets": 64})
-    opt = nnx.Optimizer(model, optimizer(TrainConfig(learning_rate=0.1), 10), wrt=nnx.Param)
+    opt = nnx.Optimizer(
+        model, optimizer(TrainConfig(learning_rate=0.1, epochs=1), 10), wrt=nnx.Param
+    )
     before = parameter_arrays(model)
     copies = {name: np.array(value) for name, value in before.items()}
     ids = np.arange(1, 13, dtype=np.int32).reshape(2, 6)
@@ -68,7 +70,9 @@ def test_multichannel_trains_in_place_and_its_frozen_copy_stays():
 
     vectors = np.random.default_rng(0).normal(size=(30, 6)).astype(np.float32)
     model = build_model("textcnn", embeddings=vectors, embedding="multichannel", channels=4)
-    opt = nnx.Optimizer(model, optimizer(TrainConfig(learning_rate=0.1), 10), wrt=nnx.Param)
+    opt = nnx.Optimizer(
+        model, optimizer(TrainConfig(learning_rate=0.1, epochs=1), 10), wrt=nnx.Param
+    )
     ids = np.arange(1, 13, dtype=np.int32).reshape(2, 6)
     for _ in range(2):
         train_step(

@@ -19,7 +19,7 @@ from textnn.data import load_dataset
 from textnn.errors import DataError
 from textnn.runs.data import split_data
 from textnn.runs.directory import load
-from textnn.runs.ensemble import Ensemble, vote
+from textnn.runs.ensemble import Ensemble, vote, vote_members
 from textnn.runs.evaluate import evaluate
 from textnn.vectors import load_vectors
 
@@ -37,9 +37,10 @@ class RunView:
         self.run_dir = Path(run_dir)
         self.predictor = load(self.run_dir)
         self.config = RunConfig.load(self.run_dir / "config.json")
-        self.voters = [self.run_dir, *(Path(d) for d in vote_with)]
+        own = [self.run_dir / name for name in vote_members(self.run_dir)]  # autotune's vote
+        self.voters = [self.run_dir, *own, *(Path(d) for d in vote_with)]
         # a run alone is a vote of one: one code path for both
-        self.outputs = Ensemble([self.predictor, *(load(d) for d in vote_with)], self.voters)
+        self.outputs = Ensemble([self.predictor, *(load(d) for d in self.voters[1:])], self.voters)
 
     @cached_property
     def epochs(self) -> list[dict]:

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from textnn.analysis import plots
 from textnn.analysis.figures import RunView
 from textnn.analysis.stats import dataset_stats
+from textnn.runs.directory import TRIALS_FILE
 
 
 def _image(figure: Figure, alt: str) -> str:
@@ -111,6 +112,8 @@ def write_report(
     else:
         sections.append('<p class="muted">no metrics.jsonl in the run</p>')
 
+    sections += _autotune_section(view.run_dir)
+
     # Results on the test split.
     sections.append("<h2>Test results</h2>")
     if view.splits.get("test") is None:
@@ -195,6 +198,43 @@ def write_report(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
     return out
+
+
+def _autotune_section(run_dir: Path) -> list[str]:
+    """The trials of an autotuned run (its autotune.jsonl), the chosen ones in bold."""
+    path = run_dir / TRIALS_FILE
+    if not path.is_file():
+        return []
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    trials = [r for r in records if "trial" in r]
+    summary = next((r for r in records if "chosen" in r), {})
+    chosen = set(summary.get("chosen", []))
+    rows = []
+    for r in trials:
+        settings = ", ".join(
+            f"{k}={_fmt(v)}" for k, v in r.get("params", {}).items() if k != "model"
+        )
+        mark = "chosen" if r["trial"] in chosen else ""
+        rows.append(
+            [
+                r["trial"],
+                r["model"],
+                r["state"],
+                _fmt(r.get("validation")),
+                _fmt(r.get("seconds")),
+                settings,
+                mark,
+            ]
+        )
+    metric = summary.get("metric", "accuracy")
+    refitted = ", refitted on all training texts" if summary.get("refitted") else ""
+    return [
+        "<h2>Autotune</h2>",
+        f"<p>{len(trials)} trials in {_fmt(summary.get('seconds'))} s, judged by validation "
+        f"{html.escape(metric)}; chosen: {html.escape(str(sorted(chosen)))} (validation "
+        f"{_fmt(summary.get('validation'))}{refitted})</p>",
+        _table(["trial", "model", "state", f"val {metric}", "seconds", "settings", ""], rows),
+    ]
 
 
 def _voters_table(view: RunView) -> str:

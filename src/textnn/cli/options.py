@@ -36,14 +36,11 @@ VOTE_WITH = click.option(
 
 
 def predictor_or_vote(run_dir, vote_with):
-    """The run's Predictor, or with `vote_with` the Ensemble of it and those runs."""
-    if not vote_with:
-        from textnn.runs.directory import load
+    """The run's Predictor, or the Ensemble of it and the runs of its own vote (an autotuned
+    run's) and of `vote_with`."""
+    from textnn.runs.ensemble import load_outputs
 
-        return load(run_dir)
-    from textnn.runs.ensemble import load_ensemble
-
-    return load_ensemble([run_dir, *vote_with])
+    return load_outputs(run_dir, vote_with)
 
 
 # The reader options of every format, for the help of each verb that reads your data

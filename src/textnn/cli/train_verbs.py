@@ -25,7 +25,11 @@ def _shared_run_options(command):
             type=click.Path(),
             help="A test file of your own, read as --data is (else 10% of train is held out).",
         ),
-        click.option("--epochs", type=int, help="Training epochs."),
+        click.option(
+            "--epochs",
+            type=int,
+            help="Training epochs (default: chosen from the data's size, with early stopping).",
+        ),
         click.option(
             "--out", type=click.Path(file_okay=False), help="Run directory to write (required)."
         ),
@@ -141,7 +145,11 @@ def _run_training(
     help="Start from a classic set-up (`textnn presets` says what each reproduces); the "
     "config file and flags override it.",
 )
-@click.option("--model", help="Model name (textnn models).")
+@click.option(
+    "--model",
+    help="Model name (textnn models); default auto: chosen from the data, and the run says "
+    "what it chose (textnn autotune searches every family).",
+)
 @click.option("--embeddings", help="Pretrained vectors: glove-6b-50d, a file, or none.")
 @click.option(
     "--config",
@@ -149,7 +157,11 @@ def _run_training(
     type=click.Path(dir_okay=False),
     help="A TOML or JSON config; it may give only what it changes. Flags override it.",
 )
-@click.option("--max-length", type=int, help="Tokens kept per text (longer texts are cut).")
+@click.option(
+    "--max-length",
+    type=int,
+    help="Tokens kept per text; longer texts are cut (default: 95% of the training texts fit).",
+)
 @click.option("--tokenizer", type=click.Choice(TOKENIZERS), help="How texts become tokens.")
 @click.option(
     "--resume",

@@ -40,7 +40,7 @@ class TextConfig:
     lowercase: bool = True
     min_freq: int = 1
     max_size: int | None = None
-    max_length: int = 500
+    max_length: int | str = "auto"  # "auto": from the training texts' lengths (runs/adaptive.py)
     pad_multiple: int = 16
 
 
@@ -62,7 +62,7 @@ class TrainConfig:
     `checkpoint_keep`: `textnn train --resume RUN` goes on from the newest to the result an
     uninterrupted run would give."""
 
-    epochs: int = 5
+    epochs: int | str = "auto"  # "auto": from the training split's size, with early stopping
     batch_size: int = 64
     optimizer: str = "adam"
     learning_rate: float | None = None  # None: default_learning_rate's rule
@@ -100,7 +100,7 @@ class RunConfig:
 
     data: DataConfig = field(default_factory=DataConfig)
     text: TextConfig = field(default_factory=TextConfig)
-    model: str = "textcnn"
+    model: str = "auto"  # "auto": chosen from the data (runs/adaptive.py)
     model_options: dict[str, Any] = field(default_factory=dict)
     embeddings: str | None = "glove-6b-50d"  # None or "none": no pretrained vectors
     missing_vectors: str = "random"
@@ -118,9 +118,14 @@ class RunConfig:
         setting fails in a second, not after the data has loaded."""
         train = self.train
         for name in ("epochs", "batch_size"):
-            if not isinstance(getattr(train, name), int) or getattr(train, name) < 1:
+            value = getattr(train, name)
+            if name == "epochs" and value == "auto":
+                continue
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise DataError(
-                    f"{name} must be a whole number of at least 1, got {getattr(train, name)!r}",
+                    f"{name} must be a whole number of at least 1"
+                    + (" or 'auto'" if name == "epochs" else "")
+                    + f", got {value!r}",
                     field=f"train.{name}",
                 )
         minutes = train.checkpoint_minutes
@@ -129,10 +134,17 @@ class RunConfig:
                 f"checkpoint_minutes must be a positive number or null (none), got {minutes!r}",
                 field="train.checkpoint_minutes",
             )
-        if not isinstance(self.text.max_length, int) or self.text.max_length < 1:
+        length = self.text.max_length
+        if length != "auto" and (not isinstance(length, int) or length < 1):
             raise DataError(
-                f"max_length must be a whole number of at least 1, got {self.text.max_length!r}",
+                f"max_length must be a whole number of at least 1 or 'auto', got {length!r}",
                 field="text.max_length",
+            )
+        if self.model == "auto" and self.model_options:
+            raise DataError(
+                f"model_options {sorted(self.model_options)} are a model's own settings: name "
+                "the model too (--model, or model=...), or leave both to be chosen from the data",
+                field="model_options",
             )
         if self.missing_vectors not in MISSING_VECTORS:
             raise DataError(

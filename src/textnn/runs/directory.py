@@ -37,6 +37,9 @@ FORMAT, VERSION = "textnn.run", 1
 # The files a run is made of, each in its manifest; `metrics.jsonl` is a log beside them.
 RUN_FILES = ("run.json", "config.json", "vocab.json", "params.safetensors", "report.json")
 LOG = "metrics.jsonl"
+# An autotuned run's soft vote (its other members are runs under `members/`) and its trials.
+VOTE_FILE, TRIALS_FILE, MEMBERS = "vote.json", "autotune.jsonl", "members"
+VOTE_FORMAT = "textnn.vote"
 
 
 def save_run(
@@ -92,7 +95,7 @@ def prepare_run_dir(run_dir: Path, overwrite: bool) -> None:
                 "(overwrite=True) to replace the run in it",
                 path=run_dir,
             )
-        manifest.clear(run_dir, (*RUN_FILES, LOG), ("checkpoints",))
+        manifest.clear(run_dir, (*RUN_FILES, LOG, VOTE_FILE, TRIALS_FILE), ("checkpoints", MEMBERS))
 
 
 def _json_bytes(document: dict) -> bytes:

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from textnn.errors import DataError
-from textnn.runs.directory import load
+from textnn.jsonfile import read_document
+from textnn.runs.directory import VOTE_FILE, VOTE_FORMAT, load
 from textnn.runs.predictor import Outputs
 
 
@@ -73,3 +74,30 @@ def vote(member_probabilities: Sequence[np.ndarray]) -> np.ndarray:
 def load_ensemble(run_dirs: Sequence[str | Path]) -> Ensemble:
     """The soft vote of the trained runs in `run_dirs`."""
     return Ensemble([load(d) for d in run_dirs], [str(d) for d in run_dirs])
+
+
+def load_outputs(run_dir: str | Path, vote_with: Sequence[str | Path] = ()) -> Outputs:
+    """What predicts for `run_dir`: its model, or the soft vote its `vote.json` names (an
+    autotuned run's), joined by the runs in `vote_with` when given."""
+    run_dir = Path(run_dir)
+    main = load(run_dir)  # verifies the run's files, the vote file among them
+    members = [run_dir / name for name in vote_members(run_dir)]
+    if not members and not vote_with:
+        return main
+    others = [*members, *vote_with]
+    return Ensemble([main, *(load(d) for d in others)], [str(d) for d in (run_dir, *others)])
+
+
+def vote_members(run_dir: Path) -> list[str]:
+    """The member runs (relative paths) that the vote file of `run_dir` names; none without
+    one. The run's manifest has verified the file when `load(run_dir)` has run."""
+    path = run_dir / VOTE_FILE
+    if not path.is_file():
+        return []
+    members = read_document(path, VOTE_FORMAT, "vote").get("members")
+    if not isinstance(members, list) or not all(isinstance(m, str) for m in members):
+        raise DataError("damaged vote file: 'members' must be a list of run folders", path=path)
+    for member in members:
+        if Path(member).is_absolute() or ".." in Path(member).parts:
+            raise DataError(f"vote member {member!r} is not a folder inside the run", path=path)
+    return members

@@ -20,6 +20,7 @@ from textnn.models import build_model
 from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
+from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
 from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
 from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.evaluate import evaluate
@@ -61,6 +62,7 @@ def train(
     overwrite: bool = False,
     stop: threading.Event | None = None,
     resume_from: tuple[dict, LoopState] | None = None,
+    on_epoch: Callable[[dict], None] | None = None,
 ) -> TrainResult:
     """Train as `config` says and write the run directory `out` (None: write nothing); an
     `out` that holds anything is refused unless `overwrite`. `stop`: an Event that, once set
@@ -70,7 +72,8 @@ def train(
     (default), N or "all": each batch is split across that many devices. With `config.init`,
     start from that trained run (transfer learning) instead of a new model. A run written to
     `out` saves checkpoints as it trains (not a refit, not several hosts); `resume_from` (see
-    `resume`) goes on from one."""
+    `resume`) goes on from one. `on_epoch(record)` is called after each epoch's record is logged
+    (autotune reports validation accuracy to its pruner there; what it raises ends the run)."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
     # Names and settings first, so a typo fails in a second, not after the data has loaded.
@@ -86,7 +89,8 @@ def train(
         head(source.model)  # a model without a head to swap fails here, before the data loads
         config = inherited_settings(config, Path(config.init), echo)
     teacher = load_teacher(config) if config.teacher else None
-    spec = get_model(config.model)
+    if config.model != AUTO:
+        get_model(config.model)  # a typo fails here, before the data loads
     trainable = trainable_filter(config.train.freeze)
     tokenizer = Tokenizer(config.text.tokenizer, config.text.lowercase)
     parallel = DataParallel(select_devices(devices))
@@ -110,6 +114,10 @@ def train(
         f"{len(val_ex) if val_ex is not None else 0:,}, test "
         f"{len(test_ex) if test_ex is not None else 0:,}; classes {', '.join(label_names)}"
     )
+    if has_auto(config):
+        profile = DataProfile.of(train_ex.texts, train_ex.labels, tokenizer)
+        config = resolve_auto(config, profile, echo)
+    spec = get_model(config.model)
     if len(train_ex) < config.train.batch_size:
         echo(
             f"note: {len(train_ex)} training examples, fewer than a batch of "
@@ -117,6 +125,8 @@ def train(
         )
     earlier = resume_from[1].epochs if resume_from else []
     log = JsonlLog(out / "metrics.jsonl" if writes else None, echo, earlier)
+    if on_epoch is not None:
+        log = _also(log, on_epoch)
     checkpoints = None
     every = config.train.checkpoint_minutes
     if writes and every is not None and not config.train.refit and jax.process_count() == 1:
@@ -179,6 +189,14 @@ def train(
             echo(f"checkpoints: {checkpoints.count} saved in {checkpoints.seconds:.1f} s")
     seconds = time.perf_counter() - started
     return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities, config)
+
+
+def _also(log: Callable[[dict], None], then: Callable[[dict], None]) -> Callable[[dict], None]:
+    def both(record: dict) -> None:
+        log(record)
+        then(record)
+
+    return both
 
 
 def _drop_compiled_code_near_the_map_limit(share: float = 0.5) -> None:

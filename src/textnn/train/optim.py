@@ -15,6 +15,11 @@ SCHEDULES = ("constant", "step", "cosine")
 def schedule(config: TrainConfig, steps_per_epoch: int) -> optax.Schedule:
     """Learning rate by step: constant; step decay (x gamma every step_epochs, like PyTorch's
     StepLR); or cosine decay to 0 over all epochs after a linear warm-up."""
+    if not isinstance(config.epochs, int):
+        raise ValueError(
+            f"epochs is {config.epochs!r}: resolve it first (RunConfig.validated, then the "
+            "pipeline's runs.adaptive.resolve_auto), or give a whole number"
+        )
     lr, total = config.learning_rate, max(1, config.epochs * steps_per_epoch)
     if lr is None:  # a TrainConfig used alone, without RunConfig.validated: a new model's rate
         lr = default_learning_rate(config.freeze, fine_tuning=False)

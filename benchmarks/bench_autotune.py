@@ -1,0 +1,153 @@
+"""textnn autotune against textnn's plain defaults, TF-IDF + logistic regression and fastText's
+own autotune, on the same splits, in one run.
+
+Datasets without an official split (MR, Subj, CR, MPQA, UCI) use stratified k-fold
+cross-validation: in each fold, every method sees that fold's training part only, and
+autotune and fastText's autotune carve the same validation split from it (autotune's rule:
+20% under 5,000 texts, else 10%) and get the same budget, the dataset's budget divided by the
+folds. IMDb uses its official 25,000 / 25,000 split. The test part is read once per method.
+
+    python benchmarks/bench_autotune.py --only cr,mpqa --budget 5m --folds 5
+    python benchmarks/bench_autotune.py --quick   # a smoke run: 300 texts, 2 folds, seconds
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+from baselines import fasttext_autotuned, tfidf_lr, words
+
+from textnn.config import RunConfig
+from textnn.data import load_dataset, stratified_kfold, train_validation_split
+from textnn.data.dataset import Dataset
+from textnn.runs.pipeline import train
+from textnn.tune import autotune, parse_budget
+from textnn.tune.search import SMALL
+
+KFOLD = ("mr", "subj", "cr", "mpqa", "uci_sentences")
+ALL = (*KFOLD, "imdb")
+METHODS = ("autotune", "plain", "tfidf_lr", "fasttext_autotune")
+
+
+def quiet(_: str) -> None:
+    pass
+
+
+def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
+    """Each method on one train/test split: accuracy, seconds, and what was chosen."""
+    dataset = Dataset(name, label_names, {"train": train_ex, "test": test_ex})
+    row = {}
+    started = time.perf_counter()
+    tuned = autotune(RunConfig(), None, budget=budget, dataset=dataset, echo=quiet)
+    row["autotune"] = {
+        "accuracy": tuned.report["accuracy"],
+        "seconds": round(time.perf_counter() - started, 1),
+        "chosen": " + ".join(m.config.model for m in tuned.members),
+        "trials": len(tuned.trials),
+        "pruned": sum(r["state"] == "pruned" for r in tuned.trials),
+        "validation": round(tuned.validation_score, 4),
+        "refitted": tuned.refitted,
+    }
+    started = time.perf_counter()
+    plain = train(RunConfig(), None, dataset=dataset, echo=quiet)
+    row["plain"] = {
+        "accuracy": plain.report["accuracy"],
+        "seconds": round(time.perf_counter() - started, 1),
+        "chosen": plain.config.model,
+    }
+    train_words = [words(t) for t in train_ex.texts]
+    baseline = tfidf_lr(
+        train_words, train_ex.labels, [words(t) for t in test_ex.texts], test_ex.labels
+    )
+    row["tfidf_lr"] = {"accuracy": baseline["accuracy"], "seconds": baseline["train_seconds"]}
+    fraction = 0.2 if len(train_ex) < SMALL else 0.1
+    part, val = train_validation_split(train_ex, fraction, seed=0)
+    row["fasttext_autotune"] = fasttext_autotuned(part, val, test_ex.texts, test_ex.labels, budget)
+    row["fasttext_autotune"]["seconds"] = row["fasttext_autotune"].pop("train_seconds")
+    print(
+        "  "
+        + "  ".join(f"{m} {row[m]['accuracy']:.4f} ({row[m]['seconds']:.0f} s)" for m in METHODS),
+        f"| chose {row['autotune']['chosen']}",
+        flush=True,
+    )
+    return row
+
+
+def summary(rows: list[dict]) -> dict:
+    out = {}
+    for method in METHODS:
+        values = [r[method]["accuracy"] for r in rows]
+        out[method] = {
+            "mean": round(statistics.fmean(values), 4),
+            "std": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
+            "seconds": round(statistics.fmean(r[method]["seconds"] for r in rows), 1),
+        }
+    out["autotune"]["chosen"] = [r["autotune"]["chosen"] for r in rows]
+    return out
+
+
+def run_dataset(name: str, budget: float, folds: int, quick: bool) -> dict:
+    data = load_dataset(name)
+    if quick:
+        data = common.smoke(data)
+    print(f"{name}: budget {budget:.0f} s", flush=True)
+    rows = []
+    if data.test is not None:
+        rows.append(one_split(name, data.label_names, data.train, data.test, budget))
+        protocol = f"official split, train {len(data.train):,} / test {len(data.test):,}"
+    else:
+        for number, (train_idx, test_idx) in enumerate(
+            stratified_kfold(data.train.labels, k=folds, seed=1)
+        ):
+            print(f" fold {number + 1}/{folds}", flush=True)
+            fold_budget = budget / folds
+            rows.append(
+                one_split(
+                    name,
+                    data.label_names,
+                    data.train.subset(train_idx),
+                    data.train.subset(test_idx),
+                    fold_budget,
+                )
+            )
+        protocol = f"{folds}-fold stratified cross-validation of {len(data.train):,} texts"
+    return {"protocol": protocol, "budget_seconds": budget, "folds": rows, "summary": summary(rows)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", default=",".join(ALL), help="datasets, comma-separated")
+    parser.add_argument("--budget", default="10m", help="autotune's budget per dataset")
+    parser.add_argument("--folds", type=int, default=10)
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    budget = parse_budget(args.budget)
+    folds = args.folds
+    if args.quick:
+        budget, folds = 20.0, 2
+    names = [n.strip() for n in args.only.split(",") if n.strip()]
+    path = common.RESULTS / "autotune.json"
+    previous = {} if args.quick or not path.is_file() else json.loads(path.read_text())
+    results = dict(previous.get("datasets", {}))
+    for name in names:
+        results[name] = {
+            **run_dataset(name, budget, folds, args.quick),
+            "date": common.machine()["date"],
+        }
+        if not args.quick:
+            common.write("autotune", {"datasets": results})
+    if args.quick:
+        print("quick run: nothing written")
+
+
+if __name__ == "__main__":
+    main()

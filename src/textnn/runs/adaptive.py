@@ -1,0 +1,105 @@
+"""Defaults that follow from the data: what a run does with settings left at "auto".
+
+A user who brings a labelled file should not need to know that IMDb's 1,000-token reviews want
+other settings than 3-word phrases. The training split is measured (`DataProfile`) and each
+"auto" setting is resolved from it (`resolve_auto`), and the run says what it chose and why.
+
+The rules are general ones, not fitted to any dataset: cover nearly every text (the 95th
+percentile of token lengths), train longer when there is less data (fewer steps per epoch)
+and let early stopping on validation decide when to stop, and start from the family that is
+fast and strong on every size of data, a linear model over n-grams (Wang & Manning 2012's
+NBSVM; textnn's `nbsvm`). `textnn autotune` searches beyond these defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from textnn.config import RunConfig
+from textnn.text.tokenize import Tokenizer
+
+AUTO = "auto"
+Echo = Callable[[str], None]
+
+# The n-gram table of a linear model: rows per training text, between these bounds (a run is
+# as big as what it can learn: 2^22 rows of 2 classes are 32 MB of weights).
+MIN_BUCKETS, MAX_BUCKETS = 2**16, 2**22
+
+
+@dataclass(frozen=True)
+class DataProfile:
+    """What the settings follow from: the training split's size, classes and token lengths."""
+
+    examples: int
+    classes: int
+    length_p50: int
+    length_p95: int
+    length_max: int
+
+    @classmethod
+    def of(cls, texts: Sequence[str], labels: np.ndarray, tokenizer: Tokenizer) -> DataProfile:
+        lengths = np.array([len(tokens) for tokens in tokenizer.tokenize_batch(texts)] or [0])
+        return cls(
+            examples=len(texts),
+            classes=len(np.unique(labels)),
+            length_p50=int(np.percentile(lengths, 50)),
+            length_p95=int(np.ceil(np.percentile(lengths, 95))),
+            length_max=int(lengths.max()),
+        )
+
+    def max_length(self, quantile_length: int | None = None, limit: int = 1000) -> int:
+        """Tokens kept per text: the 95th percentile (or `quantile_length`), rounded up to a
+        multiple of 16, at least 16 and at most `limit` (longer texts are cut)."""
+        wanted = self.length_p95 if quantile_length is None else quantile_length
+        return int(min(limit, max(16, -(-wanted // 16) * 16)))
+
+    def epochs(self) -> int:
+        """An upper bound for early stopping: about 20,000 examples' worth of steps at least,
+        between 4 and 20 epochs."""
+        return int(np.clip(np.ceil(20_000 / max(self.examples, 1)), 4, 20))
+
+    def buckets(self) -> int:
+        """Rows of a hashed n-gram table: 64 per training text, a power of two in bounds."""
+        rows = 2 ** int(np.ceil(np.log2(max(self.examples, 1) * 64)))
+        return int(np.clip(rows, MIN_BUCKETS, MAX_BUCKETS))
+
+
+def has_auto(config: RunConfig) -> bool:
+    return AUTO in (config.model, config.text.max_length, config.train.epochs)
+
+
+def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConfig:
+    """`config` with each "auto" setting (model, text.max_length, train.epochs) resolved from
+    `profile`; the run says what it chose. Settings given explicitly are kept."""
+    chosen = []
+    model, options = config.model, dict(config.model_options)
+    embeddings = config.embeddings
+    if model == AUTO:
+        model = "nbsvm"
+        options.setdefault("buckets", profile.buckets())
+        embeddings = None  # n-grams, no word vectors
+        chosen.append(f"model nbsvm (word 1-3-grams, a {options['buckets']:,}-row table)")
+    text = config.text
+    if text.max_length == AUTO:
+        text = dataclasses.replace(text, max_length=profile.max_length())
+        chosen.append(
+            f"max_length {text.max_length} (95% of training texts have at most "
+            f"{profile.length_p95} tokens; median {profile.length_p50})"
+        )
+    train = config.train
+    if train.epochs == AUTO:
+        patience = train.patience or (2 if config.data.validation_fraction > 0 else 0)
+        train = dataclasses.replace(train, epochs=profile.epochs(), patience=patience)
+        chosen.append(
+            f"epochs up to {train.epochs} for {profile.examples:,} training texts"
+            + (f", stopping after {patience} without a better validation score" if patience else "")
+        )
+    if chosen:
+        echo("chosen from the data: " + "; ".join(chosen))
+    return dataclasses.replace(
+        config, model=model, model_options=options, embeddings=embeddings, text=text, train=train
+    )

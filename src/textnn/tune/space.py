@@ -1,0 +1,111 @@
+"""What autotune searches: model families and, for each, the settings that matter for it.
+
+Each family's first trial is its defaults (`DEFAULTS`, enqueued before the sampler starts),
+so that every family is seen once at a sensible point before the search narrows; later trials
+are drawn by Optuna's TPE sampler from the ranges in `suggest`. Sizes that follow from the
+data (max length, epochs, n-gram table rows) come from `runs.adaptive.DataProfile`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import optuna
+
+from textnn.config import RunConfig
+from textnn.runs.adaptive import DataProfile
+
+# Fast and strong first: a family's defaults are tried in this order.
+FAMILIES = ("nbsvm", "fasttext", "textcnn", "bilstm")
+GLOVE = "glove-6b-50d"
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "nbsvm": {"ngrams": 3, "lr": 1e-3, "min_freq": 1, "length": "p95"},
+    "fasttext": {"word_ngrams": 2, "lr": 1e-2, "dim": 100, "batch": 32, "length": "p95"},
+    "textcnn": {
+        "vectors": GLOVE,
+        "channels": 100,
+        "dropout": 0.5,
+        "word_dropout": 0.1,
+        "lr": 1e-3,
+        "batch": 32,
+        "length": "p95",
+    },
+    "bilstm": {"vectors": GLOVE, "hidden": 64, "dropout": 0.2, "lr": 1e-3, "length": "p95"},
+}
+
+
+def first_trials() -> list[dict[str, Any]]:
+    """Parameters of the trials enqueued first: each family at its defaults."""
+    return [{"model": family, **DEFAULTS[family]} for family in FAMILIES]
+
+
+def suggest(trial: optuna.Trial, profile: DataProfile, base: RunConfig) -> RunConfig:
+    """The run config of one trial: `base` (the data, the seed) with a family and its settings
+    drawn by `trial`."""
+    family = trial.suggest_categorical("model", FAMILIES)
+    length_choice = trial.suggest_categorical("length", ["p50x2", "p95", "max"])
+    wanted = {
+        "p50x2": 2 * profile.length_p50,
+        "p95": profile.length_p95,
+        "max": profile.length_max,
+    }[length_choice]
+    values: dict[str, Any] = {
+        "model": family,
+        "text.max_length": profile.max_length(wanted),
+        "train.epochs": profile.epochs(),
+        "train.patience": 2,
+        "text.tokenizer": "words",
+    }
+    name = f"{family}_"  # Optuna's names are global: prefix each family's own settings
+    if family == "nbsvm":
+        values["embeddings"] = None
+        values["text.min_freq"] = trial.suggest_int(name + "min_freq", 1, 2)
+        values["train.learning_rate"] = trial.suggest_float(name + "lr", 3e-4, 1e-2, log=True)
+        values["model_options"] = {
+            "ngrams": trial.suggest_int(name + "ngrams", 1, 3),
+            "buckets": profile.buckets(),
+        }
+    elif family == "fasttext":
+        values["embeddings"] = None
+        values["train.learning_rate"] = trial.suggest_float(name + "lr", 1e-3, 5e-2, log=True)
+        values["train.batch_size"] = trial.suggest_categorical(name + "batch", [32, 128])
+        values["model_options"] = {
+            "word_ngrams": trial.suggest_int(name + "word_ngrams", 1, 3),
+            "embed_dim": trial.suggest_categorical(name + "dim", [50, 100]),
+            "bigram_buckets": min(profile.buckets(), 2**20),
+        }
+    elif family == "textcnn":
+        vectors = trial.suggest_categorical(name + "vectors", [GLOVE, "none"])
+        values["embeddings"] = None if vectors == "none" else vectors
+        values["text.tokenizer"] = "glove" if vectors == GLOVE else "words"
+        values["train.learning_rate"] = trial.suggest_float(name + "lr", 3e-4, 3e-3, log=True)
+        values["train.batch_size"] = trial.suggest_categorical(name + "batch", [32, 64])
+        values["model_options"] = {
+            "channels": trial.suggest_categorical(name + "channels", [100, 200]),
+            "dropout": trial.suggest_float(name + "dropout", 0.2, 0.6),
+            "embedding_dropout": trial.suggest_float(name + "word_dropout", 0.0, 0.3),
+        }
+    else:  # bilstm
+        vectors = trial.suggest_categorical(name + "vectors", [GLOVE, "none"])
+        values["embeddings"] = None if vectors == "none" else vectors
+        values["text.tokenizer"] = "glove" if vectors == GLOVE else "words"
+        values["train.learning_rate"] = trial.suggest_float(name + "lr", 5e-4, 3e-3, log=True)
+        values["model_options"] = {
+            "hidden": trial.suggest_categorical(name + "hidden", [64, 128]),
+            "head": "max",
+            "dropout": trial.suggest_float(name + "dropout", 0.0, 0.5),
+        }
+    return base.with_overrides(values)
+
+
+def enqueued(params: dict[str, Any]) -> dict[str, Any]:
+    """`first_trials` parameters under the names `suggest` gives them."""
+    family = params["model"]
+    out = {"model": family}
+    for key, value in params.items():
+        if key == "length":
+            out["length"] = value
+        elif key != "model":
+            out[f"{family}_{key}"] = value
+    return out

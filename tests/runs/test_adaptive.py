@@ -1,0 +1,59 @@
+"""Settings left at "auto" follow from the training data, and the run says what it chose."""
+
+import numpy as np
+
+from tests.helpers import toy_csv
+from textnn.config import RunConfig
+from textnn.runs.adaptive import MAX_BUCKETS, MIN_BUCKETS, DataProfile, resolve_auto
+from textnn.runs.pipeline import train
+from textnn.text.tokenize import Tokenizer
+
+
+def profile_of(lengths, classes=2):
+    texts = [" ".join(["w"] * n) for n in lengths]
+    labels = np.arange(len(texts)) % classes
+    return DataProfile.of(texts, labels, Tokenizer("words"))
+
+
+def test_profile_measures_lengths_and_classes():
+    p = profile_of(list(range(1, 101)), classes=3)
+    assert (p.examples, p.classes, p.length_max) == (100, 3, 100)
+    assert p.length_p50 == 50 and p.length_p95 == 96
+    assert p.max_length() == 96  # a multiple of 16 at or above the 95th percentile
+    assert profile_of([3] * 10).max_length() == 16  # never below 16
+    assert profile_of([5000] * 10).max_length() == 1000  # long documents are cut
+
+
+def test_more_data_fewer_epochs_and_a_bigger_table():
+    small, large = profile_of([5] * 500), profile_of([5] * 200_000)
+    assert small.epochs() == 20 and large.epochs() == 4
+    assert MIN_BUCKETS <= small.buckets() < large.buckets() <= MAX_BUCKETS
+
+
+def test_only_auto_settings_change():
+    p = profile_of([10] * 300)
+    lines = []
+    chosen = resolve_auto(RunConfig(), p, lines.append)
+    assert chosen.model == "nbsvm" and chosen.embeddings is None
+    assert chosen.text.max_length == 16 and chosen.train.epochs == p.epochs()
+    assert chosen.train.patience == 2
+    assert len(lines) == 1 and "max_length 16" in lines[0] and "nbsvm" in lines[0]
+    given = RunConfig().with_overrides(
+        {"model": "textcnn", "text.max_length": 40, "train.epochs": 3}
+    )
+    lines.clear()
+    kept = resolve_auto(given, p, lines.append)
+    assert (kept.model, kept.text.max_length, kept.train.epochs) == ("textcnn", 40, 3)
+    assert kept.embeddings == "glove-6b-50d" and lines == []
+
+
+def test_plain_train_chooses_and_records_it(tmp_path):
+    data = toy_csv(tmp_path / "toy.csv", n=300)
+    lines = []
+    result = train(
+        RunConfig().with_overrides({"data.name": str(data)}), tmp_path / "run", echo=lines.append
+    )
+    assert any(line.startswith("chosen from the data:") for line in lines)
+    saved = RunConfig.load(tmp_path / "run" / "config.json")
+    assert saved.model == "nbsvm" and isinstance(saved.text.max_length, int)
+    assert isinstance(saved.train.epochs, int) and result.report["accuracy"] >= 0.9

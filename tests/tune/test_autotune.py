@@ -1,0 +1,107 @@
+"""autotune on small made-up data: within its budget, judged on validation only (the test
+split is first read after the choice), a run directory that predict, evaluate and the report
+read, and trials that the pruner stops."""
+
+import json
+import time
+
+import numpy as np
+import optuna
+import pytest
+
+from tests.helpers import GOOD, texts_with
+from textnn.config import RunConfig
+from textnn.data.dataset import Dataset, Examples
+from textnn.errors import DataError
+from textnn.runs.ensemble import Ensemble, load_outputs
+from textnn.tune import autotune
+
+BUDGET = 25.0
+WORDS = {"pos": GOOD, "neg": ["awful", "terrible", "dreadful", "boring", "horrible"]}
+
+
+class WatchedExamples(Examples):
+    """Examples that note when their texts are first read."""
+
+    def __getattribute__(self, name):
+        if name == "texts" and object.__getattribute__(self, "__dict__").get("first_read") is None:
+            object.__setattr__(self, "first_read", time.monotonic())
+        return object.__getattribute__(self, name)
+
+
+def small_dataset(watch: bool = False) -> Dataset:
+    train = texts_with(WORDS, ["neg", "pos"], 300, seed=1)
+    test = texts_with(WORDS, ["neg", "pos"], 60, seed=2)
+    if watch:
+        test = WatchedExamples(test.texts, test.labels)
+        object.__setattr__(test, "first_read", None)
+    return Dataset("small", ["neg", "pos"], {"train": train, "test": test})
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    """One autotune run shared by the tests below: (result, run dir, echo lines with times)."""
+    out = tmp_path_factory.mktemp("autotune") / "run"
+    lines = []
+    dataset = small_dataset(watch=True)
+    started = time.perf_counter()
+    result = autotune(
+        RunConfig(),
+        out,
+        budget=BUDGET,
+        dataset=dataset,
+        echo=lambda line: lines.append((time.monotonic(), line)),
+    )
+    return result, out, lines, dataset, time.perf_counter() - started
+
+
+def test_stays_within_budget_and_learns(tuned):
+    result, _, _, _, seconds = tuned
+    # The budget counts compiling too; what may run over is the test evaluation and writing.
+    assert seconds < BUDGET + 15
+    assert result.report["accuracy"] >= 0.9
+    assert result.validation_score >= 0.9
+    states = {record["state"] for record in result.trials}
+    assert "complete" in states and states <= {"complete", "pruned", "cut", "failed"}
+
+
+def test_test_split_read_only_after_the_choice(tuned):
+    _, _, lines, dataset, _ = tuned
+    chosen = [t for t, line in lines if line.startswith("chosen on validation")]
+    trials = [t for t, line in lines if line.lstrip()[:1].isdigit()]
+    assert chosen and trials and dataset.test.first_read is not None
+    assert max(trials) < chosen[0] < dataset.test.first_read
+
+
+def test_run_directory_loads_and_predicts(tuned):
+    result, out, _, _, _ = tuned
+    outputs = load_outputs(out)
+    members = (
+        json.loads((out / "vote.json").read_text())["members"]
+        if (out / "vote.json").exists()
+        else []
+    )
+    assert isinstance(outputs, Ensemble) == bool(members)
+    probs = outputs.predict_proba(["a great wonderful film", "an awful boring film"])
+    assert probs.shape == (2, 2) and np.allclose(probs.sum(1), 1, atol=1e-5)
+    assert outputs.predict(["a great wonderful film", "an awful boring film"]) == ["pos", "neg"]
+    records = [json.loads(line) for line in (out / "autotune.jsonl").read_text().splitlines()]
+    assert records[-1]["chosen"] == [m.number for m in result.members]
+    assert len(records) - 1 == len(result.trials)
+
+
+def test_trials_are_pruned():
+    lines = []
+    # Optuna's pruner that stops every trial once it has reported an epoch: the search's
+    # wiring (report, should_prune, the record) is what is tested.
+    with pytest.raises(DataError, match="no trial finished"):
+        autotune(
+            RunConfig(),
+            None,
+            budget=8,
+            dataset=small_dataset(),
+            echo=lines.append,
+            pruner=optuna.pruners.ThresholdPruner(lower=1.5),
+        )
+    pruned = [line for line in lines if " pruned " in line]
+    assert len(pruned) >= 2
