@@ -227,7 +227,8 @@ def _autotune_section(run_dir: Path) -> list[str]:
             ]
         )
     metric = summary.get("metric", "accuracy")
-    refitted = ", refitted on all training texts" if summary.get("refitted") else ""
+    count = summary.get("refitted") or 0
+    refitted = f"; {count} refitted on all training texts" if count else ""
     return [
         "<h2>Autotune</h2>",
         f"<p>{len(trials)} trials in {_fmt(summary.get('seconds'))} s, judged by validation "
