@@ -209,3 +209,15 @@ def test_no_pretrained_vectors_by_none_or_the_word(embeddings):
     texts, y = toy(60)
     clf = small(embeddings=embeddings, epochs=1).fit(texts, y)
     assert clf.predict_proba(texts[:3]).shape == (3, 2)
+
+
+def test_a_budget_searches_and_the_result_saves_and_loads(tmp_path):
+    texts, y = toy(240)
+    clf = TextClassifier(budget=12).fit(texts, y)
+    assert clf.autotune_ is not None and clf.score(*toy(60, seed=3)) >= 0.9
+    clf.save(tmp_path / "clf")
+    back = TextClassifier.load(tmp_path / "clf")
+    probe = ["a superb film", "the plot was dreadful", "it was a film"]
+    np.testing.assert_allclose(back.predict_proba(probe), clf.predict_proba(probe), atol=1e-6)
+    with pytest.raises(ValueError, match="model='auto'"):
+        TextClassifier(model="textcnn", budget=5).fit(texts, y)

@@ -105,3 +105,14 @@ def test_trials_are_pruned():
         )
     pruned = [line for line in lines if " pruned " in line]
     assert len(pruned) >= 2
+
+
+def test_the_same_seed_repeats_its_trials(tuned):
+    result = tuned[0]
+    again = autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lambda _: None)
+    first = {r["trial"]: r for r in result.trials if r["state"] == "complete"}
+    both = [r for r in again.trials if r["state"] == "complete" and r["trial"] in first]
+    assert both, "no trial finished in both searches"
+    for record in both:
+        twin = first[record["trial"]]
+        assert (record["params"], record["validation"]) == (twin["params"], twin["validation"])

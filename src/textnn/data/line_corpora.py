@@ -79,82 +79,86 @@ MR = BuiltinDataset(
     notes="No official split: report 10-fold cross-validation, as Kim 2014 does.",
 )
 
-SUBJ = BuiltinDataset(
-    name="subj",
+
+def _kim_corpus(
+    name: str,
+    files: dict[str, tuple[str, str]],  # label -> (file name in harvardnlp's data/raw, sha256)
+    encoding: str,
+    empty_lines: str,
+    counts: tuple[int, ...],
+    **about: str,  # title, citation, licence, homepage, notes
+) -> BuiltinDataset:
+    """One of harvardnlp's copies of Kim 2014's corpora: a file per class under `name/`."""
+    labels = tuple(files)
+    return BuiltinDataset(
+        name=name,
+        label_names=labels,
+        files={
+            label: _file(f"{name}/{file}", KIM_URL + file, sha)
+            for label, (file, sha) in files.items()
+        },
+        split_files={"train": labels},
+        parse=line_parser(labels, encoding, empty_lines),
+        counts={"train": counts},
+        **about,
+    )
+
+
+SUBJ = _kim_corpus(
+    "subj",
+    {
+        "objective": (
+            "subj.objective",
+            "5ddc9b44dc60d64d651347fcd7bdd489b0c70661e3f768215c16eea36f51204a",
+        ),
+        "subjective": (
+            "subj.subjective",
+            "73a2dcf8dc3cbcc7f068a70ef9f021c86b2a8e4dac81566b7fd015b3e938f2c5",
+        ),
+    },
+    # subj.subjective holds byte 0x85; both files read as Latin-1 (the other is ASCII).
+    encoding="latin-1",
+    empty_lines="error",
+    counts=(5000, 5000),
     title="Subjectivity dataset v1.0 (subjective or objective sentences)",
     citation="Pang and Lee 2004, A Sentimental Education, ACL; " + KIM_CITATION,
     licence="Research use; see the dataset's README.",
     homepage="https://www.cs.cornell.edu/people/pabo/movie-review-data/",
-    label_names=("objective", "subjective"),
-    files={
-        "objective": _file(
-            "subj/subj.objective",
-            KIM_URL + "subj.objective",
-            "5ddc9b44dc60d64d651347fcd7bdd489b0c70661e3f768215c16eea36f51204a",
-        ),
-        "subjective": _file(
-            "subj/subj.subjective",
-            KIM_URL + "subj.subjective",
-            "73a2dcf8dc3cbcc7f068a70ef9f021c86b2a8e4dac81566b7fd015b3e938f2c5",
-        ),
-    },
-    split_files={"train": ("objective", "subjective")},
-    # subj.subjective holds byte 0x85; both files read as Latin-1 (the other is ASCII).
-    parse=line_parser(("objective", "subjective"), "latin-1", empty_lines="error"),
-    counts={"train": (5000, 5000)},
     notes="Lowercased and tokenized sentences (plot summaries are objective, review snippets "
     "subjective). No official split: report 10-fold cross-validation, as Kim 2014 does.",
 )
 
-CR = BuiltinDataset(
-    name="cr",
+CR = _kim_corpus(
+    "cr",
+    {
+        "neg": ("custrev.neg", "8f29d7fa39f9862764b71f36b193f0674e0056287ffc5bf170edf6db42cc8f83"),
+        "pos": ("custrev.pos", "15eeb0b9424043bb3755488e2d8ed97bdaeba464a5c230f213bad075125d2192"),
+    },
+    encoding="utf-8",
+    empty_lines="skip",
+    counts=(1366, 2405),
     title="Customer Reviews (product review sentences, positive or negative)",
     citation="Hu and Liu 2004, Mining and Summarizing Customer Reviews, KDD; " + KIM_CITATION,
     licence="Research use; see the authors' page.",
     homepage="https://www.cs.uic.edu/~liub/FBS/sentiment-analysis.html",
-    label_names=("neg", "pos"),
-    files={
-        "neg": _file(
-            "cr/custrev.neg",
-            KIM_URL + "custrev.neg",
-            "8f29d7fa39f9862764b71f36b193f0674e0056287ffc5bf170edf6db42cc8f83",
-        ),
-        "pos": _file(
-            "cr/custrev.pos",
-            KIM_URL + "custrev.pos",
-            "15eeb0b9424043bb3755488e2d8ed97bdaeba464a5c230f213bad075125d2192",
-        ),
-    },
-    split_files={"train": ("neg", "pos")},
-    parse=line_parser(("neg", "pos"), "utf-8", empty_lines="skip"),
-    counts={"train": (1366, 2405)},
     notes="The files hold 4 empty lines, left out: 3,771 sentences (Kim 2014 counts 3,775). "
     "No official split: report 10-fold cross-validation.",
 )
 
-MPQA = BuiltinDataset(
-    name="mpqa",
+MPQA = _kim_corpus(
+    "mpqa",
+    {
+        "neg": ("mpqa.neg", "02e193d98c7715bc6200bb23dc6d2903482bd80c0432c53c3f3738c636df3f72"),
+        "pos": ("mpqa.pos", "f4aaafdd63c439fd2d056149f3b5d200416dabb200a8b7d8f4bf9903981ff8a5"),
+    },
+    encoding="utf-8",
+    empty_lines="skip",
+    counts=(7292, 3311),
     title="MPQA opinion polarity (short phrases, positive or negative)",
     citation="Wiebe, Wilson and Cardie 2005, Annotating Expressions of Opinions and Emotions in "
     "Language, LREC; " + KIM_CITATION,
     licence="Research use; see the MPQA corpus's licence.",
     homepage="https://mpqa.cs.pitt.edu/",
-    label_names=("neg", "pos"),
-    files={
-        "neg": _file(
-            "mpqa/mpqa.neg",
-            KIM_URL + "mpqa.neg",
-            "02e193d98c7715bc6200bb23dc6d2903482bd80c0432c53c3f3738c636df3f72",
-        ),
-        "pos": _file(
-            "mpqa/mpqa.pos",
-            KIM_URL + "mpqa.pos",
-            "f4aaafdd63c439fd2d056149f3b5d200416dabb200a8b7d8f4bf9903981ff8a5",
-        ),
-    },
-    split_files={"train": ("neg", "pos")},
-    parse=line_parser(("neg", "pos"), "utf-8", empty_lines="skip"),
-    counts={"train": (7292, 3311)},
     notes="Phrases of about 3 words. The files hold 3 empty lines, left out: 10,603 phrases "
     "(Kim 2014 counts 10,606). No official split: report 10-fold cross-validation.",
 )

@@ -55,6 +55,7 @@ class Candidate:
     best_epoch: int | None
     epochs: list[dict]
     seconds: float
+    refitted: bool = False
 
 
 @dataclass
@@ -216,6 +217,13 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
         f"{deadline.elapsed():.0f} s)"
     )
     refitted = _refit(members, train_all, trial_data, deadline, echo)
+    # Each member's config as its run records it: the user's data settings with the split the
+    # search used, so that `textnn evaluate RUN` finds the same validation and test texts.
+    data = dataclasses.replace(config.data, validation_fraction=fraction)
+    for m in members:
+        m.config = dataclasses.replace(
+            m.config, data=data, train=dataclasses.replace(m.config.train, refit=m.refitted)
+        )
     outputs = _outputs(members)
     report = None
     if test is not None:  # read here, once: every choice above was made on validation data
@@ -287,7 +295,7 @@ def _refit(members, train_all: Examples, trial_data, deadline: Deadline, echo) -
             }
         )
         member.predictor = train(config, None, dataset=trial_data, echo=_quiet).predictor
-        member.config = config
+        member.config, member.refitted = config, True
         done += 1
     echo(
         f"refitted {done} of {len(members)} chosen models on all {len(train_all):,} training "

@@ -1,0 +1,41 @@
+"""`textnn autotune` from the command line: a run that predict and evaluate read, and budgets
+that are usage errors."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.helpers import toy_csv
+from textnn.cli import main
+
+
+@pytest.mark.parametrize("budget", ["0", "abc", "-3m"])
+def test_bad_budget_is_a_usage_error(tmp_path, budget):
+    data = toy_csv(tmp_path / "toy.csv", n=60)
+    result = CliRunner().invoke(
+        main, ["autotune", "--data", str(data), "--budget", budget, "--out", str(tmp_path / "r")]
+    )
+    assert result.exit_code == 2 and "--budget" in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_autotune_then_predict_and_evaluate(tmp_path):
+    data = toy_csv(tmp_path / "toy.csv", n=300)
+    run = tmp_path / "run"
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["autotune", "--data", str(data), "--budget", "15s", "--out", str(run)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "chosen on validation" in result.output and "accuracy" in result.output
+    predicted = runner.invoke(main, ["predict", str(run), "a great film", "--json"])
+    assert predicted.exit_code == 0, predicted.output
+    assert json.loads(predicted.output.strip().splitlines()[-1])["label"] == "pos"
+    evaluated = runner.invoke(main, ["evaluate", str(run), "--json"])
+    assert evaluated.exit_code == 0, evaluated.output
+    assert json.loads(evaluated.output)["accuracy"] >= 0.9
+    again = runner.invoke(
+        main, ["autotune", "--data", str(data), "--budget", "5s", "--out", str(run)]
+    )
+    assert again.exit_code == 2 and "--overwrite" in again.output
