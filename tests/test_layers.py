@@ -18,6 +18,7 @@ LAYERS = [
     {"runs"},
     {"tune"},
     {"analysis"},
+    {"serve"},
     {"estimator", "cli", "__init__", "ensemble", "explain", "plots", "report"},
 ]
 PACKAGE = Path(textnn.__file__).parent

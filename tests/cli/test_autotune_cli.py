@@ -35,6 +35,12 @@ def test_autotune_then_predict_and_evaluate(tmp_path):
     evaluated = runner.invoke(main, ["evaluate", str(run), "--json"])
     assert evaluated.exit_code == 0, evaluated.output
     assert json.loads(evaluated.output)["accuracy"] >= 0.9
+    reported = runner.invoke(
+        main, ["report", str(run), "--explanations", "1", "--num-samples", "200"]
+    )
+    assert reported.exit_code == 0, reported.output
+    page = (run / "report.html").read_text()
+    assert "<h2>Autotune</h2>" in page and "chosen" in page
     again = runner.invoke(
         main, ["autotune", "--data", str(data), "--budget", "5s", "--out", str(run)]
     )

@@ -34,7 +34,7 @@ class Ensemble(Outputs):
             raise ValueError(f"{len(predictors)} predictors but {len(names)} names")
         self.predictors = list(predictors)
         self.label_names = list(predictors[0].label_names)
-        self._columns = []  # for each predictor, its column of each of our classes
+        self.columns = []  # for each predictor, its column of each of our classes
         for predictor, name in zip(predictors, names, strict=True):
             if sorted(predictor.label_names) != sorted(self.label_names):
                 raise DataError(
@@ -42,7 +42,7 @@ class Ensemble(Outputs):
                     f" {self.label_names}: a vote needs runs trained on the same classes"
                 )
             index = {label: i for i, label in enumerate(predictor.label_names)}
-            self._columns.append(np.array([index[label] for label in self.label_names]))
+            self.columns.append(np.array([index[label] for label in self.label_names]))
 
     def member_probabilities(
         self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
@@ -52,7 +52,7 @@ class Ensemble(Outputs):
             predictor.predict_proba(texts, allow_empty=allow_empty, batch_size=batch_size)[
                 :, columns
             ]
-            for predictor, columns in zip(self.predictors, self._columns, strict=True)
+            for predictor, columns in zip(self.predictors, self.columns, strict=True)
         ]
 
     def predict_proba(
