@@ -102,6 +102,10 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_first_result.py
 	$(BIN)/python benchmarks/fuzz_inputs.py --runs 25000
 	$(BIN)/python benchmarks/bench_resume.py --kills 25
+	$(BIN)/python benchmarks/bench_autotune.py --only cr,mpqa,subj,mr,uci_sentences --folds 5 \
+	  --budget 5m
+	$(BIN)/python benchmarks/bench_autotune.py --only imdb --budget 10m
+	$(BIN)/python benchmarks/bench_serve.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
 # written. CI runs it so that the scripts keep working.
@@ -122,6 +126,8 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_first_result.py --quick
 	$(BIN)/python benchmarks/fuzz_inputs.py --quick
 	$(BIN)/python benchmarks/bench_resume.py --quick
+	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
+	$(BIN)/python benchmarks/bench_serve.py --quick
 
 # docs/benchmarks.md from the results files (each benchmark script also does this as it writes).
 docs: $(STAMP)

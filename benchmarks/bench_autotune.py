@@ -133,7 +133,7 @@ def main() -> None:
     budget = parse_budget(args.budget)
     folds = args.folds
     if args.quick:
-        budget, folds = 20.0, 2
+        budget, folds = 16.0, 2  # 8 s a fold
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     path = common.RESULTS / "autotune.json"
     previous = {} if args.quick or not path.is_file() else json.loads(path.read_text())

@@ -18,6 +18,7 @@ from render.basics import explain, first_result, foundation, models, transfer
 from render.presets import presets
 from render.robustness import fuzz, resume
 from render.scorecard import scorecard
+from render.serve import serve
 from render.speed import speed
 
 HEADER = [
@@ -40,6 +41,7 @@ def render() -> None:
         ("presets", presets),
         ("accuracy", accuracy),
         ("autotune", autotune),
+        ("serve", serve),
         ("speed", speed),
         ("first_result", first_result),
         ("resume", resume),
