@@ -107,14 +107,16 @@ async def _exchange(reader, writer, method, path, body) -> tuple[int, bytes]:
 
 
 async def load(port: int, clients: int, requests: int, bodies: list[bytes], bad_share: float,
-               check) -> dict:  # fmt: skip
-    """`requests` POSTs to /v1/predict from `clients` connections; `bad_share` of them are
-    malformed or oversized. Returns latencies, throughput and what went wrong."""
+               check, seconds: float | None = None) -> dict:  # fmt: skip
+    """`requests` POSTs to /v1/predict from `clients` connections (fewer when `seconds` run
+    out first); `bad_share` of them are malformed or oversized. Returns latencies,
+    throughput and what went wrong."""
     rng = random.Random(0)
     plan = [
         ("bad" if rng.random() < bad_share else "good", rng.choice(bodies)) for _ in range(requests)
     ]
-    cursor, latencies, wrong, texts = 0, [], [], 0
+    cursor, latencies, wrong, texts, sent = 0, [], [], 0, 0
+    stop_at = None if seconds is None else time.perf_counter() + seconds
     bad_bodies = [
         b'{"texts": ["unclosed"',
         b'{"texts": 5}',
@@ -122,12 +124,13 @@ async def load(port: int, clients: int, requests: int, bodies: list[bytes], bad_
     ]
 
     async def client():
-        nonlocal cursor, texts
+        nonlocal cursor, texts, sent
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
-            while cursor < len(plan):
+            while cursor < len(plan) and (stop_at is None or time.perf_counter() < stop_at):
                 kind, body = plan[cursor]
                 cursor += 1
+                sent += 1
                 if kind == "bad":
                     body = rng.choice(bad_bodies)
                 started = time.perf_counter()
@@ -152,12 +155,12 @@ async def load(port: int, clients: int, requests: int, bodies: list[bytes], bad_
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    seconds = time.perf_counter() - started
+    elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
     return {
-        "requests": requests,
-        "seconds": round(seconds, 2),
-        "texts_per_s": round(texts / seconds, 1),
+        "requests": sent,
+        "seconds": round(elapsed, 2),
+        "texts_per_s": round(texts / elapsed, 1),
         "p50_ms": round(1000 * ordered[len(ordered) // 2], 2) if ordered else None,
         "p99_ms": round(1000 * ordered[int(len(ordered) * 0.99)], 2) if ordered else None,
         "max_ms": round(1000 * ordered[-1], 2) if ordered else None,
@@ -183,6 +186,7 @@ def main() -> None:
     parser.add_argument("--nbsvm-run", help="an nbsvm run on IMDb")
     parser.add_argument("--requests", type=int, default=4000, help="requests per setting")
     parser.add_argument("--long", type=int, default=100_000, help="requests of the long run")
+    parser.add_argument("--seconds", type=float, default=10.0, help="at most, per setting")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     from textnn.data import load_dataset
@@ -228,7 +232,9 @@ def main() -> None:
             rss_start = rss_mb(process.pid)
             for payload, bodies in (("1 review", singles), ("32 reviews", groups)):
                 for clients in (1, 16, 64, 256):
-                    row = asyncio.run(load(port, clients, args.requests, bodies, 0.0, check))
+                    row = asyncio.run(
+                        load(port, clients, args.requests, bodies, 0.0, check, args.seconds)
+                    )
                     rows.append({"server": f"textnn serve, batching {batching}", "payload": payload,
                                  "clients": clients, **row})  # fmt: skip
                     print(rows[-1], flush=True)
@@ -249,7 +255,7 @@ def main() -> None:
         script.write_text(NAIVE_APP)
         process = start([sys.executable, str(script), run_dir, str(port)], port, work / "naive.log")
         for clients in (1, 64):
-            row = asyncio.run(load(port, clients, args.requests, singles, 0.0, check))
+            row = asyncio.run(load(port, clients, args.requests, singles, 0.0, check, args.seconds))
             rows.append({"server": "naive FastAPI (predict_proba per request)",
                          "payload": "1 review", "clients": clients, **row})  # fmt: skip
             print(rows[-1], flush=True)

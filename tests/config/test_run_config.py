@@ -47,7 +47,8 @@ def test_settings_that_cannot_train_are_refused_naming_the_field(values, field):
 @pytest.mark.parametrize(
     ("values", "rate"),
     [
-        ({}, 1e-3),
+        ({"model": "textcnn"}, 1e-3),
+        ({}, None),  # model "auto": the chosen model's rule (runs.adaptive), once data is seen
         ({"init": "runs/source", "train.freeze": "encoder"}, 1e-3),
         ({"init": "runs/source", "train.freeze": "none"}, 1e-4),
         ({"init": "runs/source", "train.freeze": "embeddings"}, 1e-4),

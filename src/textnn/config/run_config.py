@@ -184,7 +184,8 @@ class RunConfig:
                     "unlabelled texts are used only with a teacher run", field=field_name
                 )
         rate = train.learning_rate
-        if rate is None:
+        # Model "auto" (not fine-tuning): the rule of the model chosen from the data.
+        if rate is None and (self.model != "auto" or self.init is not None):
             rate = default_learning_rate(train.freeze, fine_tuning=self.init is not None)
         no_vectors = isinstance(self.embeddings, str) and self.embeddings.lower() == "none"
         return dataclasses.replace(

@@ -62,10 +62,19 @@ class DataProfile:
         between 4 and 20 epochs."""
         return int(np.clip(np.ceil(20_000 / max(self.examples, 1)), 4, 20))
 
-    def buckets(self) -> int:
-        """Rows of a hashed n-gram table: 64 per training text, a power of two in bounds."""
-        rows = 2 ** int(np.ceil(np.log2(max(self.examples, 1) * 64)))
-        return int(np.clip(rows, MIN_BUCKETS, MAX_BUCKETS))
+    def buckets(self, per_text: int = 64, most: int = MAX_BUCKETS) -> int:
+        """Rows of a hashed n-gram table: `per_text` per training text, a power of two
+        between MIN_BUCKETS and `most`."""
+        rows = 2 ** int(np.ceil(np.log2(max(self.examples, 1) * per_text)))
+        return int(np.clip(rows, MIN_BUCKETS, most))
+
+    def linear_scale(self) -> float:
+        """How much larger a linear model's weights must be than on long reviews (median 200
+        tokens, where nbsvm's learning rate and starting weight were chosen): its logit is a
+        sum over the text's n-grams, so a text of 10 tokens needs weights about 20x larger to
+        reach the same confidence, and Adam's steps are about the learning rate whatever the
+        gradient. Between 1 and 20."""
+        return float(np.clip(200 / max(self.length_p50, 1), 1.0, 20.0))
 
 
 def has_auto(config: RunConfig) -> bool:
@@ -81,8 +90,20 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
     if model == AUTO:
         model = "nbsvm"
         options.setdefault("buckets", profile.buckets())
+        scale = profile.linear_scale()
+        options.setdefault("init_weight", round(0.01 * scale, 4))
         embeddings = None  # n-grams, no word vectors
         chosen.append(f"model nbsvm (word 1-3-grams, a {options['buckets']:,}-row table)")
+        if config.train.learning_rate is None:
+            rate = round(1e-3 * scale, 5)
+            config = dataclasses.replace(
+                config, train=dataclasses.replace(config.train, learning_rate=rate)
+            )
+            if scale > 1:
+                chosen.append(
+                    f"learning rate {rate:g} and starting weight {options['init_weight']:g} "
+                    f"(texts of {profile.length_p50} tokens at the median)"
+                )
     text = config.text
     if text.max_length == AUTO:
         text = dataclasses.replace(text, max_length=profile.max_length())

@@ -14,6 +14,7 @@ import jax
 import numpy as np
 
 from textnn.config import RunConfig
+from textnn.config.run_config import default_learning_rate
 from textnn.data.dataset import Dataset
 from textnn.errors import DataError
 from textnn.models import build_model
@@ -117,6 +118,11 @@ def train(
     if has_auto(config):
         profile = DataProfile.of(train_ex.texts, train_ex.labels, tokenizer)
         config = resolve_auto(config, profile, echo)
+    if config.train.learning_rate is None:  # "auto" resolved to a model without a rule of its own
+        rate = default_learning_rate(config.train.freeze, fine_tuning=config.init is not None)
+        config = dataclasses.replace(
+            config, train=dataclasses.replace(config.train, learning_rate=rate)
+        )
     spec = get_model(config.model)
     if len(train_ex) < config.train.batch_size:
         echo(
