@@ -83,11 +83,16 @@ def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
 def summary(rows: list[dict]) -> dict:
     out = {}
     for method in METHODS:
-        values = [r[method]["accuracy"] for r in rows]
+        # A split where a method did not finish (fastText's final training past its time
+        # limit) counts against no one: the mean is over the splits where every method did.
+        done = [r for r in rows if all(r[m]["accuracy"] is not None for m in METHODS)]
+        values = [r[method]["accuracy"] for r in done]
         out[method] = {
-            "mean": round(statistics.fmean(values), 4),
+            "mean": round(statistics.fmean(values), 4) if values else None,
             "std": round(statistics.stdev(values), 4) if len(values) > 1 else 0.0,
             "seconds": round(statistics.fmean(r[method]["seconds"] for r in rows), 1),
+            "splits": len(done),
+            "not_finished": sum(r[method]["accuracy"] is None for r in rows),
         }
     out["autotune"]["chosen"] = [r["autotune"]["chosen"] for r in rows]
     return out

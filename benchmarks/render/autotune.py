@@ -50,6 +50,13 @@ def autotune(data: dict) -> list[str]:
             f"{100 * (s['plain']['mean'] - s['autotune']['mean']):+.1f} points from autotune. "
             "Chosen: " + ", ".join(f"{k} ({v}x)" for k, v in sorted(chosen.items())) + ".",
         ]
+        missing = {m: s[m].get("not_finished", 0) for m in NAMES if s[m].get("not_finished")}
+        for method, count in missing.items():
+            lines.append(
+                f"{NAMES[method]} did not finish on {count} of {len(result['folds'])} splits "
+                "(its final training ran past 3x the budget + 120 s and was stopped); the means "
+                f"are over the {s[method]['splits']} splits where every method finished."
+            )
         if name in KIM:
             lines.append(
                 f"Kim 2014's CNN: {KIM[name]} (300-d word2vec); autotune "
