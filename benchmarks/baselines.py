@@ -150,13 +150,21 @@ def fasttext_autotuned(train_ex, val_ex, test_texts, test_labels, seconds: float
     try:
         started = time.perf_counter()
         try:
-            subprocess.run(
+            done = subprocess.run(
                 [sys.executable, "-c", code, files[0], files[1], str(max(1, int(seconds))),
                  model_path],
-                check=True, timeout=limit, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                timeout=limit, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
-            return {"accuracy": None, "train_seconds": round(limit, 1), "timed_out": True}
+            return {"accuracy": None, "train_seconds": round(limit, 1), "failed": "timed out"}
+        if done.returncode != 0:  # e.g. "Encountered NaN" in its final training
+            reason = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
+            print(f"fastText autotune failed: {reason}", flush=True)
+            return {
+                "accuracy": None,
+                "train_seconds": round(time.perf_counter() - started, 1),
+                "failed": reason,
+            }
         train_seconds = time.perf_counter() - started
         model = fasttext.load_model(model_path)
     finally:

@@ -54,7 +54,8 @@ def autotune(data: dict) -> list[str]:
         for method, count in missing.items():
             lines.append(
                 f"{NAMES[method]} did not finish on {count} of {len(result['folds'])} splits "
-                "(its final training ran past 3x the budget + 120 s and was stopped); the means "
+                "(it failed, or its final training ran past 3x the budget + 120 s and was "
+                "stopped); the means "
                 f"are over the {s[method]['splits']} splits where every method finished."
             )
         if name in KIM:

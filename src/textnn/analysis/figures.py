@@ -93,8 +93,11 @@ class RunView:
 
     def word_vectors(self, words: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The words of `words` in the run's vocabulary and their rows of its embedding table
-        (the trained table; the frozen one for `static` models)."""
-        embed = self.predictor.model.embed
+        (the trained table; the frozen one for `static` models). None for a model without
+        word vectors (nbsvm: its tables are n-gram weights)."""
+        embed = getattr(self.predictor.model, "embed", None)
+        if embed is None:
+            return [], np.zeros((0, 0), np.float32)
         table = embed.table if embed.table is not None else embed.frozen
         stoi = self.predictor.vocab.stoi
         found = [w for w in words if w in stoi]
