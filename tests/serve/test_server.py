@@ -151,3 +151,25 @@ def test_key_full_queue_and_shutdown_that_finishes_the_queue(toy_run, tmp_path):
         assert s.process.wait(timeout=30) == 0
     finally:
         s.stop()
+
+
+@pytest.mark.parametrize(
+    "flags", [["--max-batch", "0"], ["--workers", "0"], ["--max-wait-ms", "-1"]]
+)
+def test_bad_limits_are_usage_errors(toy_run, flags):
+    from click.testing import CliRunner
+
+    from textnn.cli import main
+
+    result = CliRunner().invoke(main, ["serve", str(toy_run), *flags])
+    assert result.exit_code == 2 and "Error" in result.output
+
+
+def test_a_damaged_run_is_refused_before_serving(tmp_path):
+    from click.testing import CliRunner
+
+    from textnn.cli import main
+
+    (tmp_path / "run").mkdir()
+    result = CliRunner().invoke(main, ["serve", str(tmp_path / "run")])
+    assert result.exit_code == 2 and "error:" in result.output

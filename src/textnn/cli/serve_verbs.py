@@ -86,7 +86,12 @@ def serve(run_dir, vote_with, host, port, workers, cors, **limits) -> None:
     from textnn.serve.runner import run
     from textnn.serve.settings import ServeSettings
 
-    settings = ServeSettings(**limits, cors_origins=tuple(cors))
+    try:
+        settings = ServeSettings(**limits, cors_origins=tuple(cors))
+    except ValueError as err:
+        raise click.UsageError(f"{err} (see textnn serve --help)") from None
+    if workers < 1:
+        raise click.BadParameter(f"at least 1, got {workers}", param_hint="--workers")
     if host not in ("127.0.0.1", "localhost", "::1") and settings.api_key is None:
         click.echo(
             f"warning: serving on {host} without --api-key: anyone who can reach it can use it",
