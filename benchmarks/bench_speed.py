@@ -102,7 +102,9 @@ def jax_case(case: dict) -> dict:
     else:
         model = build_model("bilstm", embeddings=vectors, embedding="static", hidden=HIDDEN)
     if training:
-        optimizer = nnx.Optimizer(model, make_optimizer(TrainConfig(), 1), wrt=nnx.Param)
+        optimizer = nnx.Optimizer(
+            model, make_optimizer(TrainConfig(epochs=1, learning_rate=1e-3), 1), wrt=nnx.Param
+        )
 
         def run(batch):
             loss, _ = train_step(
