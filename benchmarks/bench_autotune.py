@@ -72,12 +72,18 @@ def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
     row["fasttext_autotune"] = fasttext_autotuned(part, val, test_ex.texts, test_ex.labels, budget)
     row["fasttext_autotune"]["seconds"] = row["fasttext_autotune"].pop("train_seconds")
     print(
-        "  "
-        + "  ".join(f"{m} {row[m]['accuracy']:.4f} ({row[m]['seconds']:.0f} s)" for m in METHODS),
+        "  " + "  ".join(f"{m} {shown(row[m])}" for m in METHODS),
         f"| chose {row['autotune']['chosen']}",
         flush=True,
     )
     return row
+
+
+def shown(result: dict) -> str:
+    """One method's result on one split for the progress line: accuracy and seconds."""
+    accuracy = result["accuracy"]
+    score = "not finished" if accuracy is None else f"{accuracy:.4f}"
+    return f"{score} ({result['seconds']:.0f} s)"
 
 
 def summary(rows: list[dict]) -> dict:
