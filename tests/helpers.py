@@ -81,3 +81,31 @@ STUDENT_WORDS = {"pos": GOOD[3:], "neg": BAD[3:]}
 
 def quiet(_):
     return None
+
+
+TICKET_WORDS = {
+    "billing": ["invoice", "charge", "refund", "price"],
+    "bug": ["crash", "error", "broken", "fails"],
+    "praise": ["love", "great", "thanks", "awesome"],
+}
+
+
+def multilabel_rows(n=360, seed=0):
+    """(text, labels) pairs: each text carries one or two labels, each told by words of its
+    own among filler; `billing` and `bug` often come together."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(n):
+        labels = [["billing", "bug"], ["praise"], ["bug"], ["billing"]][i % 4]
+        words = list(rng.choice(FILLER, size=rng.integers(3, 8)))
+        for label in labels:
+            words.insert(rng.integers(0, len(words)), rng.choice(TICKET_WORDS[label]))
+        rows.append((" ".join(words), labels))
+    return rows
+
+
+def multilabel_csv(path, n=360, seed=0, separator="|"):
+    """`multilabel_rows` as a CSV whose label column holds `separator`-joined lists."""
+    lines = ["text,labels"] + [f'{t},"{separator.join(ls)}"' for t, ls in multilabel_rows(n, seed)]
+    path.write_text("\n".join(lines) + "\n")
+    return path

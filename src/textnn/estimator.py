@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from textnn.config import DataConfig, RunConfig, TrainConfig
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
+from textnn.train.thresholds import decide
 
 ESTIMATOR_FILE, FORMAT = "estimator.json", "textnn.estimator"
 
@@ -134,26 +135,24 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         values["model_options"] = dict(self.model_options or {})
         return base.with_overrides(values)
 
-    def fit(self, X: Sequence[str], y: Sequence[Any]) -> TextClassifier:
-        """Train on texts `X` with labels `y` (any sortable labels: strings, ints...)."""
+    def fit(self, X: Sequence[str], y: Any) -> TextClassifier:
+        """Train on texts `X` with labels `y`: one label per text (any sortable labels:
+        strings, ints...), or for multi-label data a list of label lists (`[["bug"],
+        ["billing", "bug"], []]`) or a binary indicator matrix <int>[n_texts, n_classes], as
+        scikit-learn's multi-label estimators take; `predict` then answers in the same form."""
         from textnn.runs.pipeline import train
 
         texts = _texts(X)
-        labels = np.asarray(y)
-        if labels.ndim != 1 or len(labels) != len(texts):
-            raise ValueError(
-                f"y must hold one label per text: {len(texts)} texts, y of shape {labels.shape}"
-            )
-        classes, encoded = np.unique(labels, return_inverse=True)
+        classes, encoded, self.label_form_ = _encode_targets(y, len(texts))
         if len(classes) < 2:
             raise ValueError(f"y holds one class only ({classes[0]!r}); a classifier needs two")
         dataset = Dataset(
-            "in-memory",
-            [str(c) for c in classes],
-            {"train": Examples(texts, encoded.astype(np.int32))},
+            "in-memory", [str(c) for c in classes], {"train": Examples(texts, encoded)}
         )
         echo = print if self.verbose else _quiet
         self.classes_ = classes
+        if self.budget is not None and encoded.ndim == 2:
+            raise ValueError("budget (autotune) takes single-label data only for now")
         if self.budget is not None:
             return self._autotune(dataset, echo)
         result = train(
@@ -196,9 +195,18 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "predictor_")
         return self.predictor_.predict_proba(_texts(X))
 
-    def predict(self, X: Sequence[str]) -> np.ndarray:
+    def predict(self, X: Sequence[str]) -> Any:
+        """Each text's label; multi-label: an indicator matrix <int64>[n_texts, n_classes], or
+        a list of label lists (each in the order of `classes_`), as `y` was given to fit."""
         check_is_fitted(self, "predictor_")
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        probabilities = self.predict_proba(X)
+        if not getattr(self.predictor_, "multilabel", False):
+            return self.classes_[probabilities.argmax(axis=1)]
+        cut = self.predictor_.thresholds
+        chosen = decide(probabilities, 0.5 if cut is None else cut)
+        if self.label_form_ == "indicator":
+            return chosen.astype(np.int64)
+        return [self.classes_[row].tolist() for row in chosen]
 
     def save(self, path: str | Path) -> None:
         """A run directory (`textnn predict` and `textnn.load` read it) plus this estimator's
@@ -214,7 +222,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             write_autotune_run(path, tuned.members, tuned.trials, summary, None, "in-memory")
         else:
             save_run(path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict())
-        record = {"format": FORMAT, "params": self.get_params(), "classes": self.classes_.tolist()}
+        record = {
+            "format": FORMAT,
+            "params": self.get_params(),
+            "classes": self.classes_.tolist(),
+            "label_form": self.label_form_,
+        }
         (path / ESTIMATOR_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
@@ -235,6 +248,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         estimator = cls(**record["params"])
         estimator.predictor_ = load_outputs(path)
         estimator.classes_ = np.asarray(record["classes"])
+        estimator.label_form_ = record.get("label_form", "labels")  # saved before multi-label
         estimator.history_ = []
         estimator.config_ = RunConfig.load(path / "config.json")
         return estimator
@@ -246,6 +260,39 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.one_d_array = True
         tags.non_deterministic = False
         return tags
+
+
+def _encode_targets(y: Any, n: int) -> tuple[np.ndarray, np.ndarray, str]:
+    """(classes, labels for Examples, form): form "labels" (one per text; <int32>[n] class
+    ids), "lists" (label lists) or "indicator" (a 0/1 matrix); multi-label forms give
+    <float32>[n, classes]."""
+    if (
+        isinstance(y, (list, tuple))
+        and y
+        and all(isinstance(item, (list, tuple, set, frozenset)) for item in y)
+    ):
+        if len(y) != n:
+            raise ValueError(f"y must hold one label list per text: {n} texts, {len(y)} lists")
+        classes = np.array(sorted({label for item in y for label in item}))
+        index = {label: i for i, label in enumerate(classes.tolist())}
+        matrix = np.zeros((n, len(classes)), np.float32)
+        for row, item in enumerate(y):
+            matrix[row, [index[label] for label in item]] = 1.0
+        return classes, matrix, "lists"
+    labels = np.asarray(y)
+    if labels.ndim == 2 and len(labels) == n:
+        if labels.dtype.kind not in "biuf" or not np.isin(labels, (0, 1)).all():
+            raise ValueError(
+                "a 2-D y is a multi-label indicator matrix and must hold only 0s and 1s"
+            )
+        return np.arange(labels.shape[1]), labels.astype(np.float32), "indicator"
+    if labels.ndim != 1 or len(labels) != n:
+        raise ValueError(
+            f"y must hold one label per text (or a label list, or an indicator row): {n} "
+            f"texts, y of shape {labels.shape}"
+        )
+    classes, encoded = np.unique(labels, return_inverse=True)
+    return classes, encoded.astype(np.int32), "labels"
 
 
 def _texts(X) -> list[str]:

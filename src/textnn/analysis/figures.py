@@ -78,7 +78,10 @@ class RunView:
     @cached_property
     def report(self) -> dict:
         return evaluate(
-            self._split("test").labels, self.test_probabilities, self.outputs.label_names
+            self._split("test").labels,
+            self.test_probabilities,
+            self.outputs.label_names,
+            self.outputs.thresholds,
         )
 
     def _split(self, name: str):
@@ -107,6 +110,11 @@ class RunView:
         """One of FIGURES for this run."""
         names = self.predictor.label_names
         if kind == "confusion":
+            if self.outputs.multilabel:
+                raise DataError(
+                    "a multi-label run has no confusion matrix (a text may carry several "
+                    "labels); see the per-class figure"
+                )
             return plots.confusion_matrix(self.report["confusion_matrix"], names)
         if kind == "curves":
             return plots.training_curves(self.epochs)

@@ -118,6 +118,8 @@ def write_report(
     sections.append("<h2>Test results</h2>")
     if view.splits.get("test") is None:
         sections.append('<p class="muted">the run has no test split</p>')
+    elif view.outputs.multilabel:
+        sections += _multilabel_results(view, mistakes)
     else:
         r = view.report
         sections += [
@@ -235,6 +237,64 @@ def _autotune_section(run_dir: Path) -> list[str]:
         f"{html.escape(metric)}; chosen: {html.escape(str(sorted(chosen)))} (validation "
         f"{_fmt(summary.get('validation'))}{refitted})</p>",
         _table(["trial", "model", "state", f"val {metric}", "seconds", "settings", ""], rows),
+    ]
+
+
+def _multilabel_results(view, mistakes: int) -> list[str]:
+    """A multi-label run's test results: the totals, each label's figures at its threshold,
+    and the texts whose predicted labels differ most confidently from their true ones."""
+    r, names = view.report, view.outputs.label_names
+    test, probs = view.splits["test"], view.test_probabilities
+    truth = test.labels > 0.5
+    chosen = [{name for name, _ in row} for row in view.outputs.choose(probs)]
+    wrong = [
+        i for i in range(len(test)) if chosen[i] != {names[c] for c in np.flatnonzero(truth[i])}
+    ]
+    # most confident mistakes first: the largest probability on a wrong decision
+    error = np.abs(probs - truth).max(axis=1)
+    wrong.sort(key=lambda i: -error[i])
+    at_k = ", ".join(f"@{k} {_fmt(v)}" for k, v in r["precision_at_k"].items())
+    return [
+        _table(
+            ["examples", "micro F1", "macro F1", "subset accuracy", "Hamming loss", "precision"],
+            [
+                [
+                    f"{r['examples']:,}",
+                    _fmt(r["micro_f1"]),
+                    _fmt(r["macro_f1"]),
+                    _fmt(r["accuracy"]),
+                    _fmt(r["hamming_loss"]),
+                    at_k,
+                ]
+            ],
+        ),
+        _table(
+            ["label", "precision", "recall", "F1", "support", "threshold"],
+            [
+                [
+                    c,
+                    _fmt(m["precision"]),
+                    _fmt(m["recall"]),
+                    _fmt(m["f1"]),
+                    m["support"],
+                    _fmt(m["threshold"]),
+                ]
+                for c, m in r["per_class"].items()
+            ],
+        ),
+        _image(view.figure("per-class"), "per-label precision, recall and F1"),
+        f"<h2>Most confident mistakes ({len(wrong):,} texts whose labels are not all right)</h2>",
+        _table(
+            ["true", "predicted", "text"],
+            [
+                [
+                    ", ".join(names[c] for c in np.flatnonzero(truth[i])) or "-",
+                    ", ".join(sorted(chosen[i])) or "-",
+                    _clip(test.texts[i]),
+                ]
+                for i in wrong[:mistakes]
+            ],
+        ),
     ]
 
 

@@ -77,15 +77,32 @@ def evaluate(run_dir, data, split, as_json, encoding, reader_options, vote_with)
     "--json",
     "as_json",
     is_flag=True,
-    help='One JSON object per text: {"text", "label", "probabilities"} ("text": its first '
-    f"{PREVIEW} characters).",
+    help='One JSON object per text: {"text", "label", "labels", "probabilities"} ("text": its '
+    f'first {PREVIEW} characters; "label": the most probable; "labels": those chosen by '
+    "--top-k and --threshold).",
+)
+@click.option(
+    "--top-k",
+    "-k",
+    type=int,
+    help="At most K labels per text (-1: all), most probable first, as fastText's -k. "
+    "Default: 1, or for a multi-label run every label at or above its threshold.",
+)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0),
+    help="Only labels with at least this probability. Default: 0, or for a multi-label run "
+    "each label's threshold chosen on validation when it trained.",
 )
 @click.option(
     "--batch-size", default=1024, show_default=True, help="Texts read and classified at a time."
 )
 @VOTE_WITH
-def predict(run_dir, texts, file, column, encoding, as_json, batch_size, vote_with) -> None:
-    """Classify texts: the label and the probability of every class.
+def predict(
+    run_dir, texts, file, column, encoding, as_json, top_k, threshold, batch_size, vote_with
+) -> None:
+    """Classify texts: the label (multi-label runs: the labels) and the probability of every
+    class.
 
     \b
     Examples:
@@ -94,6 +111,10 @@ def predict(run_dir, texts, file, column, encoding, as_json, batch_size, vote_wi
       textnn predict runs/imdb --file reviews.csv --column review --json
       textnn predict runs/imdb --file old-reviews.txt --encoding latin-1
       textnn predict runs/imdb-textcnn --vote-with runs/imdb-nbsvm --file reviews.txt
+      textnn predict runs/goemotions "thanks, that made my day" -k 3 --threshold 0.2
+
+    Each output line: the chosen labels (comma-separated; "-" when none passes the
+    threshold), the probabilities (multi-label runs: of the chosen labels), the text.
     """
     import itertools
 
@@ -101,6 +122,8 @@ def predict(run_dir, texts, file, column, encoding, as_json, batch_size, vote_wi
 
     if not texts and not file:
         raise click.UsageError("give texts as arguments or --file")
+    if top_k is not None and (top_k == 0 or top_k < -1):
+        raise click.UsageError(f"--top-k must be at least 1, or -1 for all; got {top_k}")
     predictor = predictor_or_vote(run_dir, vote_with)
     items = itertools.chain(
         texts,
@@ -110,13 +133,17 @@ def predict(run_dir, texts, file, column, encoding, as_json, batch_size, vote_wi
     )
     # Read, classify and print a chunk at a time, so a large file never sits in memory.
     while chunk := list(itertools.islice(items, batch_size)):
-        for record in predictor.predict_records(chunk):
+        for record in predictor.predict_records(chunk, top_k, threshold):
             if as_json:
                 record["text"] = preview(record["text"], PREVIEW)
                 click.echo(json.dumps(record, ensure_ascii=False))
             else:
-                probs = "  ".join(f"{k} {v:.3f}" for k, v in record["probabilities"].items())
-                click.echo(f"{record['label']}\t{probs}\t{preview(record['text'], 80)}")
+                shown = record["probabilities"]
+                if predictor.multilabel:
+                    shown = {k: shown[k] for k in record["labels"]}
+                probs = "  ".join(f"{k} {v:.3f}" for k, v in shown.items())
+                labels = ",".join(record["labels"]) or "-"
+                click.echo(f"{labels}\t{probs}\t{preview(record['text'], 80)}")
 
 
 def preview(text: str, limit: int) -> str:

@@ -13,7 +13,8 @@ from textnn.errors import DataError
 
 @dataclass(frozen=True)
 class Examples:
-    """Texts and their labels. `labels`: <int32>[n], indices into the dataset's label names."""
+    """Texts and their labels. `labels`: <int32>[n], indices into the dataset's label names; or
+    for multi-label data <float32>[n, classes], 1 where the text carries the label."""
 
     texts: list[str]
     labels: np.ndarray
@@ -25,6 +26,10 @@ class Examples:
     def __len__(self) -> int:
         return len(self.texts)
 
+    @property
+    def multilabel(self) -> bool:
+        return self.labels.ndim == 2
+
     def subset(self, indices: np.ndarray | Sequence[int]) -> Examples:
         indices = np.asarray(indices, dtype=np.int64)
         return Examples([self.texts[i] for i in indices], self.labels[indices])
@@ -34,7 +39,9 @@ class Examples:
         return Examples(self.texts + other.texts, np.concatenate([self.labels, other.labels]))
 
     def class_counts(self, num_classes: int) -> np.ndarray:
-        """<int64>[num_classes]: how many examples each class has."""
+        """<int64>[num_classes]: how many examples each class has (multi-label: carry it)."""
+        if self.multilabel:
+            return self.labels.sum(axis=0).astype(np.int64)
         return np.bincount(self.labels, minlength=num_classes)
 
 
@@ -55,6 +62,10 @@ class Dataset:
     @property
     def num_classes(self) -> int:
         return len(self.label_names)
+
+    @property
+    def multilabel(self) -> bool:
+        return self.train.multilabel
 
     def __getitem__(self, split: str) -> Examples:
         if split not in self.splits:
@@ -80,16 +91,27 @@ def _sort_key(label: str) -> tuple[int, float, str]:
         return (1, 0.0, label)
 
 
+def label_set(label: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A raw label as a tuple of names: a single label is a list of one."""
+    return label if isinstance(label, tuple) else (label,)
+
+
 def infer_label_names(*raws: RawExamples) -> list[str]:
     """Every distinct label in the given examples, numbers first in numeric order."""
-    return sorted({label for raw in raws for label in raw.labels}, key=_sort_key)
+    names = {name for raw in raws for label in raw.labels for name in label_set(label)}
+    return sorted(names, key=_sort_key)
 
 
-def encode_labels(raw: RawExamples, label_names: Sequence[str]) -> Examples:
-    """Map string labels to indices of `label_names`; an unknown label names its file and line."""
+def encode_labels(
+    raw: RawExamples, label_names: Sequence[str], multilabel: bool | None = None
+) -> Examples:
+    """Map string labels to indices of `label_names`; an unknown label names its file and line.
+    Multi-label (`multilabel`, default: when any example holds a list of labels): a
+    <float32>[n, classes] indicator matrix, a single label counting as a list of one."""
     index = {name: i for i, name in enumerate(label_names)}
-    labels = np.empty(len(raw), dtype=np.int32)
-    for i, label in enumerate(raw.labels):
+    multilabel = raw.multilabel if multilabel is None else multilabel
+
+    def position(i: int, label: str) -> int:
         if label not in index:
             path, line = raw.where[i]
             raise DataError(
@@ -98,5 +120,15 @@ def encode_labels(raw: RawExamples, label_names: Sequence[str]) -> Examples:
                 line=line,
                 field="label",
             )
-        labels[i] = index[label]
+        return index[label]
+
+    if multilabel:
+        matrix = np.zeros((len(raw), len(label_names)), dtype=np.float32)
+        for i, label in enumerate(raw.labels):
+            for name in label_set(label):
+                matrix[i, position(i, name)] = 1.0
+        return Examples(list(raw.texts), matrix)
+    labels = np.empty(len(raw), dtype=np.int32)
+    for i, label in enumerate(raw.labels):
+        labels[i] = position(i, label)
     return Examples(list(raw.texts), labels)

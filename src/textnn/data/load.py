@@ -12,7 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from textnn.data import fetch, registry
-from textnn.data.dataset import Dataset, Examples, encode_labels, infer_label_names
+from textnn.data.dataset import (
+    Dataset,
+    Examples,
+    encode_labels,
+    infer_label_names,
+    label_set,
+)
 from textnn.data.folders import read_folder, split_folders
 from textnn.data.formats import check_options, read
 from textnn.data.readers import OnError, RawExamples
@@ -128,12 +134,17 @@ def _read_parsed(path: Path) -> tuple[dict[str, Examples], list[str] | None] | N
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         splits = {
-            s: Examples(v["texts"], np.asarray(v["labels"], dtype=np.int32))
-            for s, v in data["splits"].items()
+            s: Examples(v["texts"], _labels_array(v["labels"])) for s, v in data["splits"].items()
         }
         return splits, data.get("unlabeled")
     except (OSError, ValueError, KeyError, TypeError):
         return None  # a damaged parsed copy is rebuilt from the source files
+
+
+def _labels_array(labels: list) -> np.ndarray:
+    """Labels read back from a parsed copy: class ids, or rows of a multi-label matrix."""
+    array = np.asarray(labels)
+    return array.astype(np.float32 if array.ndim == 2 else np.int32)
 
 
 def _write_parsed(path: Path, examples: dict[str, Examples], unlabeled) -> None:
@@ -184,19 +195,23 @@ def _load_user(path: Path, test, format, label_names, on_error, options) -> Data
             f"skipped {len(skipped)} bad example(s) (on_error='skip'): {first}"
             f"{' ...' if len(skipped) > 3 else ''}"
         )
-    examples = {split: encode_labels(raw, names) for split, raw in raws.items()}
+    # One kind for every split: a test file whose texts carry one label each still holds
+    # lists of one when the training data is multi-label.
+    multilabel = any(raw.multilabel for raw in raws.values())
+    examples = {split: encode_labels(raw, names, multilabel) for split, raw in raws.items()}
     return Dataset(path.stem if path.is_file() else path.name, names, examples, None, skipped)
 
 
 def _warn_if_labels_mix_numbers_and_words(raw: RawExamples) -> None:
     """Labels such as `0, 1, neg, pos` in one column are most often two files' conventions
     mixed up: each becomes a class of its own, so say so, naming a line of each kind."""
-    numeric = next((i for i, label in enumerate(raw.labels) if _is_number(label)), None)
-    word = next((i for i, label in enumerate(raw.labels) if not _is_number(label)), None)
+    flat = [(i, name) for i, label in enumerate(raw.labels) for name in label_set(label)]
+    numeric = next(((i, n) for i, n in flat if _is_number(n)), None)
+    word = next(((i, n) for i, n in flat if not _is_number(n)), None)
     if numeric is None or word is None:
         return
-    kinds = sorted(set(raw.labels), key=str)
-    at = [f"{raw.labels[i]!r} at {raw.where[i][0]}:{raw.where[i][1]}" for i in (numeric, word)]
+    kinds = sorted({n for _, n in flat}, key=str)
+    at = [f"{n!r} at {raw.where[i][0]}:{raw.where[i][1]}" for i, n in (numeric, word)]
     warn(
         f"the labels mix numbers and words ({', '.join(map(repr, kinds[:8]))}"
         f"{', ...' if len(kinds) > 8 else ''}): each is a class of its own, e.g. {at[0]} and "

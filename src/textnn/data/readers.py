@@ -22,6 +22,9 @@ from textnn.errors import DataError
 
 OnError = Literal["raise", "skip"]
 
+# Separators people write label lists with; a label holding one that was not given is an error.
+LABEL_SEPARATORS = (",", ";", "|")
+
 
 # A CSV field may hold a whole document: Python's csv module stops at 131,072 characters unless
 # told otherwise (a C long bounds the limit on some platforms).
@@ -45,15 +48,22 @@ class RawExamples:
     """Texts with their labels as written in the file (strings), before labels become ids.
 
     `where[i]` is `(path, line)` of example i (line is None for one-file-per-example folders).
+    A label is a string, or for multi-label data a tuple of strings (possibly empty when the
+    reader was told `allow_no_label`).
     """
 
     texts: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
+    labels: list[str | tuple[str, ...]] = field(default_factory=list)
     where: list[tuple[str, int | None]] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.texts)
+
+    @property
+    def multilabel(self) -> bool:
+        """Whether any example carries a list of labels rather than one."""
+        return any(isinstance(label, tuple) for label in self.labels)
 
     def extend(self, other: RawExamples) -> None:
         self.texts += other.texts
@@ -65,24 +75,32 @@ class RawExamples:
 class Collector:
     """Accumulates examples; turns a DataError into a skip record when asked to."""
 
-    def __init__(self, path: Path, on_error: OnError) -> None:
+    def __init__(
+        self,
+        path: Path,
+        on_error: OnError,
+        label_separator: str | None = None,
+        allow_no_label: bool = False,
+    ) -> None:
         if on_error not in ("raise", "skip"):
             raise ValueError(f"on_error must be 'raise' or 'skip', not {on_error!r}")
+        if label_separator is not None and (
+            not isinstance(label_separator, str) or not label_separator
+        ):
+            raise DataError("label_separator must be a non-empty string", field="label_separator")
         self.path, self.on_error, self.out = path, on_error, RawExamples()
+        self.label_separator, self.allow_no_label = label_separator, allow_no_label
 
     def add(self, text: object, label: object, line: int | None, text_field: str = "text") -> None:
+        """One example; `label` a string or integer, or a list of them (several labels: a
+        multi-label example), or a string that `label_separator` splits into several."""
+        if isinstance(label, (list, tuple)) or (
+            self.label_separator is not None and isinstance(label, str)
+        ):
+            self.add_several(text, label, line, text_field)
+            return
         try:
-            if not isinstance(text, str):
-                raise DataError(
-                    f"text must be a string, got {type(text).__name__}",
-                    path=self.path,
-                    line=line,
-                    field=text_field,
-                )
-            if not text.strip():
-                raise DataError(
-                    "text is empty or whitespace only", path=self.path, line=line, field=text_field
-                )
+            self.check_text(text, line, text_field)
             if label is None or (isinstance(label, str) and not label.strip()):
                 raise DataError("label is missing", path=self.path, line=line, field="label")
             if not isinstance(label, (str, int)) or isinstance(label, bool):
@@ -99,6 +117,77 @@ class Collector:
         self.out.labels.append(str(label).strip())
         self.out.where.append((str(self.path), line))
 
+    def add_several(
+        self, text: object, labels: object, line: int | None, text_field: str = "text"
+    ) -> None:
+        """A multi-label example: a list of labels, or a string of them joined by the
+        `label_separator`; an empty label, or none at all (unless `allow_no_label`), is an
+        error naming the line."""
+        try:
+            self.check_text(text, line, text_field)
+            if isinstance(labels, str):
+                parts = [] if not labels.strip() else labels.split(self.label_separator)
+            else:
+                parts = list(labels)
+            names = []
+            for part in parts:
+                if not isinstance(part, (str, int)) or isinstance(part, bool):
+                    raise DataError(
+                        f"each label must be a string or an integer, got {type(part).__name__}",
+                        path=self.path,
+                        line=line,
+                        field="label",
+                    )
+                name = str(part).strip()
+                if not name:
+                    raise DataError(
+                        f"an empty label in {labels!r}", path=self.path, line=line, field="label"
+                    )
+                if isinstance(labels, str):
+                    self.check_separator(name, line)
+                names.append(name)
+            if not names and not self.allow_no_label:
+                raise DataError(
+                    "the text has no label (to keep texts without labels in multi-label data, "
+                    "pass allow_no_label=true)",
+                    path=self.path,
+                    line=line,
+                    field="label",
+                )
+        except DataError as err:
+            self.fail(err)
+            return
+        self.out.texts.append(text)
+        self.out.labels.append(tuple(dict.fromkeys(names)))  # a label said twice counts once
+        self.out.where.append((str(self.path), line))
+
+    def check_text(self, text: object, line: int | None, text_field: str) -> None:
+        if not isinstance(text, str):
+            raise DataError(
+                f"text must be a string, got {type(text).__name__}",
+                path=self.path,
+                line=line,
+                field=text_field,
+            )
+        if not text.strip():
+            raise DataError(
+                "text is empty or whitespace only", path=self.path, line=line, field=text_field
+            )
+
+    def check_separator(self, label: str, line: int | None) -> None:
+        """A label holding another usual separator (`anger;joy` split on ',') is most often a
+        list written with a separator other than the one given: say so rather than learn
+        `anger;joy` as a class of its own."""
+        for other in LABEL_SEPARATORS:
+            if other != self.label_separator and other in label:
+                raise DataError(
+                    f"label {label!r} holds {other!r}: if it is a list of labels, pass "
+                    f"label_separator={other!r}",
+                    path=self.path,
+                    line=line,
+                    field="label",
+                )
+
     def fail(self, err: DataError) -> None:
         if self.on_error == "raise":
             raise err
@@ -114,7 +203,13 @@ class Collector:
 
 
 def read_text_tab_label(
-    path: str | Path, *, sep: str = "\t", encoding: str = "utf-8", on_error: OnError = "raise"
+    path: str | Path,
+    *,
+    sep: str = "\t",
+    label_separator: str | None = None,
+    allow_no_label: bool = False,
+    encoding: str = "utf-8",
+    on_error: OnError = "raise",
 ) -> RawExamples:
     """`text<sep>label` lines, split on the LAST separator (so the text may contain it).
 
@@ -122,7 +217,7 @@ def read_text_tab_label(
     `imdb_labelled.txt` holds stray double quotes.
     """
     path = Path(path)
-    out = Collector(path, on_error)
+    out = Collector(path, on_error, label_separator, allow_no_label)
     for number, line in split_lines(out.text(encoding)):
         if not line.strip():
             continue
@@ -144,6 +239,8 @@ def read_delimited(
     delimiter: str | None = None,
     header: bool | None = None,
     joiner: str = " ",
+    label_separator: str | None = None,
+    allow_no_label: bool = False,
     encoding: str = "utf-8",
     on_error: OnError = "raise",
 ) -> RawExamples:
@@ -151,7 +248,8 @@ def read_delimited(
 
     Several text columns are joined with `joiner` (AG News: title + description).
     `delimiter` defaults by extension (.tsv: tab, else comma); `header` defaults to True when any
-    column is given by name.
+    column is given by name. `label_separator` (e.g. "," or "|"): the label column holds a list
+    of labels (multi-label data); `allow_no_label`: a text with an empty list is kept.
     """
     path = Path(path)
     text_columns = [text_column] if isinstance(text_column, (str, int)) else list(text_column)
@@ -161,7 +259,7 @@ def read_delimited(
         delimiter = "\t" if path.suffix.lower() in (".tsv", ".tab") else ","
     if header is None:
         header = any(isinstance(c, str) for c in [*text_columns, label_column])
-    out = Collector(path, on_error)
+    out = Collector(path, on_error, label_separator, allow_no_label)
     reader = csv.reader(io.StringIO(out.text(encoding), newline=""), delimiter=delimiter)
     rows = _csv_rows(reader, path)
     names = None
@@ -224,13 +322,16 @@ def read_jsonl(
     text_field: str | Sequence[str] = "text",
     label_field: str = "label",
     joiner: str = " ",
+    label_separator: str | None = None,
+    allow_no_label: bool = False,
     encoding: str = "utf-8",
     on_error: OnError = "raise",
 ) -> RawExamples:
-    """One JSON object per line; several text fields are joined with `joiner`."""
+    """One JSON object per line; several text fields are joined with `joiner`. A label that is
+    a JSON list (`"label": ["billing", "bug"]`) makes the data multi-label."""
     path = Path(path)
     fields = [text_field] if isinstance(text_field, str) else list(text_field)
-    out = Collector(path, on_error)
+    out = Collector(path, on_error, label_separator, allow_no_label)
     for number, line in split_lines(out.text(encoding)):
         if not line.strip():
             continue
@@ -273,37 +374,30 @@ def read_fasttext(
     path: str | Path,
     *,
     label_prefix: str = "__label__",
+    allow_no_label: bool = False,
     encoding: str = "utf-8",
     on_error: OnError = "raise",
 ) -> RawExamples:
-    """fastText's supervised format: `__label__X some text` per line (one label per line; the
-    label may stand anywhere among the words). Another prefix: `label_prefix`."""
+    """fastText's supervised format: `__label__X some text` per line (the label may stand
+    anywhere among the words). A line with several labels (`__label__billing __label__bug ...`)
+    makes the data multi-label; a line with none is an error unless `allow_no_label`. Another
+    prefix: `label_prefix`."""
     path = Path(path)
-    out = Collector(path, on_error)
+    out = Collector(path, on_error, None, allow_no_label)
     for number, line in split_lines(out.text(encoding)):
         if not line.strip():
             continue
         tokens = line.split()
         labels = [t[len(label_prefix) :] for t in tokens if t.startswith(label_prefix)]
-        if not labels:
+        if not labels and not allow_no_label:
             out.fail(
                 DataError(
                     f"no {label_prefix}LABEL on the line", path=path, line=number, field="label"
                 )
             )
             continue
-        if len(labels) > 1:
-            out.fail(
-                DataError(
-                    f"{len(labels)} labels on one line; textnn trains single-label classifiers",
-                    path=path,
-                    line=number,
-                    field="label",
-                )
-            )
-            continue
         text = " ".join(t for t in tokens if not t.startswith(label_prefix))
-        out.add(text, labels[0], number)
+        out.add(text, labels[0] if len(labels) == 1 else labels, number)
     return out.out
 
 
@@ -312,6 +406,8 @@ def read_label_text(
     *,
     separator: str = " ",
     label_prefix: str = "",
+    label_separator: str | None = None,
+    allow_no_label: bool = False,
     encoding: str = "utf-8",
     on_error: OnError = "raise",
 ) -> RawExamples:
@@ -322,7 +418,7 @@ def read_label_text(
     path = Path(path)
     if not separator:
         raise DataError("separator must not be empty", field="separator")
-    out = Collector(path, on_error)
+    out = Collector(path, on_error, label_separator, allow_no_label)
     for number, line in split_lines(out.text(encoding)):
         if not line.strip():
             continue

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from textnn.data.builtin import BuiltinDataset, Parsed, label_by_number
 from textnn.data.fetch import DataFile, Source
+from textnn.data.goemotions import GOEMOTIONS
 from textnn.data.line_corpora import CR, MPQA, MR, SUBJ
 from textnn.data.readers import RawExamples, read_delimited, read_text_tab_label
 from textnn.errors import DataError, NotFoundError
@@ -215,7 +216,7 @@ UCI_SENTENCES = BuiltinDataset(
 )
 
 DATASETS: dict[str, BuiltinDataset] = {
-    d.name: d for d in (IMDB, AG_NEWS, UCI_SENTENCES, MR, SUBJ, CR, MPQA)
+    d.name: d for d in (IMDB, AG_NEWS, UCI_SENTENCES, MR, SUBJ, CR, MPQA, GOEMOTIONS)
 }
 
 

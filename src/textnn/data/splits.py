@@ -11,7 +11,20 @@ import numpy as np
 from textnn.data.dataset import Examples
 
 
+def strata(labels: np.ndarray) -> np.ndarray:
+    """<int>[n]: what each example is stratified by: its class, or for multi-label rows
+    <float32>[n, classes] its rarest label (-1 for none), so that rare labels reach every
+    part (a light form of Sechidis et al.'s iterative stratification)."""
+    labels = np.asarray(labels)
+    if labels.ndim == 1:
+        return labels
+    counts = labels.sum(axis=0)
+    rarity = np.where(labels > 0, counts[None, :], np.inf)
+    return np.where(labels.any(axis=1), rarity.argmin(axis=1), -1)
+
+
 def _shuffled_by_class(labels: np.ndarray, seed: int) -> list[np.ndarray]:
+    labels = strata(labels)
     rng = np.random.default_rng(seed)
     return [rng.permutation(np.flatnonzero(labels == c)) for c in np.unique(labels)]
 

@@ -27,10 +27,12 @@ def for_inference(model: nnx.Module, max_bytes: int = TABLE_BYTES) -> nnx.Module
     return model if folded is None else folded
 
 
-@nnx.jit(graph_updates=False)
-def predict_step(model, ids, lengths):
-    """<float32>[B, classes] probabilities."""
-    return jax.nn.softmax(model(ids, lengths), axis=-1)
+@nnx.jit(static_argnames=("multilabel",), graph_updates=False)
+def predict_step(model, ids, lengths, multilabel: bool = False):
+    """<float32>[B, classes] probabilities: a softmax over the classes, or for a multi-label
+    model each label's own sigmoid."""
+    logits = model(ids, lengths)
+    return jax.nn.sigmoid(logits) if multilabel else jax.nn.softmax(logits, axis=-1)
 
 
 def predict_proba(
@@ -39,18 +41,19 @@ def predict_proba(
     num_rows: int,
     num_classes: int,
     parallel=None,
+    multilabel: bool = False,
 ) -> np.ndarray:
     """Probabilities for every row of `batches` (built with shuffle=False), in input order;
     with `parallel` (a `train.parallel.DataParallel`), each batch is split across its
-    devices. `model`: a model in evaluation
-    mode or its folded form (`models.inference.for_inference` gives either)."""
+    devices. `model`: a model in evaluation mode or its folded form
+    (`models.inference.for_inference` gives either); `multilabel`: independent sigmoids."""
     out = np.zeros((num_rows, num_classes), np.float32)
     for batch in batches.batches(0):
         if parallel is None:
-            probs = np.asarray(predict_step(model, batch.ids, batch.lengths))
+            probs = np.asarray(predict_step(model, batch.ids, batch.lengths, multilabel))
         else:
             ids, lengths = parallel.shard(batch.ids), parallel.shard(batch.lengths)
-            probs = parallel.to_host(predict_step(model, ids, lengths))
+            probs = parallel.to_host(predict_step(model, ids, lengths, multilabel))
         real = batch.mask
         out[batch.index[real]] = probs[real]
     return out

@@ -93,22 +93,30 @@ def fit_ratios(model: NBSVM, batches: Iterable) -> str:
     """Count, over labelled `batches` (ids, lengths, labels; rows of length 0 count nothing),
     how many texts of each class hold each n-gram, and set the model's ratios: for class c,
     r = log((a + n_c) / |a + n_c|) - log((a + n_rest) / |a + n_rest|), the log-ratio of the
-    smoothed n-gram frequencies in class c and in the other classes. Returns a summary line."""
+    smoothed n-gram frequencies in class c and in the other texts (multi-label labels
+    <float32>[B, classes]: in the texts with label c and those without). Returns a summary
+    line."""
     config = model.config
 
     @jax.jit
-    def count(counts, ids, lengths, labels):
+    def count(counts, totals, ids, lengths, labels):
         features, present = ngram_set(ids, lengths, config)
+        if labels.ndim == 2:  # multi-label rows <float32>[B, classes]: each of its labels
+            counts = counts.at[features].add(present[..., None] * labels[:, None, :])
+            return counts, totals.at[features].add(present)
         rows = jnp.broadcast_to(labels[:, None], features.shape)
-        return counts.at[features, rows].add(present)
+        return counts.at[features, rows].add(present), totals
 
     counts = jnp.zeros((config.num_features, config.num_classes), jnp.float32)
-    texts = 0
+    totals = jnp.zeros((config.num_features,), jnp.float32)  # texts, when multi-label
+    texts, multilabel = 0, False
     for batch in batches:
-        counts = count(counts, batch.ids, batch.lengths, batch.labels)
-        texts += batch.num_real
+        counts, totals = count(counts, totals, batch.ids, batch.lengths, batch.labels)
+        texts, multilabel = texts + batch.num_real, batch.labels.ndim == 2
     inside = config.alpha + counts
-    outside = config.alpha + counts.sum(axis=1, keepdims=True) - counts
+    # The texts without the class: the other classes' (a multi-label text may be in several).
+    every = totals[:, None] if multilabel else counts.sum(axis=1, keepdims=True)
+    outside = config.alpha + every - counts
     ratios = jnp.log(inside / inside.sum(axis=0)) - jnp.log(outside / outside.sum(axis=0))
     model.ratios.set_value(ratios)
     seen = int((counts.sum(axis=1) > 0).sum())

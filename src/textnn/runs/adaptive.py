@@ -45,7 +45,7 @@ class DataProfile:
         lengths = np.array([len(tokens) for tokens in tokenizer.tokenize_batch(texts)] or [0])
         return cls(
             examples=len(texts),
-            classes=len(np.unique(labels)),
+            classes=labels.shape[1] if labels.ndim == 2 else len(np.unique(labels)),
             length_p50=int(np.percentile(lengths, 50)),
             length_p95=int(np.ceil(np.percentile(lengths, 95))),
             length_max=int(lengths.max()),

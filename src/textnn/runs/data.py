@@ -52,8 +52,9 @@ def split_data(
 ) -> tuple[list[str], Examples, Examples | None, Examples | None]:
     """(label names, train, validation, test) of `dataset`, or else of the dataset that
     `config.data` names: the official test split where one exists, else a seeded stratified
-    `test_fraction` of train; validation is carved from what remains (none when
-    `validation_fraction` is 0: then training runs all its epochs and keeps the last). With
+    `test_fraction` of train; validation is the dataset's own validation split where it has one,
+    else carved from what remains (none when `validation_fraction` is 0: then training runs all
+    its epochs and keeps the last). With
     `data.sentences`, each split's texts then become their sentences."""
     dataset = dataset or named_dataset(config)
     train, test = dataset.train, dataset.test
@@ -64,10 +65,13 @@ def split_data(
             f"no test split: holding out {len(test):,} examples ({config.data.test_fraction:.0%},"
             f" seed {seed + 1}) as test"
         )
-    if len(set(train.labels.tolist())) < 2:
+    present = (train.labels.sum(axis=0) > 0).sum() if train.multilabel else len(set(train.labels))
+    if present < 2:
         raise DataError("the training split holds one class only; a classifier needs two")
     val = None
-    if config.data.validation_fraction > 0:
+    if "validation" in dataset.splits and config.data.validation_fraction > 0:
+        val = dataset["validation"]  # the dataset's own (GoEmotions' dev split)
+    elif config.data.validation_fraction > 0:
         train, val = train_validation_split(train, config.data.validation_fraction, seed=seed)
     if config.data.sentences:  # after the splits, so that a text's sentences share its split
         train, val, test = (

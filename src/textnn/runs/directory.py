@@ -3,7 +3,8 @@ into a Predictor by `load`.
 
 A run directory holds:
   run.json            format version, model name and config, tokenizer and text settings,
-                      label names, dataset name, textnn version
+                      label names, whether multi-label and its thresholds, dataset name,
+                      textnn version
   config.json         the full RunConfig it was trained with
   vocab.json          the vocabulary (built from the training split)
   params.safetensors  the parameters (best validation epoch)
@@ -60,6 +61,8 @@ def save_run(
         "tokenizer": predictor.tokenizer.to_config(),
         "text": asdict(predictor.text),
         "label_names": predictor.label_names,
+        "multilabel": predictor.multilabel,
+        "thresholds": None if predictor.thresholds is None else predictor.thresholds.tolist(),
         "dataset": dataset,
         "textnn_version": _version(),
     }
@@ -130,7 +133,13 @@ def load(run_dir: str | Path, *, allow_unfinished: bool = False) -> Predictor:
         tokenizer = Tokenizer.from_config(meta["tokenizer"])
         config = dict(meta["model_config"])
         name, labels = meta["model"], meta["label_names"]
-    except (KeyError, TypeError) as err:
+        multilabel = bool(meta.get("multilabel", False))  # runs from before multi-label: no
+        thresholds = meta.get("thresholds")
+        if thresholds is not None:
+            thresholds = np.asarray(thresholds, np.float32)
+            if thresholds.shape != (len(labels),) or not np.isfinite(thresholds).all():
+                raise TypeError("'thresholds'")
+    except (KeyError, TypeError, ValueError) as err:
         raise DataError(f"damaged run file (missing or bad {err})", path=meta_path) from None
     # Pretrained tables are restored from the parameters file: build with a placeholder.
     needs_vectors = config.get("embedding") in ("static", "non-static", "multichannel")
@@ -147,7 +156,9 @@ def load(run_dir: str | Path, *, allow_unfinished: bool = False) -> Predictor:
             path=run_dir / "params.safetensors",
         )
     model.eval()
-    return Predictor(model, tokenizer, vocab, labels, text, name)
+    return Predictor(
+        model, tokenizer, vocab, labels, text, name, multilabel=multilabel, thresholds=thresholds
+    )
 
 
 def _version() -> str:

@@ -34,6 +34,14 @@ class Ensemble(Outputs):
             raise ValueError(f"{len(predictors)} predictors but {len(names)} names")
         self.predictors = list(predictors)
         self.label_names = list(predictors[0].label_names)
+        if len(predictors) > 1 and any(getattr(p, "multilabel", False) for p in predictors):
+            raise DataError(
+                f"{', '.join(names)}: a vote of multi-label runs is not supported yet (each "
+                "label's thresholds were chosen for one model); use one run"
+            )
+        # An ensemble of one (a run alone, as the report sees it) decides as that run does.
+        self.multilabel = getattr(predictors[0], "multilabel", False)
+        self.thresholds = getattr(predictors[0], "thresholds", None)
         self.columns = []  # for each predictor, its column of each of our classes
         for predictor, name in zip(predictors, names, strict=True):
             if sorted(predictor.label_names) != sorted(self.label_names):

@@ -12,13 +12,23 @@ from textnn.config import RunConfig
 from textnn.data import load_dataset
 from textnn.errors import DataError
 from textnn.runs.data import split_data
+from textnn.runs.multilabel_report import evaluate_multilabel, format_multilabel_report
 from textnn.runs.predictor import Outputs
 
 
-def evaluate(labels: np.ndarray, probabilities: np.ndarray, label_names: Sequence[str]) -> dict:
+def evaluate(
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    label_names: Sequence[str],
+    thresholds: np.ndarray | None = None,
+) -> dict:
     """accuracy, macro/weighted F1, log loss, per-class precision/recall/F1/support and the
-    confusion matrix (rows: true class, columns: predicted)."""
+    confusion matrix (rows: true class, columns: predicted). Multi-label labels
+    <float32>[n, classes]: `evaluate_multilabel`'s report, each label decided at its
+    `thresholds`."""
     labels = np.asarray(labels)
+    if labels.ndim == 2:
+        return evaluate_multilabel(labels, probabilities, label_names, thresholds)
     classes = list(range(len(label_names)))
     predicted = probabilities.argmax(-1)
     p, r, f, support = metrics.precision_recall_fscore_support(
@@ -52,6 +62,8 @@ def evaluate(labels: np.ndarray, probabilities: np.ndarray, label_names: Sequenc
 
 def format_report(report: dict) -> str:
     """The report as text: a per-class table and the confusion matrix."""
+    if report.get("multilabel"):
+        return format_multilabel_report(report)
     names = report["label_names"]
     width = max(12, *(len(n) for n in names))
     lines = [f"{'':<{width}}  precision  recall     f1  support"]
@@ -118,5 +130,17 @@ def evaluate_run(
             f"labels {unknown} of {data!r} are not among the run's labels {predictor.label_names}"
         )
     index = {n: i for i, n in enumerate(predictor.label_names)}
+    probabilities = predictor.predict_proba(examples.texts)
+    if examples.multilabel != predictor.multilabel:
+        kinds = {True: "multi-label", False: "single-label"}
+        raise DataError(
+            f"the data is {kinds[examples.multilabel]} but the run is "
+            f"{kinds[predictor.multilabel]}: evaluate it on data of its kind"
+        )
+    if examples.multilabel:
+        columns = [index[name] for name in label_names]
+        labels = np.zeros((len(examples), len(index)), np.float32)
+        labels[:, columns] = examples.labels
+        return evaluate(labels, probabilities, predictor.label_names, predictor.thresholds)
     labels = np.array([index[label_names[y]] for y in examples.labels], np.int32)
-    return evaluate(labels, predictor.predict_proba(examples.texts), predictor.label_names)
+    return evaluate(labels, probabilities, predictor.label_names)

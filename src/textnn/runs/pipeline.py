@@ -33,6 +33,7 @@ from textnn.text.tokenize import Tokenizer
 from textnn.text.vocab import build_and_encode
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
 from textnn.train.parallel import DataParallel, select_devices
+from textnn.train.thresholds import tune_thresholds
 from textnn.train.trainer import History, JsonlLog, Trainer
 from textnn.vectors import embedding_matrix, load_vectors
 
@@ -163,8 +164,17 @@ def train(
     )
     if history.best_epoch is not None:
         echo(
-            f"best validation accuracy {history.best_val_accuracy:.4f} at epoch "
+            f"best validation {'macro F1' if train_ex.multilabel else 'accuracy'} "
+            f"{history.best_val_accuracy:.4f} at epoch "
             f"{history.best_epoch}{' (stopped early)' if history.stopped_early else ''}"
+        )
+    thresholds = None
+    if train_ex.multilabel and val_ex is not None:
+        thresholds = tune_thresholds(val_ex.labels, predictor.predict_proba(val_ex.texts))
+        predictor.thresholds = thresholds
+        echo(
+            f"label thresholds chosen on validation (each label's best F1): "
+            f"{thresholds.min():.2f}..{thresholds.max():.2f}"
         )
     if config.train.refit:
         epochs = history.best_epoch
@@ -179,6 +189,7 @@ def train(
             None,
             lambda record: log({**record, "refit": True}),
         )
+        predictor.thresholds = thresholds  # the refit has no validation split to choose them
         history.refit_epochs = epochs
         history.epochs += [{**record, "refit": True} for record in again.epochs]
     save(predictor)  # the best parameters (restored by fit), or the refitted ones
@@ -187,7 +198,7 @@ def train(
     report = probabilities = None
     if test_ex is not None:
         probabilities = predictor.predict_proba(test_ex.texts)
-        report = evaluate(test_ex.labels, probabilities, label_names)
+        report = evaluate(test_ex.labels, probabilities, label_names, predictor.thresholds)
     if writes:
         finish_run(out, report)
         if checkpoints is not None:
@@ -261,7 +272,13 @@ class _Fit:
             else:
                 train_ids = tokenizer.encode(train_ex.texts, vocab)
             predictor = Predictor(
-                source.model, source.tokenizer, vocab, label_names, text, config.model
+                source.model,
+                source.tokenizer,
+                vocab,
+                label_names,
+                text,
+                config.model,
+                multilabel=train_ex.multilabel,
             )
         else:
             predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
@@ -332,7 +349,10 @@ def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
         seed=config.train.seed,
         **options,
     )
-    return Predictor(model, tokenizer, vocab, label_names, text, config.model), train_ids
+    predictor = Predictor(
+        model, tokenizer, vocab, label_names, text, config.model, multilabel=train_ex.multilabel
+    )
+    return predictor, train_ids
 
 
 def resume(

@@ -29,6 +29,7 @@ from textnn.analysis.explain import explain
 from textnn.errors import DataError
 from textnn.runs.ensemble import load_outputs
 from textnn.runs.manifest import MANIFEST
+from textnn.runs.predictor import Outputs
 from textnn.serve.batching import MicroBatcher, QueueFull
 from textnn.serve.engine import Engine
 from textnn.serve.metrics import ServeMetrics
@@ -139,7 +140,7 @@ def app(
         finally:
             metrics.queue_depth.set(batcher.queued_texts)
         metrics.texts.inc(len(texts))
-        predictions = [_prediction(p, labels, request.top_k, request.threshold) for p in probs]
+        predictions = [_prediction(outputs, p, request.top_k, request.threshold) for p in probs]
         return {**identity, "predictions": predictions}
 
     @service.post("/v1/explain")
@@ -175,6 +176,7 @@ def app(
         return {
             **identity,
             "labels": labels,
+            "multilabel": outputs.multilabel,
             "tokenizer": first.tokenizer.to_config(),
             "max_length": first.text.max_length,
             "members": [e.predictor.model_name for e, _ in engine.members],
@@ -211,16 +213,19 @@ async def _warm(engine: Engine, ready: asyncio.Event) -> None:
     ready.set()
 
 
-def _prediction(p: np.ndarray, labels: list[str], top_k, threshold) -> dict:
+def _prediction(outputs: Outputs, p: np.ndarray, top_k, threshold) -> dict:
+    """One text's answer: its most probable `label`, the `labels` chosen as `textnn predict`
+    chooses them (`Outputs.choose`: multi-label runs, each label's threshold), every class's
+    probability, and with `top_k` the k most probable."""
+    labels = outputs.label_names
     out = {
         "label": labels[int(p.argmax())],
+        "labels": [name for name, _ in outputs.choose(p[None], top_k, threshold)[0]],
         "probabilities": {name: float(v) for name, v in zip(labels, p, strict=True)},
     }
     if top_k is not None:
         order = np.argsort(-p, kind="stable")[:top_k]
         out["top_k"] = [{"label": labels[i], "probability": float(p[i])} for i in order]
-    if threshold is not None:
-        out["labels"] = [name for name, v in zip(labels, p, strict=True) if v >= threshold]
     return out
 
 

@@ -53,6 +53,7 @@ class ModelEngine:
     def __init__(self, predictor: Predictor, max_batch: int):
         self.predictor = predictor
         self.model = predictor.inference_model()
+        self.multilabel = predictor.multilabel  # sigmoids, not a softmax
         self.max_length = predictor.text.max_length
         fixed = get_model(predictor.model_name).fixed_length
         self.lengths = length_buckets(self.max_length, fixed)
@@ -67,7 +68,8 @@ class ModelEngine:
         """Compile every shape: afterwards no call compiles."""
         for rows, length in self.shapes:
             ids = np.zeros((rows, length), np.int32)
-            jax.block_until_ready(predict_step(self.model, ids, np.ones(rows, np.int32)))
+            lengths = np.ones(rows, np.int32)
+            jax.block_until_ready(predict_step(self.model, ids, lengths, self.multilabel))
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """<float32>[n, classes] for `texts` (none empty), at most `max_batch` rows a call,
@@ -87,7 +89,7 @@ class ModelEngine:
             row_lengths = np.zeros(rows, np.int32)
             row_lengths[:n] = np.maximum(lengths[start:stop], 1)
             row_lengths[n:] = 1  # filler rows: one pad token, their outputs dropped
-            probs = np.asarray(predict_step(self.model, ids, row_lengths))
+            probs = np.asarray(predict_step(self.model, ids, row_lengths, self.multilabel))
             out.append(probs[:n])
         return np.concatenate(out, axis=0).astype(np.float32)
 

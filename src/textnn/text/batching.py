@@ -60,7 +60,8 @@ def pad(
 class Batch:
     """One batch.
 
-    ids: <int32>[batch, length]; lengths: <int32>[batch]; labels: <int32>[batch] or None;
+    ids: <int32>[batch, length]; lengths: <int32>[batch]; labels: <int32>[batch], multi-label
+    <float32>[batch, classes], or None;
     index: <int64>[batch], each row's position in the source data, -1 for filler rows that only
     keep the batch shape fixed (their lengths are 0 and they must carry no weight).
     """
@@ -167,7 +168,9 @@ class BucketedBatches:
     def _make(self, members: np.ndarray) -> Batch:
         length = self.padded_length(int(self._lengths[members].max()))
         ids, lengths = pad(self.sequences.take(members), length)
-        labels = None if self.labels is None else self.labels[members].astype(np.int32)
+        labels = None if self.labels is None else self.labels[members]
+        if labels is not None:  # class ids, or multi-label rows of 0s and 1s
+            labels = labels.astype(np.float32 if labels.ndim == 2 else np.int32)
         index = members.astype(np.int64)
         filler = self.batch_size - len(members) if self.full_batches else 0
         if filler:
@@ -175,5 +178,7 @@ class BucketedBatches:
             lengths = np.concatenate([lengths, np.zeros(filler, np.int32)])
             index = np.concatenate([index, np.full(filler, -1, np.int64)])
             if labels is not None:
-                labels = np.concatenate([labels, np.zeros(filler, np.int32)])
+                labels = np.concatenate(
+                    [labels, np.zeros((filler, *labels.shape[1:]), labels.dtype)]
+                )
         return Batch(ids, lengths, labels, index)
