@@ -106,6 +106,7 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	  --budget 5m
 	$(BIN)/python benchmarks/bench_autotune.py --only imdb --budget 10m
 	$(BIN)/python benchmarks/bench_serve.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
+	$(BIN)/python benchmarks/bench_multilabel.py
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
 # written. CI runs it so that the scripts keep working.
@@ -127,6 +128,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/fuzz_inputs.py --quick
 	$(BIN)/python benchmarks/bench_resume.py --quick
 	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
+	$(BIN)/python benchmarks/bench_multilabel.py --quick
 	$(BIN)/python benchmarks/bench_serve.py --quick
 
 # docs/benchmarks.md from the results files (each benchmark script also does this as it writes).

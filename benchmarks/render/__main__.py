@@ -15,6 +15,7 @@ from keys import load
 from render.accuracy import accuracy
 from render.autotune import autotune
 from render.basics import explain, first_result, foundation, models, transfer
+from render.multilabel import multilabel
 from render.presets import presets
 from render.robustness import fuzz, resume
 from render.scorecard import scorecard
@@ -41,6 +42,7 @@ def render() -> None:
         ("presets", presets),
         ("accuracy", accuracy),
         ("autotune", autotune),
+        ("multilabel", multilabel),
         ("serve", serve),
         ("speed", speed),
         ("first_result", first_result),

@@ -22,6 +22,7 @@ def test_datasets_json_lists_every_builtin_and_where_files_come_from():
         "subj",
         "cr",
         "mpqa",
+        "goemotions",
     ]
     assert rows[0]["splits"] == {"train": 25000, "test": 25000}
     assert set(rows[0]["files"].values()) == {"download"}
@@ -30,7 +31,7 @@ def test_datasets_json_lists_every_builtin_and_where_files_come_from():
 def test_datasets_stats_offline_with_nothing_local():
     result = CliRunner().invoke(main, ["datasets", "--stats"])
     assert result.exit_code == 0, result.output
-    assert result.output.count("no split is available offline") == 7
+    assert result.output.count("no split is available offline") == 8
 
 
 @pytest.mark.mirror
@@ -39,6 +40,8 @@ def test_datasets_stats_from_the_mirror(mirror):
     assert result.exit_code == 0, result.output
     rows = {r["name"]: r for r in map(json.loads, result.output.splitlines())}
     assert rows["mr"]["stats"]["train"]["per_class"] == {"neg": 5331, "pos": 5331}
+    # multi-label: texts carrying each label
+    assert rows["goemotions"]["stats"]["validation"]["per_class"]["grief"] == 13
     assert rows["ag_news"]["offline_splits"] == ["test"]
     assert rows["imdb"]["files"]["imdb/aclImdb_v1.tar.gz"] == "mirror: aclImdb_v1_text.tar.xz"
 

@@ -146,3 +146,15 @@ def test_a_tuned_threshold_is_at_least_as_good_as_any_other(pairs):
     best = f1_scores(labels, decide(probs, tuned))[1]
     for candidate in [*probs[:, 0], 0.0, 1.0]:
         assert best >= f1_scores(labels, decide(probs, candidate))[1] - 1e-9
+
+
+def test_lime_explains_one_label_at_a_time(multilabel_run):
+    from textnn.analysis.explain import explain
+
+    run, _ = multilabel_run
+    predictor = load(run)
+    for label, word in (("bug", "crash"), ("billing", "invoice")):
+        result = explain(predictor, "the invoice crash it", classes=[label], num_samples=300)
+        weights = result.to_dict()["weights_by_class"][label]
+        top = max(weights, key=lambda pair: pair[1])
+        assert top[0] == word, (label, weights)

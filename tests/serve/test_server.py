@@ -173,3 +173,20 @@ def test_a_damaged_run_is_refused_before_serving(tmp_path):
     (tmp_path / "run").mkdir()
     result = CliRunner().invoke(main, ["serve", str(tmp_path / "run")])
     assert result.exit_code == 2 and "error:" in result.output
+
+
+def test_two_worker_processes_answer_as_one_and_stop_on_sigterm(toy_run, tmp_path):
+    """--workers 2: uvicorn's worker processes each build the app from the command's settings;
+    answers are the library's, and SIGTERM stops them all with exit 0."""
+    s = Server(toy_run, "--workers", "2", log=tmp_path / "server.log")
+    try:
+        s.wait_ready()
+        texts = ["a great wonderful film", "an awful boring plot"]
+        expected = load(toy_run).predict_proba(texts)
+        for _ in range(4):  # requests spread over the workers
+            status, body = s.post("/v1/predict", {"texts": texts})
+            assert status == 200
+            served = [[p["probabilities"][c] for c in ("neg", "pos")] for p in body["predictions"]]
+            np.testing.assert_allclose(served, expected, atol=1e-5)
+    finally:
+        assert s.stop() == 0

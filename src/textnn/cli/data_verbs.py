@@ -154,6 +154,7 @@ def inspect(path, test, as_json, encoding, reader_options) -> None:
     click.echo(
         f"  classes: {len(info['classes'])} ({', '.join(info['classes'][:20])}"
         f"{', ...' if len(info['classes']) > 20 else ''})"
+        + ("; multi-label: counts are the texts carrying each" if info.get("multilabel") else "")
     )
     for split, s in info["splits"].items():
         balance = ", ".join(f"{k} {v:,}" for k, v in s["per_class"].items())

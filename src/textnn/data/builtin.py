@@ -32,6 +32,8 @@ class BuiltinDataset:
     # For datasets whose options pick files (UCI's sources): which files, and each one's counts.
     select_files: Callable[..., list[str]] | None = None  # (**options) -> file keys
     file_counts: dict[str, tuple[int, ...]] | None = None
+    # Multi-label datasets: `counts` are the texts carrying each label; these the texts.
+    texts: dict[str, int] | None = None
 
     def needed_files(self, splits: Sequence[str], options: dict) -> list[str]:
         """Keys of the files these splits and options read."""

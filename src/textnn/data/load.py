@@ -111,6 +111,9 @@ def _load_builtin(spec: registry.BuiltinDataset, splits, data_dir, download, opt
 def _check_counts(spec, split, examples: Examples, located, options) -> None:
     expected = spec.expected_counts(split, list(located))
     found = tuple(int(c) for c in examples.class_counts(len(spec.label_names)))
+    if spec.texts is not None and len(examples) != spec.texts[split]:
+        found = (*found, len(examples))  # the text count is wrong too: say so below
+        expected = (*expected, spec.texts[split])
     if found != expected:
         where = ", ".join(f"{loc.path} ({loc.origin})" for loc in located.values())
         raise DataError(
@@ -249,7 +252,7 @@ def describe(name: str, data_dir: str | Path | None = None) -> dict:
         "name": spec.name,
         "title": spec.title,
         "classes": list(spec.label_names),
-        "splits": {s: sum(c) for s, c in spec.counts.items()},
+        "splits": spec.texts or {s: sum(c) for s, c in spec.counts.items()},
         "files": {f.path: fetch.status(f, data_dir) for f in spec.files.values()},
         "citation": spec.citation,
         "licence": spec.licence,

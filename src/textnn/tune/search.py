@@ -104,6 +104,11 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
         out = Path(out)
         prepare_run_dir(out, overwrite)
     dataset = dataset or named_dataset(config)
+    if dataset.multilabel:
+        raise DataError(
+            f"{config.data.name} is multi-label: autotune takes single-label data only for now; "
+            "train a model with `textnn train` (every family learns multi-label data)"
+        )
     whole = dataclasses.replace(config.data, validation_fraction=0.0)
     label_names, train_all, _, test = split_data(
         dataclasses.replace(config, data=whole), echo, dataset
