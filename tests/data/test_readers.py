@@ -103,7 +103,8 @@ def test_jsonl(tmp_path):
         ('{"text": "a"', "invalid JSON", None),
         ('{"label": 1}', "missing key", "text"),
         ('{"text": 5, "label": 1}', "must be a string", "text"),
-        ('{"text": "a", "label": [1]}', "string or an integer", "label"),
+        ('{"text": "a", "label": {"x": 1}}', "string or an integer", "label"),
+        ('{"text": "a", "label": [[1]]}', "string or an integer", "label"),
         ("[1, 2]", "expected a JSON object", None),
     ],
 )
@@ -121,10 +122,9 @@ def test_fasttext_format(tmp_path):
     assert raw.texts == ["great film", "bad one"] and raw.labels == ["pos", "neg"]
 
 
-def test_fasttext_rejects_multilabel_and_unlabelled(tmp_path):
-    f = write(tmp_path / "d.txt", "__label__a __label__b text\n")
-    with pytest.raises(DataError, match="2 labels"):
-        readers.read_fasttext(f)
+def test_fasttext_reads_several_labels_and_rejects_unlabelled(tmp_path):
+    f = write(tmp_path / "d.txt", "__label__a __label__b text\n__label__a more\n")
+    assert readers.read_fasttext(f).labels == [("a", "b"), "a"]
     f = write(tmp_path / "e.txt", "__label__a fine\njust text\n")
     with pytest.raises(DataError, match="no __label__") as err:
         readers.read_fasttext(f)

@@ -120,7 +120,8 @@ def test_prediction_input_rules(tmp_path):
     with pytest.raises(TypeError, match="single string"):
         predictor.predict_proba("a text")
     record = predictor.predict_records(["a great film"])[0]
-    assert set(record) == {"text", "label", "probabilities"}
+    assert set(record) == {"text", "label", "labels", "probabilities"}
+    assert record["labels"] == [record["label"]]
     assert set(record["probabilities"]) == {"neg", "pos"}
 
 

@@ -24,7 +24,7 @@ def dataset_stats(dataset: Dataset, tokenizer: Tokenizer | None = None) -> dict:
     """Per split: count, per-class counts, and token-length quantiles under `tokenizer`."""
     tokenizer = tokenizer or Tokenizer("words")
     out: dict = {"name": dataset.name, "classes": dataset.label_names, "splits": {}}
-    out["multilabel"] = bool(dataset.splits) and dataset.multilabel
+    out["multilabel"] = dataset.multilabel
     for split, examples in dataset.splits.items():
         lengths = token_lengths(examples.texts, tokenizer)
         counts = examples.class_counts(dataset.num_classes)

@@ -58,6 +58,9 @@ Your own data (--data FILE or FOLDER; the format follows the extension, or --opt
                   one splits)
   folder          a folder per class, a file per example; pattern='*' (hidden files skipped),
                   exclude='["unsup"]'; train/ and test/ (or X-train/, X-test/) hold the two splits
+  several labels  (multi-label) fasttext: several __label__ tags a line; jsonl: a list;
+                  csv, tsv, label-text, text-tab-label: label_separator='|' splits the label;
+                  allow_no_label=true keeps texts with none
   values          JSON where they parse (numbers, true, lists), else the plain string
   every format    encoding=utf-8 (or --encoding latin-1), on_error=raise (or skip: bad
                   examples are left out and counted), format=csv|tsv|jsonl|fasttext|

@@ -65,7 +65,8 @@ class Dataset:
 
     @property
     def multilabel(self) -> bool:
-        return self.train.multilabel
+        """Whether texts carry lists of labels (any split tells: AG News offline has test only)."""
+        return any(split.multilabel for split in self.splits.values())
 
     def __getitem__(self, split: str) -> Examples:
         if split not in self.splits:
