@@ -112,7 +112,7 @@ def test_bad_input_gets_a_clear_error(tmp_path):
     texts, y = toy(40)
     with pytest.raises(TypeError, match="single string"):
         small().fit("one text", ["pos"])
-    with pytest.raises(ValueError, match="one label per text .*: 40 texts"):
+    with pytest.raises(ValueError, match=r"one label per text .*: 40 texts"):
         small().fit(texts, y[:-1])
     with pytest.raises(ValueError, match="one class only"):
         small().fit(texts, ["pos"] * 40)
