@@ -46,8 +46,8 @@ TEXTNN = {
         "embeddings": "glove-6b-50d",
         "text.tokenizer": "glove",
         "text.max_length": 64,
-        "train.epochs": 10,
-        "train.patience": 2,
+        "train.epochs": 15,
+        "train.patience": 3,
     },
 }
 

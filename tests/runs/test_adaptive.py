@@ -57,3 +57,17 @@ def test_plain_train_chooses_and_records_it(tmp_path):
     saved = RunConfig.load(tmp_path / "run" / "config.json")
     assert saved.model == "nbsvm" and isinstance(saved.text.max_length, int)
     assert isinstance(saved.train.epochs, int) and result.report["accuracy"] >= 0.9
+
+
+def test_multilabel_data_gets_a_shared_encoder_and_longer_training():
+    texts = [" ".join(["w"] * 12)] * 400
+    labels = np.eye(5, dtype=np.float32)[np.arange(400) % 5]
+    profile = DataProfile.of(texts, labels, Tokenizer("words"))
+    assert profile.multilabel and profile.classes == 5
+    lines = []
+    chosen = resolve_auto(RunConfig(), profile, lines.append)
+    assert chosen.model == "textcnn" and chosen.embeddings == RunConfig().embeddings
+    assert chosen.train.epochs == profile.epochs("textcnn") == 30 and chosen.train.patience == 3
+    assert "multi-label: 5 labels" in lines[0]
+    # a network's bound shrinks with more data, but never under 12 epochs
+    assert profile_of([5] * 200_000).epochs("textcnn") == 12

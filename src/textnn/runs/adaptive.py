@@ -39,6 +39,7 @@ class DataProfile:
     length_p50: int
     length_p95: int
     length_max: int
+    multilabel: bool = False
 
     @classmethod
     def of(cls, texts: Sequence[str], labels: np.ndarray, tokenizer: Tokenizer) -> DataProfile:
@@ -49,6 +50,7 @@ class DataProfile:
             length_p50=int(np.percentile(lengths, 50)),
             length_p95=int(np.ceil(np.percentile(lengths, 95))),
             length_max=int(lengths.max()),
+            multilabel=labels.ndim == 2,
         )
 
     def max_length(self, quantile_length: int | None = None, limit: int = 1000) -> int:
@@ -57,10 +59,13 @@ class DataProfile:
         wanted = self.length_p95 if quantile_length is None else quantile_length
         return int(min(limit, max(16, -(-wanted // 16) * 16)))
 
-    def epochs(self) -> int:
+    def epochs(self, model: str = "nbsvm") -> int:
         """An upper bound for early stopping: about 20,000 examples' worth of steps at least,
-        between 4 and 20 epochs."""
-        return int(np.clip(np.ceil(20_000 / max(self.examples, 1)), 4, 20))
+        between 4 and 20 epochs, for a linear model; a network over word vectors learns more
+        slowly: 500,000 examples' worth, between 12 and 30."""
+        if model == "nbsvm":
+            return int(np.clip(np.ceil(20_000 / max(self.examples, 1)), 4, 20))
+        return int(np.clip(np.ceil(500_000 / max(self.examples, 1)), 12, 30))
 
     def buckets(self, per_text: int = 64, most: int = MAX_BUCKETS) -> int:
         """Rows of a hashed n-gram table: `per_text` per training text, a power of two
@@ -87,6 +92,15 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
     chosen = []
     model, options = config.model, dict(config.model_options)
     embeddings = config.embeddings
+    if model == AUTO and profile.multilabel:
+        # Several labels per text: one encoder shared by every label (a TextCNN over the
+        # run's word vectors) rather than nbsvm's n-gram table per label, whose rare labels'
+        # ratios rest on a handful of texts and whose size grows with the labels.
+        model = "textcnn"
+        chosen.append(
+            f"model textcnn (multi-label: {profile.classes} labels share one encoder; word "
+            f"vectors {embeddings or 'none'})"
+        )
     if model == AUTO:
         model = "nbsvm"
         options.setdefault("buckets", profile.buckets())
@@ -113,8 +127,9 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
         )
     train = config.train
     if train.epochs == AUTO:
-        patience = train.patience or (2 if config.data.validation_fraction > 0 else 0)
-        train = dataclasses.replace(train, epochs=profile.epochs(), patience=patience)
+        waits = 2 if model == "nbsvm" else 3
+        patience = train.patience or (waits if config.data.validation_fraction > 0 else 0)
+        train = dataclasses.replace(train, epochs=profile.epochs(model), patience=patience)
         chosen.append(
             f"epochs up to {train.epochs} for {profile.examples:,} training texts"
             + (f", stopping after {patience} without a better validation score" if patience else "")
