@@ -99,7 +99,9 @@ async function classify(event) {
   try {
     const result = await call("/v1/predict", {text: text, truncate: true});
     const prediction = result.predictions[0];
-    $("label").textContent = prediction.label;
+    // a multi-label run may choose several labels, or none above its thresholds
+    $("label").textContent = prediction.labels.length ? prediction.labels.join(", ")
+      : "(no label above its threshold)";
     $("bars").replaceChildren(...Object.entries(prediction.probabilities)
       .sort((a, b) => b[1] - a[1]).map(([name, p]) => bar(name, p)));
     $("status").textContent = "Explaining...";
