@@ -30,6 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
+from keys import load
 
 KINDS = {
     # checkpoint_minutes 0.05: every 3 s, so that kills land between checkpoints as well
@@ -160,9 +161,12 @@ def main() -> None:
         print(json.dumps(row))
         print("quick run: nothing written")
         return
-    results = {kind: kill_and_resume(KINDS[kind], args.kills, work / kind, seed=i)
-               for i, kind in enumerate(args.only)}  # fmt: skip
-    cost = None if args.no_overhead else overhead(work)
+    # Kinds not run now keep their earlier results (each records its own flags and counts).
+    earlier = load("resume") or {}
+    results = dict(earlier.get("runs", {}))
+    for i, kind in enumerate(args.only):
+        results[kind] = kill_and_resume(KINDS[kind], args.kills, work / kind, seed=i)
+    cost = earlier.get("overhead") if args.no_overhead else overhead(work)
     path = common.write("resume", {"runs": results, "overhead": cost})
     print(f"wrote {path}")
 

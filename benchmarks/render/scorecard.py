@@ -210,6 +210,7 @@ def scorecard() -> list[str]:
         )
     rows += robustness_rows()
     rows += multilabel_rows()
+    rows += serve_rows()
     if not rows:
         return []
     lines = [
@@ -286,3 +287,47 @@ def multilabel_rows() -> list[tuple[str, str, str]]:
             verdict(row["macro_f1"] >= want),
         )
     ]
+
+
+def serve_rows() -> list[tuple[str, str, str]]:
+    """The served IMDb TextCNN (make demo's run) at 64 clients sending single reviews, with
+    micro-batching, and its long run."""
+    data = load("serve")
+    if not data:
+        return []
+    want = TARGETS["serve"]
+    run = next(iter(data["runs"].values()))
+    rows = run["rows"]
+    at_64 = next(
+        (r for r in rows if r["server"] == "textnn serve, batching on"
+         and r["payload"] == "1 review" and r["clients"] == 64),
+        None,
+    )  # fmt: skip
+    out = []
+    if at_64:
+        out.append(
+            (
+                f"at 64 clients sending single IMDb reviews, at least {want['reviews_per_s']:,}"
+                f" reviews/s with p99 under {want['p99_ms']} ms",
+                f"{at_64['texts_per_s']:,}/s, p99 {at_64['p99_ms']} ms",
+                verdict(
+                    at_64["texts_per_s"] >= want["reviews_per_s"]
+                    and at_64["p99_ms"] < want["p99_ms"]
+                ),
+            )
+        )
+    long = next((r for r in rows if "rss_mb_start" in r), None)
+    if long:
+        out.append(
+            (
+                f"0 errors in {want['long_requests']:,} requests, memory flat",
+                f"{long['errors']} errors in {long['requests']:,}; RSS {long['rss_mb_start']} -> "
+                f"{long['rss_mb_end']} MB",
+                verdict(
+                    long["errors"] == 0
+                    and long["requests"] >= want["long_requests"]
+                    and long["rss_mb_end"] <= 1.1 * long["rss_mb_start"]
+                ),
+            )
+        )
+    return out

@@ -68,10 +68,8 @@ class DataProfile:
         return int(np.clip(np.ceil(500_000 / max(self.examples, 1)), 12, 30))
 
     def buckets(self, per_text: int = 64, most: int = MAX_BUCKETS) -> int:
-        """Rows of a hashed n-gram table: `per_text` per training text, a power of two
-        between MIN_BUCKETS and `most`."""
-        rows = 2 ** int(np.ceil(np.log2(max(self.examples, 1) * per_text)))
-        return int(np.clip(rows, MIN_BUCKETS, most))
+        """Rows of a hashed n-gram table for these training texts (`buckets_for`)."""
+        return buckets_for(self.examples, per_text, most)
 
     def linear_scale(self) -> float:
         """How much larger a linear model's weights must be than on long reviews (median 200
@@ -80,6 +78,13 @@ class DataProfile:
         reach the same confidence, and Adam's steps are about the learning rate whatever the
         gradient. Between 1 and 20."""
         return float(np.clip(200 / max(self.length_p50, 1), 1.0, 20.0))
+
+
+def buckets_for(examples: int, per_text: int = 64, most: int = MAX_BUCKETS) -> int:
+    """Rows of a hashed n-gram table: `per_text` per training text, a power of two between
+    MIN_BUCKETS and `most`."""
+    rows = 2 ** int(np.ceil(np.log2(max(examples, 1) * per_text)))
+    return int(np.clip(rows, MIN_BUCKETS, most))
 
 
 def has_auto(config: RunConfig) -> bool:
