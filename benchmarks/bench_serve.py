@@ -57,6 +57,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def merged(parts: list[dict]) -> dict:
+    """One row from the rows of consecutive loads: counts and times added, latencies the
+    worst quarter's (p50 the median of the quarters')."""
+    seconds = sum(p["seconds"] for p in parts)
+    requests = sum(p["requests"] for p in parts)
+    texts = sum(p["texts_per_s"] * p["seconds"] for p in parts)
+    return {
+        "requests": requests,
+        "seconds": round(seconds, 2),
+        "texts_per_s": round(texts / seconds, 1),
+        "p50_ms": round(float(np.median([p["p50_ms"] for p in parts])), 2),
+        "p99_ms": max(p["p99_ms"] for p in parts),
+        "max_ms": max(p["max_ms"] for p in parts),
+        "errors": sum(p["errors"] for p in parts),
+        "connections_closed": sum(p["connections_closed"] for p in parts),
+        "error_kinds": sorted({k for p in parts for k in p["error_kinds"]}),
+    }
+
+
 def rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -243,8 +262,16 @@ def main() -> None:
                 rows.append({"server": "textnn serve, batching on, 1% bad requests",
                              "payload": "1 review", "clients": 64, **row})  # fmt: skip
                 print(rows[-1], flush=True)
-                long = asyncio.run(load(port, 64, args.long, singles, 0.0, check))
-                memory = {"rss_mb_start": rss_start, "rss_mb_end": rss_mb(process.pid)}
+                # RSS at the server's start, before the long run (after the loads above) and
+                # after each quarter of it: flat memory levels off, a leak keeps climbing.
+                before_long = rss_mb(process.pid)
+                quarters, parts = [], []
+                for _ in range(4):
+                    parts.append(asyncio.run(load(port, 64, args.long // 4, singles, 0.0, check)))
+                    quarters.append(rss_mb(process.pid))
+                long = merged(parts)
+                memory = {"rss_mb_start": rss_start, "rss_mb_before_long": before_long,
+                          "rss_mb_quarters": quarters, "rss_mb_end": quarters[-1]}  # fmt: skip
                 rows.append({"server": "textnn serve, batching on (long run)",
                              "payload": "1 review", "clients": 64, **long, **memory})  # fmt: skip
                 print(rows[-1], flush=True)

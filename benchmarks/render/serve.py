@@ -37,7 +37,14 @@ def serve(data: dict) -> list[str]:
             lines += [
                 "",
                 f"Long run: {long['requests']:,} requests, {long['errors']} errors; server RSS "
-                f"{long['rss_mb_start']} MB at the start, {long['rss_mb_end']} MB at the end.",
+                f"{long['rss_mb_start']} MB at the start (before any request), "
+                + (
+                    f"{long['rss_mb_before_long']} MB before the long run, then after each "
+                    f"quarter of it {', '.join(str(q) for q in long['rss_mb_quarters'])} MB."
+                    if "rss_mb_quarters" in long
+                    else f"{long['rss_mb_end']} MB at the end of the long run (not sampled "
+                    "between: whether it levels off is not measured here)."
+                ),
             ]
         lines.append("")
     return lines
