@@ -45,3 +45,18 @@ def test_autotune_then_predict_and_evaluate(tmp_path):
         main, ["autotune", "--data", str(data), "--budget", "5s", "--out", str(run)]
     )
     assert again.exit_code == 2 and "--overwrite" in again.output
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--resume", "RUN", "--data", "x.csv"], "drop --data"),
+        (["--data", "x.csv"], "give --data and --out"),
+        (["--resume", "RUN"], "nothing to resume"),
+    ],
+)
+def test_resume_and_its_errors(tmp_path, args, message):
+    (tmp_path / "RUN").mkdir()
+    args = [str(tmp_path / a) if a == "RUN" else a for a in args]
+    result = CliRunner().invoke(main, ["autotune", *args])
+    assert result.exit_code == 2 and message in result.output, result.output

@@ -148,3 +148,32 @@ def test_sigkill_at_a_random_moment_then_resume_from_the_command_line(whole, tmp
     for name in pa:
         np.testing.assert_array_equal(pa[name], pb[name], err_msg=name)
     assert metrics(out) == metrics(reference)
+
+
+@pytest.fixture(scope="module")
+def whole_refit(tmp_path_factory):
+    """A refit run never stopped: a first training chooses the epoch on validation, a second
+    one trains on train + validation for that many."""
+    root = tmp_path_factory.mktemp("whole-refit")
+    data = toy_csv(root / "toy.csv", n=200)
+    train(settings(data, **{"train.refit": True}), root / "run", echo=quiet)
+    return data, root / "run"
+
+
+@pytest.mark.parametrize("step", [4, 27, 33])  # in the first training, then in the refit
+def test_a_refit_run_stopped_in_either_training_resumes_to_the_same_run(
+    whole_refit, tmp_path, step
+):
+    data, reference = whole_refit
+    out = tmp_path / "run"
+    lines = []
+    with pytest.raises(Interrupted, match="a checkpoint was saved"):
+        train(settings(data, **{"train.refit": True}), out, echo=lines.append,
+              stop=StopAfter(step))  # fmt: skip
+    in_refit = any(line.startswith("refit:") for line in lines)
+    assert in_refit == (step > 24)  # 4 epochs of 6 steps come first
+    said = []
+    resume(out, echo=said.append)
+    assert any("resumed at its epoch" in line for line in said) == in_refit
+    assert_same_run(out, reference)
+    assert not (out / "checkpoints").exists()

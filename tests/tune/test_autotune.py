@@ -3,6 +3,7 @@ split is first read after the choice), a run directory that predict, evaluate an
 read, and trials that the pruner stops."""
 
 import json
+import threading
 import time
 
 import numpy as np
@@ -116,3 +117,48 @@ def test_the_same_seed_repeats_its_trials(tuned):
     for record in both:
         twin = first[record["trial"]]
         assert (record["params"], record["validation"]) == (twin["params"], twin["validation"])
+
+
+class StopAfterRows(threading.Event):
+    """Set once the live table has printed `n` finished trials: a Ctrl-C mid-search."""
+
+    def __init__(self, n: int):
+        super().__init__()
+        self.n, self.rows = n, 0
+
+    def echo(self, line: str) -> None:
+        if " complete " in line or " pruned " in line:
+            self.rows += 1
+            if self.rows >= self.n:
+                self.set()
+
+
+def test_a_stopped_search_resumes_with_what_it_had(tmp_path):
+    from textnn.train.signals import Interrupted
+    from textnn.tune.progress import JOURNAL
+    from textnn.tune.search import resume_autotune
+
+    out, dataset = tmp_path / "run", small_dataset()
+    stop = StopAfterRows(2)
+    with pytest.raises(Interrupted, match="progress is saved"):
+        autotune(RunConfig(), out, budget=30, dataset=dataset, echo=stop.echo, stop=stop)
+    state = json.loads((out / "search" / "state.json").read_text())
+    done = [r["trial"] for r in state["records"]]
+    assert len(done) >= 2 and state["elapsed"] < 30 and state["kept"]
+    assert not (out / "run.json").exists()
+    # a kill in the middle of the next trial leaves it running in the journal
+    storage = optuna.storages.JournalStorage(
+        optuna.storages.journal.JournalFileBackend(str(out / "search" / JOURNAL))
+    )
+    in_hand = optuna.load_study(study_name="autotune", storage=storage).ask()
+    lines = []
+    result = resume_autotune(out, dataset=dataset, echo=lines.append)
+    assert lines[0].startswith(f"resuming the autotune in {out}: {len(done)} trials done")
+    states = {r["trial"]: r["state"] for r in result.trials}
+    assert states[in_hand.number] == "killed"
+    assert [r["trial"] for r in result.trials][: len(done)] == done  # kept, in order
+    assert result.report["accuracy"] >= 0.9
+    assert not (out / "search").exists()  # finished: nothing left to resume
+    assert load_outputs(out).predict(["a great film"]) == ["pos"]
+    with pytest.raises(DataError, match="nothing to resume"):
+        resume_autotune(out, dataset=dataset)

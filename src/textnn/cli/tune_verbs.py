@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import click
 
 from textnn.cli.main import main
@@ -11,9 +13,7 @@ from textnn.errors import DataError
 
 
 @main.command(epilog=YOUR_DATA)
-@click.option(
-    "--data", required=True, help="Built-in dataset (textnn datasets) or a path to your data."
-)
+@click.option("--data", help="Built-in dataset (textnn datasets) or a path to your data.")
 @click.option(
     "--test",
     type=click.Path(),
@@ -41,10 +41,14 @@ from textnn.errors import DataError
     show_default=True,
     help="Seeds the splits, the search and every trial: the same command repeats its trials.",
 )
-@click.option(
-    "--out", type=click.Path(file_okay=False), required=True, help="Run directory to write."
-)
+@click.option("--out", type=click.Path(file_okay=False), help="Run directory to write.")
 @click.option("--overwrite", is_flag=True, help="Replace the run in --out.")
+@click.option(
+    "--resume",
+    type=click.Path(file_okay=False),
+    help="Go on with the search stopped in this run directory (a crash, a kill, Ctrl-C) with "
+    "the budget it had left; its other settings are the search's own.",
+)
 @click.option(
     "--set",
     "overrides",
@@ -54,7 +58,9 @@ from textnn.errors import DataError
     "--set data.options.text_column=review.",
 )
 @reader_option_flags
-def autotune(data, test, budget, metric, seed, out, overwrite, overrides, encoding, reader_options):
+def autotune(
+    data, test, budget, metric, seed, out, overwrite, resume, overrides, encoding, reader_options
+):
     """Find the best model for your data within a time budget: trials of nbsvm, fasttext,
     textcnn and bilstm with their settings (Optuna's TPE search, bad trials pruned after an
     epoch), judged on a validation split carved from the training data; the best model, or
@@ -68,12 +74,23 @@ def autotune(data, test, budget, metric, seed, out, overwrite, overrides, encodi
       textnn autotune --data mr --budget 5m --out runs/mr-auto
       textnn autotune --data tickets.jsonl --metric macro_f1 --budget 1h --out runs/tickets
       textnn predict runs/best "a text to classify"
+      textnn autotune --resume runs/best      (after a crash or Ctrl-C: goes on)
     """
     from textnn.config import RunConfig
-    from textnn.runs.evaluate import format_report
+    from textnn.train.signals import stop_on_signals
     from textnn.tune import autotune as run_autotune
     from textnn.tune import parse_budget
+    from textnn.tune.search import resume_autotune
 
+    if resume is not None:
+        if data is not None or out is not None:
+            raise click.UsageError("--resume RUN goes on with RUN's own search: drop --data/--out")
+        with stop_on_signals() as stop, _stopped(resume):
+            result = resume_autotune(resume, echo=click.echo, stop=stop)
+        _finish(result, resume)
+        return
+    if data is None or out is None:
+        raise click.UsageError("give --data and --out (or --resume RUN)")
     try:
         seconds = parse_budget(budget)
     except DataError as err:
@@ -86,9 +103,34 @@ def autotune(data, test, budget, metric, seed, out, overwrite, overrides, encodi
         values["data.options"] = reader
     values.update(key_values(overrides, "--set"))
     config = RunConfig().with_overrides(values)
-    result = run_autotune(
-        config, out, budget=seconds, metric=metric, echo=click.echo, overwrite=overwrite
-    )
+    with stop_on_signals() as stop, _stopped(out):
+        result = run_autotune(
+            config,
+            out,
+            budget=seconds,
+            metric=metric,
+            echo=click.echo,
+            overwrite=overwrite,
+            stop=stop,
+        )
+    _finish(result, out)
+
+
+@contextlib.contextmanager
+def _stopped(out):
+    """Ctrl-C or SIGTERM: the search saved where it stands; say how to go on (exit 130)."""
+    from textnn.train.signals import Interrupted
+
+    try:
+        yield
+    except Interrupted as err:
+        click.echo(f"{err}; to go on: textnn autotune --resume {out}", err=True)
+        raise SystemExit(130) from None
+
+
+def _finish(result, out) -> None:
+    from textnn.runs.evaluate import format_report
+
     if result.report is not None:
         click.echo(format_report(result.report))
     click.echo(f"run written to {out} in {result.seconds:.0f} s")

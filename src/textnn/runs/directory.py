@@ -41,6 +41,8 @@ LOG = "metrics.jsonl"
 # An autotuned run's soft vote (its other members are runs under `members/`) and its trials.
 VOTE_FILE, TRIALS_FILE, MEMBERS = "vote.json", "autotune.jsonl", "members"
 VOTE_FORMAT = "textnn.vote"
+# An autotune search in progress keeps its state here (tune/progress.py) until it finishes.
+SEARCH = "search"
 
 
 def save_run(
@@ -98,7 +100,9 @@ def prepare_run_dir(run_dir: Path, overwrite: bool) -> None:
                 "(overwrite=True) to replace the run in it",
                 path=run_dir,
             )
-        manifest.clear(run_dir, (*RUN_FILES, LOG, VOTE_FILE, TRIALS_FILE), ("checkpoints", MEMBERS))
+        manifest.clear(
+            run_dir, (*RUN_FILES, LOG, VOTE_FILE, TRIALS_FILE), ("checkpoints", MEMBERS, SEARCH)
+        )
 
 
 def _json_bytes(document: dict) -> bytes:

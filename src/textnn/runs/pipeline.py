@@ -73,8 +73,9 @@ def train(
     `dataset`: in-memory data to use instead of the one `config.data` names. `devices`: 1
     (default), N or "all": each batch is split across that many devices. With `config.init`,
     start from that trained run (transfer learning) instead of a new model. A run written to
-    `out` saves checkpoints as it trains (not a refit, not several hosts); `resume_from` (see
-    `resume`) goes on from one. `on_epoch(record)` is called after each epoch's record is logged
+    `out` saves checkpoints as it trains (a refit's two trainings too; not several hosts);
+    `resume_from` (see `resume`) goes on from one. `on_epoch(record)` is called after each
+    epoch's record is logged
     (autotune reports validation accuracy to its pruner there; what it raises ends the run)."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
@@ -130,13 +131,19 @@ def train(
             f"note: {len(train_ex)} training examples, fewer than a batch of "
             f"{config.train.batch_size}: one partial batch per epoch"
         )
-    earlier = resume_from[1].epochs if resume_from else []
+    resumed = resume_from[1] if resume_from else None
+    # A refit run stopped in its second training goes on there: the first one's decisions are
+    # in the checkpoint, so it is not trained again.
+    in_refit = resumed is not None and resumed.phase == "refit"
+    earlier = resumed.epochs if resumed else []
+    if in_refit:
+        earlier = resumed.first["epochs"] + [{**r, "refit": True} for r in resumed.epochs]
     log = JsonlLog(out / "metrics.jsonl" if writes else None, echo, earlier)
     if on_epoch is not None:
         log = _also(log, on_epoch)
     checkpoints = None
     every = config.train.checkpoint_minutes
-    if writes and every is not None and not config.train.refit and jax.process_count() == 1:
+    if writes and every is not None and jax.process_count() == 1:
         every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
         checkpoints = Checkpoints(out, every, keep, config.to_dict())
     fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
@@ -148,46 +155,68 @@ def train(
                 out, predictor, dataset=config.data.name, config_dict=config_dict, finished=False
             )
 
-    predictor, history = fit(
-        config,
-        source,
-        train_ex,
-        val_ex,
-        log,
-        on_best=None if config.train.refit else save,
-        on_first_step=lambda: echo(
-            f"first training step done {time.perf_counter() - started:.1f} s after the start "
-            "(data, vocabulary, vectors, model, compiling)"
-        ),
-        checkpoints=checkpoints,
-        resume_from=resume_from,
-    )
-    if history.best_epoch is not None:
-        echo(
-            f"best validation {'macro F1' if train_ex.multilabel else 'accuracy'} "
-            f"{history.best_val_accuracy:.4f} at epoch "
-            f"{history.best_epoch}{' (stopped early)' if history.stopped_early else ''}"
+    if in_refit:
+        first = resumed.first
+        history = History(
+            list(first["epochs"]),
+            first["best_epoch"],
+            first["best_val_accuracy"],
+            first["stopped_early"],
         )
-    thresholds = None
-    if train_ex.multilabel and val_ex is not None:
-        thresholds = tune_thresholds(val_ex.labels, predictor.predict_proba(val_ex.texts))
-        predictor.thresholds = thresholds
-        echo(
-            f"label thresholds chosen on validation (each label's best F1): "
-            f"{thresholds.min():.2f}..{thresholds.max():.2f}"
+        thresholds = first["thresholds"]
+        thresholds = None if thresholds is None else np.asarray(thresholds, np.float32)
+    else:
+        predictor, history = fit(
+            config,
+            source,
+            train_ex,
+            val_ex,
+            log,
+            on_best=None if config.train.refit else save,
+            on_first_step=lambda: echo(
+                f"first training step done {time.perf_counter() - started:.1f} s after the "
+                "start (data, vocabulary, vectors, model, compiling)"
+            ),
+            checkpoints=checkpoints,
+            resume_from=resume_from,
         )
+        if history.best_epoch is not None:
+            echo(
+                f"best validation {'macro F1' if train_ex.multilabel else 'accuracy'} "
+                f"{history.best_val_accuracy:.4f} at epoch "
+                f"{history.best_epoch}{' (stopped early)' if history.stopped_early else ''}"
+            )
+        thresholds = None
+        if train_ex.multilabel and val_ex is not None:
+            thresholds = tune_thresholds(val_ex.labels, predictor.predict_proba(val_ex.texts))
+            predictor.thresholds = thresholds
+            echo(
+                f"label thresholds chosen on validation (each label's best F1): "
+                f"{thresholds.min():.2f}..{thresholds.max():.2f}"
+            )
     if config.train.refit:
         epochs = history.best_epoch
         echo(
             f"refit: training again from the start on train + validation "
             f"({len(train_ex) + len(val_ex):,} examples) for {epochs} epochs"
+            + (f", resumed at its epoch {resumed.epoch}" if in_refit else "")
         )
+        decided = {
+            "epochs": history.epochs,
+            "best_epoch": history.best_epoch,
+            "best_val_accuracy": history.best_val_accuracy,
+            "stopped_early": history.stopped_early,
+            "thresholds": None if thresholds is None else thresholds.tolist(),
+        }
         predictor, again = fit(
             dataclasses.replace(config, train=dataclasses.replace(config.train, epochs=epochs)),
             load(config.init) if config.init else None,  # the first fit changed `source`
             train_ex + val_ex,
             None,
             lambda record: log({**record, "refit": True}),
+            checkpoints=checkpoints,
+            resume_from=resume_from if in_refit else None,
+            start=LoopState(phase="refit", first=decided),
         )
         predictor.thresholds = thresholds  # the refit has no validation split to choose them
         history.refit_epochs = epochs
@@ -253,11 +282,12 @@ class _Fit:
         on_first_step=None,
         checkpoints=None,
         resume_from=None,
+        start=None,
     ):
         """(Predictor, History) after training on `train_ex`, choosing the epoch on `val_ex`
         (None: all epochs, keep the last); `log` gets each epoch's record, `on_best(predictor)`
         is called whenever validation accuracy improves; `checkpoints` and `resume_from` go to
-        the trainer."""
+        the trainer, with `start` (a refit's loop state)."""
         spec, tokenizer, echo = self.spec, self.tokenizer, self.echo
         text, label_names = config.text, self.label_names
         if source is not None:
@@ -318,6 +348,7 @@ class _Fit:
             stop=self.stop,
             checkpoints=checkpoints,
             resume=resume_from,
+            start=start,
         )
         return predictor, history
 

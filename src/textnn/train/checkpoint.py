@@ -32,7 +32,10 @@ from textnn.errors import DataError, warn
 from textnn.files import write_atomic
 
 FOLDER = "checkpoints"
-_NAME = re.compile(r"^checkpoint-(\d{6})-(\d{7})\.safetensors$")
+# checkpoint-[PHASE-]EPOCH-STEP: phase 1 is a refit's second training (its epochs count again
+# from 1); files from before phases were recorded have none (phase 0).
+_NAME = re.compile(r"^checkpoint-(?:(\d)-)?(\d{6})-(\d{7})\.safetensors$")
+PHASES = ("fit", "refit")
 
 
 @dataclass
@@ -50,6 +53,10 @@ class LoopState:
     best_val_accuracy: float | None = None
     stopped_early: bool = False
     epochs: list[dict] = field(default_factory=list)
+    # "refit": the second training of a refit run, on train + validation; `first` then holds
+    # what the first training decided (its epochs' records, best epoch and score, thresholds).
+    phase: str = "fit"
+    first: dict | None = None
 
 
 def flat_arrays(tree, prefix: str) -> dict[str, np.ndarray]:
@@ -105,7 +112,9 @@ class Checkpoints:
         meta = {"loop": json.dumps(state.__dict__), "config": json.dumps(self.config)}
         data = save(arrays, metadata=meta)
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"checkpoint-{state.epoch:06d}-{state.step:07d}.safetensors"
+        phase = PHASES.index(state.phase)
+        name = f"checkpoint-{phase}-{state.epoch:06d}-{state.step:07d}.safetensors"
+        path = self.folder / name
         write_atomic(path, data)
         digest = {"file": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         write_atomic(path.with_suffix(".json"), json.dumps(digest).encode())
@@ -126,10 +135,15 @@ class Checkpoints:
             self.folder.rmdir()
 
     def saved(self) -> list[Path]:
-        """The checkpoint files, oldest first."""
+        """The checkpoint files, oldest first (by phase, epoch and step)."""
         if not self.folder.is_dir():
             return []
-        return sorted(p for p in self.folder.iterdir() if _NAME.match(p.name))
+        order = {}
+        for path in self.folder.iterdir():
+            match = _NAME.match(path.name)
+            if match:
+                order[path] = tuple(int(group or 0) for group in match.groups())
+        return sorted(order, key=order.get)
 
 
 def latest(run_dir: Path) -> tuple[dict[str, np.ndarray], LoopState, dict] | None:

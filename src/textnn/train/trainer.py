@@ -156,6 +156,7 @@ class Trainer:
         stop: threading.Event | None = None,
         checkpoints: Checkpoints | None = None,
         resume: tuple[dict, LoopState] | None = None,
+        start: LoopState | None = None,
     ) -> History:
         """Train for the configured epochs. With `validation`, `on_best` is called whenever the
         validation accuracy improves, and the best epoch's parameters are restored at the end.
@@ -163,13 +164,15 @@ class Trainer:
         `stop` is set (a signal, `signals.stop_on_signals`), training ends after the step in
         hand by raising `Interrupted`, after a checkpoint when there are `checkpoints` (saved
         at each epoch's end and every few minutes). `resume`: (arrays, loop state) of a
-        checkpoint (`checkpoint.latest`) to go on from, to the same result as without a stop."""
+        checkpoint (`checkpoint.latest`) to go on from, to the same result as without a stop;
+        `start`: the loop state to begin from otherwise (a refit's second training records its
+        phase and the first training's decisions in it, so that its checkpoints hold them)."""
         cfg, model = self.config, self.model
         parallel = self.parallel
         parallel.check_batch_size(train.batch_size)
         tx = make_optimizer(cfg, len(train))
         optimizer = nnx.Optimizer(model, tx, wrt=self.trainable)
-        state, best = LoopState(), None
+        state, best = start or LoopState(), None
         if resume is not None:
             arrays, state = resume
             nnx.update(model, restored(nnx.state(model), arrays, "model"))

@@ -11,51 +11,38 @@ halve the speed of each.
 from __future__ import annotations
 
 import dataclasses
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import optuna
+from optuna.trial import TrialState
 
 from textnn.config import RunConfig
 from textnn.data import train_validation_split
-from textnn.data.dataset import Dataset, Examples
+from textnn.data.dataset import Dataset
 from textnn.errors import DataError
 from textnn.runs.adaptive import DataProfile
 from textnn.runs.data import named_dataset, split_data, with_absolute_paths
 from textnn.runs.directory import prepare_run_dir
-from textnn.runs.ensemble import Ensemble, vote
 from textnn.runs.evaluate import evaluate
 from textnn.runs.pipeline import train
-from textnn.runs.predictor import Outputs, Predictor
+from textnn.runs.predictor import Outputs
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
+from textnn.tune.choose import Candidate, choose, outputs_of, refit, reserve
 from textnn.tune.output import write_autotune_run
+from textnn.tune.progress import SearchLog, kept_runs, load_state
 from textnn.tune.scores import METRICS, score
 from textnn.tune.space import enqueued, first_trials, suggest
+from textnn.tune.table import TrialTable
 
 Echo = Callable[[str], None]
 SMALL = 5_000  # training splits under this many texts hold out a larger validation share
 KEEP = 5  # trials whose models stay in memory, for the vote
-VOTE_SIZE = 3  # most members of the soft vote
-
-
-@dataclass
-class Candidate:
-    """A finished trial whose model is kept: its config, model and validation outputs."""
-
-    number: int
-    config: RunConfig
-    predictor: Predictor
-    probabilities: np.ndarray  # <float32>[validation texts, classes]
-    score: float
-    best_epoch: int | None
-    epochs: list[dict]
-    seconds: float
-    refitted: bool = False
 
 
 @dataclass
@@ -80,12 +67,15 @@ def autotune(
     echo: Echo = print,
     overwrite: bool = False,
     pruner: optuna.pruners.BasePruner | None = None,
+    stop: threading.Event | None = None,
 ) -> AutotuneResult:
     """Search for `budget` seconds (wall clock, data loading and compiling included; a trial
     in hand stops at the deadline) for the model that scores best by `metric` on validation
     data, and write it to `out` as a run directory (None: write nothing). `config` gives the
     data and the seed; its model settings are what the search replaces. `pruner`: Optuna's
-    pruner of trials by their epochs' validation accuracy (default: a 25th-percentile pruner)."""
+    pruner of trials by their epochs' validation accuracy (default: a 25th-percentile pruner).
+    `stop` (a signal, `train.signals.stop_on_signals`): end the search after the step in hand
+    with `Interrupted`; with `out`, `resume_autotune(out)` goes on from there."""
     if metric not in METRICS:
         raise DataError(
             f"metric must be one of {', '.join(METRICS)}, got {metric!r}", field="metric"
@@ -93,16 +83,51 @@ def autotune(
     optuna.logging.set_verbosity(optuna.logging.WARNING)  # the table says what each trial did
     deadline = Deadline(budget)
     try:
-        return _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner)
+        return _autotune(
+            config, out, deadline, metric, dataset, echo, overwrite, pruner, None, stop
+        )
     finally:
         deadline.cancel()
 
 
-def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -> AutotuneResult:
+def resume_autotune(
+    run_dir: str | Path,
+    *,
+    echo: Echo = print,
+    dataset: Dataset | None = None,
+    pruner: optuna.pruners.BasePruner | None = None,
+    stop: threading.Event | None = None,
+) -> AutotuneResult:
+    """Go on with the search stopped in `run_dir` (a crash, a kill, Ctrl-C) with the budget it
+    had left: its finished trials, the models kept for the vote and the queued trials are
+    read back (`tune/progress.py`); the trial in hand at the stop is recorded as `killed`."""
+    state = load_state(Path(run_dir))
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    left = state["budget"] - state["elapsed"]
+    echo(
+        f"resuming the autotune in {run_dir}: {len(state['records'])} trials done in "
+        f"{state['elapsed']:.0f} s, {max(left, 0):.0f} s of the {state['budget']:.0f} s budget "
+        "left"
+    )
+    deadline = Deadline(max(left, 1.0))
+    config = RunConfig.from_dict(state["config"], where=str(Path(run_dir) / "search"))
+    try:
+        return _autotune(
+            config, run_dir, deadline, state["metric"], dataset, echo, True, pruner, state, stop
+        )
+    finally:
+        deadline.cancel()
+
+
+def _autotune(
+    config, out, deadline, metric, dataset, echo, overwrite, pruner, resumed=None, stop=None
+) -> AutotuneResult:
     config = with_absolute_paths(config.validated())
     if out is not None:
         out = Path(out)
-        prepare_run_dir(out, overwrite)
+        if resumed is None:
+            prepare_run_dir(out, overwrite)
+    progress = SearchLog(out)
     dataset = dataset or named_dataset(config)
     if dataset.multilabel:
         raise DataError(
@@ -131,18 +156,62 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
         {"data.validation_fraction": fraction, "data.test_fraction": 0.0, "train.refit": False}
     )
     study = optuna.create_study(
+        storage=progress.storage(),
+        study_name="autotune",
+        load_if_exists=resumed is not None,
         direction="maximize",
-        sampler=optuna.samplers.TPESampler(seed=seed),
+        # a resumed search draws anew (its sampler's state was not saved), still seeded
+        sampler=optuna.samplers.TPESampler(seed=seed + (len(resumed["records"]) if resumed else 0)),
         # Families learn at different speeds, so a trial is stopped only when its epoch's
         # validation accuracy is in the bottom quarter of the other trials' at that epoch.
         pruner=pruner
         or optuna.pruners.PercentilePruner(25.0, n_startup_trials=5, n_warmup_steps=2),
     )
-    for params in first_trials():
-        study.enqueue_trial(enqueued(params))
     records: list[dict] = []
     kept: list[Candidate] = []
-    table = _Table(echo, metric)
+    table = TrialTable(echo, metric)
+    before = 0.0  # seconds the search ran before this process (a resumed one)
+    if resumed is None:
+        for params in first_trials():
+            study.enqueue_trial(enqueued(params))
+    else:
+        before = resumed["elapsed"]
+        table.header()
+        records = [table.row(r) for r in resumed["records"]]
+        for trial in study.get_trials(deepcopy=False, states=[TrialState.RUNNING]):
+            study.tell(trial.number, state=TrialState.FAIL)  # in hand at the stop
+            records.append(
+                table.row({"trial": trial.number, "model": trial.params.get("model", "-"),
+                           "params": trial.params, "state": "killed"})
+            )  # fmt: skip
+        for number, predictor, epochs in kept_runs(out, resumed["kept"]):
+            record = next(r for r in records if r["trial"] == number)
+            config_done = RunConfig.from_dict(record["config"])
+            probs = predictor.predict_proba(val.texts)
+            kept.append(
+                Candidate(number, config_done, predictor, probs, score(metric, val.labels, probs),
+                          record["best_epoch"], epochs, record["seconds"])
+            )  # fmt: skip
+        kept.sort(key=lambda c: -c.score)
+
+    def save_progress() -> None:
+        saved = {c.number for c in kept}
+        for c in kept:
+            if c.number not in on_disk:
+                progress.keep(c.number, c.predictor, c.config.to_dict(), c.epochs,
+                              config.data.name)  # fmt: skip
+        for number in on_disk - saved:
+            progress.drop(number)
+        on_disk.clear()
+        on_disk.update(saved)
+        progress.save_state(
+            {"config": config.to_dict(), "metric": metric, "seed": seed, "fraction": fraction,
+             "budget": before + (deadline.end - deadline.start),
+             "elapsed": round(before + deadline.elapsed(), 1), "records": records,
+             "kept": sorted(saved)}
+        )  # fmt: skip
+
+    on_disk: set[int] = {c.number for c in kept}
 
     def objective(trial: optuna.Trial) -> float:
         trial_config = suggest(trial, profile, base)
@@ -161,7 +230,7 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
                 dataset=trial_data,
                 echo=_quiet,
                 progress=False,
-                stop=deadline.passed,
+                stop=_Either(deadline.passed, stop),
                 on_epoch=report,
             )
         except optuna.TrialPruned:
@@ -203,10 +272,18 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
         del kept[KEEP:]  # the rest are dropped: a search may train dozens of models
         return value
 
-    table.header()
+    if resumed is None:
+        table.header()
+    save_progress()
     # Leave time to refit and write: a share of the budget, at least the fastest trial so far.
-    while deadline.left() > _reserve(deadline, kept):
+    while deadline.left() > reserve(deadline, kept):
         study.optimize(objective, n_trials=1, catch=())
+        save_progress()
+        if stop is not None and stop.is_set():
+            raise Interrupted(
+                f"autotune stopped after {len(records)} trials in {deadline.elapsed():.0f} s"
+                + ("; its progress is saved" if out is not None else "")
+            )
     if not kept:
         states = [r["state"] for r in records]
         counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
@@ -214,14 +291,14 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
             f"no trial finished within the budget ({len(records)} trials: {counts or 'none'} "
             f"in {deadline.elapsed():.0f} s): give a larger --budget"
         )
-    members, val_score = _choose(kept, val.labels, metric)
+    members, val_score = choose(kept, val.labels, metric)
     names = ", ".join(f"trial {m.number} ({m.config.model})" for m in members)
     echo(
         f"chosen on validation: {'a soft vote of ' if len(members) > 1 else ''}{names}, "
         f"validation {metric} {val_score:.4f} ({len(records)} trials in "
         f"{deadline.elapsed():.0f} s)"
     )
-    refitted = _refit(members, train_all, trial_data, deadline, echo)
+    refitted = refit(members, train_all, trial_data, deadline, echo)
     # Each member's config as its run records it: the user's data settings with the split the
     # search used, so that `textnn evaluate RUN` finds the same validation and test texts.
     data = dataclasses.replace(config.data, validation_fraction=fraction)
@@ -229,7 +306,7 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
         m.config = dataclasses.replace(
             m.config, data=data, train=dataclasses.replace(m.config.train, refit=m.refitted)
         )
-    outputs = _outputs(members)
+    outputs = outputs_of(members)
     report = None
     if test is not None:  # read here, once: every choice above was made on validation data
         probabilities = outputs.predict_proba(test.texts)
@@ -243,111 +320,21 @@ def _autotune(config, out, deadline, metric, dataset, echo, overwrite, pruner) -
     }
     if out is not None:
         write_autotune_run(out, members, records, summary, report, config.data.name)
+        progress.remove()  # the run is complete: nothing left to resume
     seconds = deadline.elapsed()
     return AutotuneResult(
         outputs, members, records, val_score, report, seconds, refitted, label_names
     )
 
 
-def _reserve(deadline: Deadline, kept: list[Candidate]) -> float:
-    """Seconds to keep for the end: refitting the best few trials (their time again, on more
-    data), at least a tenth of the budget and at most two fifths."""
-    budget = deadline.end - deadline.start
-    refit = sum(_refit_seconds(c) for c in kept[:VOTE_SIZE])
-    return min(max(0.1 * budget, refit), 0.4 * budget)
+class _Either:
+    """Set when either event is (the budget's deadline, a signal): a trial's stop."""
 
+    def __init__(self, first: threading.Event, second: threading.Event | None):
+        self.first, self.second = first, second
 
-def _refit_seconds(c: Candidate) -> float:
-    """About what training `c`'s config again on train + validation for its best epoch count
-    takes: its own time, scaled to those epochs and to a quarter more data."""
-    return c.seconds * (c.best_epoch or 1) / max(len(c.epochs), 1) * 1.3
-
-
-def _choose(kept: list[Candidate], labels: np.ndarray, metric: str):
-    """The best trial alone, or a soft vote grown greedily from it (Caruana et al. 2004's
-    ensemble selection, without repeats): each step adds the kept trial that raises the
-    validation score most, up to VOTE_SIZE members, while it rises."""
-    members = [kept[0]]
-    best = kept[0].score
-    while len(members) < VOTE_SIZE:
-        trials = [c for c in kept if c not in members]
-        scored = [
-            (score(metric, labels, vote([m.probabilities for m in [*members, c]])), c)
-            for c in trials
-        ]
-        if not scored:
-            break
-        value, candidate = max(scored, key=lambda pair: pair[0])
-        if value <= best:
-            break
-        members, best = [*members, candidate], value
-    return members, best
-
-
-def _refit(members, train_all: Examples, trial_data, deadline: Deadline, echo) -> int:
-    """Train the chosen configs again on train + validation for their best epoch counts, best
-    first, each while the time its trial took says it fits in what is left; the others stay
-    as trained on the training part. Returns how many were refitted."""
-    done = 0
-    for member in members:
-        if _refit_seconds(member) > deadline.left():
-            break
-        config = member.config.with_overrides(
-            {
-                "data.validation_fraction": 0.0,
-                "train.epochs": member.best_epoch or len(member.epochs),
-                "train.patience": 0,
-            }
-        )
-        member.predictor = train(config, None, dataset=trial_data, echo=_quiet).predictor
-        member.config, member.refitted = config, True
-        done += 1
-    echo(
-        f"refitted {done} of {len(members)} chosen models on all {len(train_all):,} training "
-        f"texts, each for its best epoch count ({deadline.left():.0f} s left)"
-        + ("" if done == len(members) else "; the others: as trained on the training part")
-    )
-    return done
-
-
-def _outputs(members: list[Candidate]) -> Outputs:
-    if len(members) == 1:
-        return members[0].predictor
-    return Ensemble([m.predictor for m in members], [f"trial {m.number}" for m in members])
-
-
-class _Table:
-    """The live table of trials: one line each, with the best so far."""
-
-    def __init__(self, echo: Echo, metric: str):
-        self.echo, self.metric, self.best = echo, metric, None
-
-    def header(self) -> None:
-        self.echo(
-            f"{'trial':>5}  {'model':<9} {'state':<9} {'val ' + self.metric:>14} "
-            f"{'seconds':>7}  settings"
-        )
-
-    def row(self, record: dict) -> dict:
-        value = record.get("validation")
-        if value is not None and (self.best is None or value > self.best[0]):
-            self.best = (value, record["trial"])
-        settings = ", ".join(
-            f"{k.split('_', 1)[-1] if k.startswith(record['model']) else k}={_short(v)}"
-            for k, v in record["params"].items()
-            if k != "model"
-        )
-        shown = f"{value:.4f}" if value is not None else "-"
-        best = f"  best {self.best[0]:.4f} (trial {self.best[1]})" if self.best else ""
-        self.echo(
-            f"{record['trial']:>5}  {record['model']:<9} {record['state']:<9} {shown:>14} "
-            f"{record.get('seconds', 0):>7.1f}  {settings}{best}"
-        )
-        return record
-
-
-def _short(value) -> str:
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
+    def is_set(self) -> bool:
+        return self.first.is_set() or (self.second is not None and self.second.is_set())
 
 
 def _quiet(_: str) -> None:
