@@ -103,19 +103,25 @@ class Collector:
             self.check_text(text, line, text_field)
             if label is None or (isinstance(label, str) and not label.strip()):
                 raise DataError("label is missing", path=self.path, line=line, field="label")
-            if not isinstance(label, (str, int)) or isinstance(label, bool):
-                raise DataError(
-                    f"label must be a string or an integer, got {type(label).__name__}",
-                    path=self.path,
-                    line=line,
-                    field="label",
-                )
+            self.check_label(label, line, "label")
         except DataError as err:
             self.fail(err)
             return
+        self.keep(text, str(label).strip(), line)
+
+    def keep(self, text: str, label: str | tuple[str, ...], line: int | None) -> None:
         self.out.texts.append(text)
-        self.out.labels.append(str(label).strip())
+        self.out.labels.append(label)
         self.out.where.append((str(self.path), line))
+
+    def check_label(self, label: object, line: int | None, what: str) -> None:
+        if not isinstance(label, (str, int)) or isinstance(label, bool):
+            raise DataError(
+                f"{what} must be a string or an integer, got {type(label).__name__}",
+                path=self.path,
+                line=line,
+                field="label",
+            )
 
     def add_several(
         self, text: object, labels: object, line: int | None, text_field: str = "text"
@@ -131,13 +137,7 @@ class Collector:
                 parts = list(labels)
             names = []
             for part in parts:
-                if not isinstance(part, (str, int)) or isinstance(part, bool):
-                    raise DataError(
-                        f"each label must be a string or an integer, got {type(part).__name__}",
-                        path=self.path,
-                        line=line,
-                        field="label",
-                    )
+                self.check_label(part, line, "each label")
                 name = str(part).strip()
                 if not name:
                     raise DataError(
@@ -157,9 +157,7 @@ class Collector:
         except DataError as err:
             self.fail(err)
             return
-        self.out.texts.append(text)
-        self.out.labels.append(tuple(dict.fromkeys(names)))  # a label said twice counts once
-        self.out.where.append((str(self.path), line))
+        self.keep(text, tuple(dict.fromkeys(names)), line)  # a label said twice counts once
 
     def check_text(self, text: object, line: int | None, text_field: str) -> None:
         if not isinstance(text, str):

@@ -12,7 +12,11 @@ from textnn.config import RunConfig
 from textnn.data import load_dataset
 from textnn.errors import DataError
 from textnn.runs.data import split_data
-from textnn.runs.multilabel_report import evaluate_multilabel, format_multilabel_report
+from textnn.runs.multilabel_report import (
+    class_table,
+    evaluate_multilabel,
+    format_multilabel_report,
+)
 from textnn.runs.predictor import Outputs
 
 
@@ -65,14 +69,7 @@ def format_report(report: dict) -> str:
     if report.get("multilabel"):
         return format_multilabel_report(report)
     names = report["label_names"]
-    width = max(12, *(len(n) for n in names))
-    lines = [f"{'':<{width}}  precision  recall     f1  support"]
-    for name in names:
-        c = report["per_class"][name]
-        lines.append(
-            f"{name:<{width}}  {c['precision']:9.4f}  {c['recall']:6.4f}  "
-            f"{c['f1']:5.4f}  {c['support']:7d}"
-        )
+    lines = class_table(report)
     lines += [
         "",
         f"accuracy {report['accuracy']:.4f}   macro F1 {report['macro_f1']:.4f}   weighted F1 "

@@ -64,17 +64,23 @@ def evaluate_multilabel(
     return report
 
 
-def format_multilabel_report(report: dict) -> str:
-    """The report as text: a per-label table with each label's threshold, then the totals."""
+def class_table(report: dict, threshold: bool = False) -> list[str]:
+    """A line per class: precision, recall, F1, support (and its threshold), under a header."""
     names = report["label_names"]
     width = max(12, *(len(n) for n in names))
-    lines = [f"{'':<{width}}  precision  recall     f1  support  threshold"]
+    lines = [f"{'':<{width}}  precision  recall     f1  support" + ("  threshold" * threshold)]
     for name in names:
         c = report["per_class"][name]
         lines.append(
             f"{name:<{width}}  {c['precision']:9.4f}  {c['recall']:6.4f}  "
-            f"{c['f1']:5.4f}  {c['support']:7d}  {c['threshold']:9.3f}"
+            f"{c['f1']:5.4f}  {c['support']:7d}" + (f"  {c['threshold']:9.3f}" if threshold else "")
         )
+    return lines
+
+
+def format_multilabel_report(report: dict) -> str:
+    """The report as text: a per-label table with each label's threshold, then the totals."""
+    lines = class_table(report, threshold=True)
     at_k = "   ".join(f"precision@{k} {v:.4f}" for k, v in report["precision_at_k"].items())
     lines += [
         "",
