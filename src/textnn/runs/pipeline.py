@@ -104,7 +104,7 @@ def train(
     dataset = dataset or named_dataset(config)
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
     if teacher is not None:
-        check_teacher(config, teacher, label_names, echo)
+        check_teacher(config, teacher, label_names, echo, multilabel=train_ex.multilabel)
         texts = unlabeled_texts(config, dataset)
         taught = pseudo_labelled(teacher, texts, label_names, echo)
         # The teacher labels each text whole, as the labelled texts come; their sentences then
