@@ -71,18 +71,3 @@ def test_multilabel_data_gets_a_shared_encoder_and_longer_training():
     assert "multi-label: 5 labels" in lines[0]
     # a network's bound shrinks with more data, but never under 12 epochs
     assert profile_of([5] * 200_000).epochs("textcnn") == 12
-
-
-def test_a_named_nbsvm_sizes_its_table_to_the_data(tmp_path):
-    data = toy_csv(tmp_path / "toy.csv", n=300)
-    lines = []
-    cfg = RunConfig().with_overrides(
-        {"data.name": str(data), "model": "nbsvm", "embeddings": None, "train.epochs": 2}
-    )
-    train(cfg, tmp_path / "run", echo=lines.append)
-    assert any(f"a {MIN_BUCKETS:,}-row n-gram table" in line for line in lines)
-    size = (tmp_path / "run" / "params.safetensors").stat().st_size
-    assert size < 2 * 1024 * 1024  # 67 MB with a fixed 4M-row table
-    # given explicitly, the size is the user's
-    cfg = cfg.with_overrides({"model_options": {"buckets": 2**17}})
-    assert train(cfg, None, echo=lambda _: None).predictor.model.config.buckets == 2**17

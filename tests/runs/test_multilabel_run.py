@@ -158,3 +158,15 @@ def test_lime_explains_one_label_at_a_time(multilabel_run):
         weights = result.to_dict()["weights_by_class"][label]
         top = max(weights, key=lambda pair: pair[1])
         assert top[0] == word, (label, weights)
+
+
+def test_self_training_refuses_multilabel_data(multilabel_run, tmp_path):
+    from textnn.errors import DataError
+
+    run, _ = multilabel_run
+    data = multilabel_csv(tmp_path / "t.csv", n=80)
+    unlabeled = tmp_path / "more.txt"
+    unlabeled.write_text("my invoice crash\nthanks a lot\n")
+    cfg = multilabel_config(data, teacher=str(run), **{"data.unlabeled": str(unlabeled)})
+    with pytest.raises(DataError, match="single-label data and a single-label teacher"):
+        train(cfg, None, echo=lambda _: None)

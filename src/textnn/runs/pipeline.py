@@ -21,7 +21,7 @@ from textnn.models import build_model
 from textnn.models.params import head, replace_head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
-from textnn.runs.adaptive import AUTO, DataProfile, buckets_for, has_auto, resolve_auto
+from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
 from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
 from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.evaluate import evaluate
@@ -104,7 +104,7 @@ def train(
     dataset = dataset or named_dataset(config)
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
     if teacher is not None:
-        check_teacher(config, teacher, label_names, echo)
+        check_teacher(config, teacher, label_names, echo, multilabel=train_ex.multilabel)
         texts = unlabeled_texts(config, dataset)
         taught = pseudo_labelled(teacher, texts, label_names, echo)
         # The teacher labels each text whole, as the labelled texts come; their sentences then
@@ -372,11 +372,6 @@ def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
     options = dict(config.model_options)
     if spec.fixed_length:
         options.setdefault("max_length", text.max_length)
-    if config.model == "nbsvm" and "buckets" not in options:
-        # A run as big as what it can learn: its n-gram table sized to the training texts
-        # (a 300-row file took a 4M-row table, 67 MB, before).
-        options["buckets"] = buckets_for(len(train_ex))
-        echo(f"nbsvm: a {options['buckets']:,}-row n-gram table for {len(train_ex):,} texts")
     model = build_model(
         config.model,
         embeddings=matrix,

@@ -53,12 +53,23 @@ def load_teacher(config: RunConfig) -> Teacher:
 
 
 def check_teacher(
-    config: RunConfig, teacher: Teacher, label_names: list[str], echo: Callable[[str], None]
+    config: RunConfig,
+    teacher: Teacher,
+    label_names: list[str],
+    echo: Callable[[str], None],
+    multilabel: bool = False,
 ) -> None:
-    """The teacher must know the data's classes (in any order). Warns when it learnt from the
+    """The teacher must know the data's classes (in any order); neither it nor the data
+    (`multilabel`) may be multi-label. Warns when it learnt from the
     same data split another way: its training examples may then be this run's validation or
     test examples, whose scores it would flatter."""
     known = teacher.predictor.label_names
+    if teacher.predictor.multilabel or multilabel:
+        raise DataError(
+            "self-training labels each text with the teacher's one most probable class: it "
+            "takes single-label data and a single-label teacher, not multi-label ones",
+            path=teacher.directory,
+        )
     if sorted(known) != sorted(label_names):
         raise DataError(
             f"the teacher's classes {known} differ from the data's {label_names}",
