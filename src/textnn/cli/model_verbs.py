@@ -1,4 +1,5 @@
-"""`textnn models` and `textnn summary`: the model zoo and a model's layers."""
+"""`textnn models`, `textnn summary` and `textnn quantize`: the model zoo, a model's layers, and
+a run made smaller."""
 
 from __future__ import annotations
 
@@ -66,3 +67,36 @@ def summary(run_dir, model_name, vocab_size: int, classes: int, overrides: tuple
         raise click.UsageError(str(err)) from None
     click.echo(f"config: {json.dumps(model.config.to_dict())}")
     click.echo(describe_model(model))
+
+
+@main.command()
+@click.argument("run_dir", type=click.Path())
+@click.option("--out", required=True, type=click.Path(), help="Folder for the quantized run.")
+@click.option(
+    "--method",
+    type=click.Choice(["int8", "pq"]),
+    default="int8",
+    show_default=True,
+    help="int8: each value an 8-bit code (a scale per row of a word table, per column of a "
+    "narrow n-gram table), about 4x smaller; pq: product quantization, each pair of values "
+    "one of 256 centroids, about 8x smaller and a little less exact.",
+)
+@click.option("--overwrite", is_flag=True, help="Replace a run already in --out.")
+def quantize(run_dir, out, method, overwrite) -> None:
+    """Write a smaller copy of a trained run: its word and n-gram tables (and an nbsvm's
+    ratios folded into its weights) stored as 8-bit codes, on disk and in memory. predict,
+    evaluate, explain, serve and the Python API load it as any run; it does not train further.
+
+    \b
+    Examples:
+      textnn quantize runs/imdb --out runs/imdb-int8
+      textnn quantize runs/imdb --out runs/imdb-pq --method pq
+      textnn evaluate runs/imdb-int8     its accuracy, to compare with the full run's
+
+    The copy has no test report or training log: evaluate it on the data you trust.
+    """
+    from textnn.runs.compact import format_sizes, quantize_run
+
+    result = quantize_run(run_dir, out, method, overwrite=overwrite)
+    click.echo(format_sizes(result))
+    click.echo(f"wrote {out}; check it with: textnn evaluate {out}")

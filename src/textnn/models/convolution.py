@@ -34,12 +34,18 @@ class MaskedConv1D(nnx.Module):
         width, _, channels = self.conv.kernel[...].shape
         return width * vocab_size * channels * 4
 
-    def tabled(self, vectors: jax.Array) -> TabledConv:
+    def tabled(self, vectors: jax.Array, int8: bool = False) -> TabledConv:
         """This convolution over embeddings `vectors` <float32>[vocab, D], folded into
-        per-token tables for prediction (see TabledConv)."""
+        per-token tables for prediction (see TabledConv); `int8`: the tables stored as 8-bit
+        codes with a scale per (offset, channel), for a quantized model."""
         kernel = self.conv.kernel[...]  # [width, D, C]
         tables = jnp.einsum("vd,wdc->wvc", vectors, kernel)
-        return TabledConv(tables, self.conv.bias[...])
+        if not int8:
+            return TabledConv(tables, self.conv.bias[...])
+        top = jnp.abs(tables).max(axis=1, keepdims=True)  # [width, 1, C]
+        scales = jnp.where(top > 0, top / 127.0, 1.0)
+        codes = jnp.clip(jnp.rint(tables / scales), -127, 127).astype(jnp.int8)
+        return TabledConv(codes, self.conv.bias[...], scales)
 
 
 def convs_relu_max(
@@ -70,9 +76,10 @@ class TabledConv(nnx.Module):
     as in MaskedConv1D.
     """
 
-    def __init__(self, tables: jax.Array, bias: jax.Array):
-        self.tables = InferenceTable(tables)  # [width, vocab, C]
+    def __init__(self, tables: jax.Array, bias: jax.Array, scales: jax.Array | None = None):
+        self.tables = InferenceTable(tables)  # [width, vocab, C]; int8 codes with `scales`
         self.bias = InferenceTable(bias)  # [C]
+        self.scales = None if scales is None else InferenceTable(scales)  # [width, 1, C]
 
     def __call__(self, ids: jax.Array, mask: jax.Array) -> jax.Array:
         tables = self.tables[...]
@@ -83,5 +90,7 @@ class TabledConv(nnx.Module):
         out = self.bias[...]
         for j in range(width):
             rows = tables[j][ids[:, j : j + length]]
+            if self.scales is not None:
+                rows = rows.astype(jnp.float32) * self.scales[...][j]
             out = out + jnp.where(mask[:, j : j + length, None], rows, 0.0)
         return out

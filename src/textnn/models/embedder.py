@@ -12,6 +12,7 @@ import numpy as np
 from flax import nnx
 
 from textnn.models.config import ModelConfig
+from textnn.models.quantize import dense, is_quantized, lookup, shape_of
 
 
 class FrozenEmbedding(nnx.Variable):
@@ -23,8 +24,11 @@ class Embedder(nnx.Module):
     """ids <int32>[B, T] -> vectors <float32>[B, T, D'] with padding positions zeroed.
 
     D' is D, or 2D for `multichannel` (frozen and trainable copies concatenated on the feature
-    axis, as in d2l's TextCNN).
+    axis, as in d2l's TextCNN). Either table may be quantized for prediction
+    (models/quantize.py).
     """
+
+    LOOKUP_TABLES = ("frozen", "table")
 
     def __init__(self, config: ModelConfig, pretrained: np.ndarray | None, *, rngs: nnx.Rngs):
         mode = config.embedding
@@ -65,13 +69,17 @@ class Embedder(nnx.Module):
         """What __call__ concatenates: one <float32>[B, T, D] per table (frozen first), with
         padding positions zeroed."""
         keep = mask[..., None].astype(jnp.float32)
-        return tuple(t[...][ids] * keep for t in (self.frozen, self.table) if t is not None)
+        return tuple(lookup(t, ids) * keep for t in (self.frozen, self.table) if t is not None)
 
     @property
     def vocab_size(self) -> int:
-        return next(t[...].shape[0] for t in (self.frozen, self.table) if t is not None)
+        return next(shape_of(t)[0] for t in (self.frozen, self.table) if t is not None)
+
+    @property
+    def quantized(self) -> bool:
+        return any(is_quantized(t) for t in (self.frozen, self.table) if t is not None)
 
     def vectors(self) -> jax.Array:
         """<float32>[vocab, D']: the vector each id maps to (before padding is zeroed)."""
-        parts = [t[...] for t in (self.frozen, self.table) if t is not None]
+        parts = [dense(t) for t in (self.frozen, self.table) if t is not None]
         return parts[0] if len(parts) == 1 else jnp.concatenate(parts, axis=-1)

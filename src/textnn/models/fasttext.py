@@ -13,6 +13,7 @@ from flax import nnx
 from textnn.models.config import ModelConfig
 from textnn.models.embedder import Embedder
 from textnn.models.masking import sequence_mask
+from textnn.models.quantize import lookup
 
 BIGRAM_HASH = 116_049_371  # fastText's multiplier for hashing word n-grams
 
@@ -44,6 +45,8 @@ def ngram_ids(ids: jax.Array, n: int, buckets: int) -> jax.Array:
 
 
 class FastText(nnx.Module):
+    LOOKUP_TABLES = ("bigrams",)  # quantized for prediction with the word table
+
     def __init__(
         self, config: FastTextConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
     ):
@@ -66,7 +69,7 @@ class FastText(nnx.Module):
         if self.bigrams is not None:
             for n in range(2, min(self.config.word_ngrams, ids.shape[1]) + 1):
                 valid = mask[:, n - 1 :]  # all n words real
-                vectors = self.bigrams[...][ngram_ids(ids, n, self.config.bigram_buckets)]
+                vectors = lookup(self.bigrams, ngram_ids(ids, n, self.config.bigram_buckets))
                 total = total + (vectors * valid[..., None]).sum(axis=1)
                 count = count + valid.sum(axis=1)
         return self.out(total / jnp.maximum(count, 1)[:, None])

@@ -22,6 +22,7 @@ from textnn.models.config import ModelConfig
 from textnn.models.embedder import FrozenEmbedding
 from textnn.models.fasttext import ngram_ids
 from textnn.models.masking import sequence_mask
+from textnn.models.quantize import lookup
 
 
 @dataclass
@@ -72,6 +73,8 @@ def ngram_set(
 
 
 class NBSVM(nnx.Module):
+    LOOKUP_TABLES = ("weights",)  # once folded (`fold_for_prediction`)
+
     def __init__(
         self, config: NBSVMConfig, pretrained: np.ndarray | None = None, *, rngs: nnx.Rngs
     ):
@@ -85,8 +88,17 @@ class NBSVM(nnx.Module):
     def __call__(self, ids: jax.Array, lengths: jax.Array) -> jax.Array:
         """ids <int32>[B, T], lengths <int32>[B] -> logits <float32>[B, classes]."""
         features, present = ngram_set(ids, lengths, self.config)
-        scaled = self.ratios[...][features] * self.weights[...][features]  # [B, N, classes]
+        scaled = lookup(self.weights, features)  # [B, N, classes]
+        if self.ratios is not None:
+            scaled = self.ratios[...][features] * scaled
         return (scaled * present[..., None]).sum(axis=1) + self.bias[...]
+
+    def fold_for_prediction(self) -> None:
+        """Fold the ratios into the weights: one table of their products, half the memory and
+        the same logits; no training after this (`textnn quantize` does it)."""
+        if self.ratios is not None:
+            self.weights = nnx.Param(self.ratios[...] * self.weights[...])
+            self.ratios = None
 
 
 def fit_ratios(model: NBSVM, batches: Iterable) -> str:

@@ -12,13 +12,16 @@ from flax import nnx
 
 from textnn.errors import DataError, NotFoundError
 from textnn.models.embedder import Embedder, FrozenEmbedding
+from textnn.models.quantize import QuantizedValue
 
 
 def named_variables(model: nnx.Module) -> dict[str, nnx.Variable]:
-    """Every parameter and frozen table of the model by dotted path, in graph order."""
+    """Every parameter, frozen table and quantized table's part of the model by dotted path,
+    in graph order."""
     out = {}
     for path, value in nnx.iter_graph(model):
-        if isinstance(value, (nnx.Param, FrozenEmbedding)) and value[...] is not None:
+        saved = (nnx.Param, FrozenEmbedding, QuantizedValue)
+        if isinstance(value, saved) and value[...] is not None:
             out[".".join(str(p) for p in path)] = value
     return out
 
@@ -44,10 +47,13 @@ def restore_parameters(model: nnx.Module, arrays: dict[str, object], where: str 
         raise DataError(f"parameters missing: {missing[:5]}", path=where or None)
     for name, variable in variables.items():
         value = arrays[name]
-        if tuple(value.shape) != tuple(variable[...].shape):
+        current = variable[...]
+        if tuple(value.shape) != tuple(current.shape) or (
+            isinstance(variable, QuantizedValue) and value.dtype != current.dtype
+        ):
             raise DataError(
-                f"parameter {name!r} has shape {tuple(value.shape)}, the model "
-                f"expects {tuple(variable[...].shape)}",
+                f"parameter {name!r} is {value.dtype}{list(value.shape)}, the model expects "
+                f"{current.dtype}{list(current.shape)}",
                 path=where or None,
             )
         variable.set_value(_placed_like(value, variable[...]))
@@ -70,17 +76,21 @@ def parameter_bytes(model: nnx.Module) -> bytes:
     return save({name: np.asarray(a) for name, a in parameter_arrays(model).items()})
 
 
-def load_parameters(model: nnx.Module, path: Path) -> None:
+def read_parameters(path: Path) -> dict[str, np.ndarray]:
+    """A parameters file's arrays by name; a DataError naming it when missing or damaged."""
     from safetensors import SafetensorError
     from safetensors.numpy import load_file
 
     try:
-        arrays = load_file(str(path))
+        return load_file(str(path))
     except FileNotFoundError:
         raise DataError("parameters file not found", path=path) from None
     except (SafetensorError, OSError, ValueError) as err:
         raise DataError(f"damaged parameters file ({err})", path=path) from None
-    restore_parameters(model, arrays, str(path))
+
+
+def load_parameters(model: nnx.Module, path: Path) -> None:
+    restore_parameters(model, read_parameters(path), str(path))
 
 
 FREEZE = ("none", "embeddings", "encoder")

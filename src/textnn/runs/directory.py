@@ -4,7 +4,8 @@ into a Predictor by `load`.
 A run directory holds:
   run.json            format version, model name and config, tokenizer and text settings,
                       label names, whether multi-label and its thresholds, dataset name,
-                      textnn version
+                      textnn version; for a quantized run (`textnn quantize`), how
+                      and which tables
   config.json         the full RunConfig it was trained with
   vocab.json          the vocabulary (built from the training split)
   params.safetensors  the parameters (best validation epoch)
@@ -26,7 +27,13 @@ from textnn.config import TextConfig
 from textnn.errors import DataError
 from textnn.jsonfile import read_document
 from textnn.models import build_model
-from textnn.models.params import load_parameters, parameter_arrays, parameter_bytes
+from textnn.models.params import (
+    parameter_arrays,
+    parameter_bytes,
+    read_parameters,
+    restore_parameters,
+)
+from textnn.models.quantize import restore_quantized
 from textnn.runs import manifest
 from textnn.runs.predictor import Predictor
 from textnn.text.tokenize import Tokenizer
@@ -68,6 +75,8 @@ def save_run(
         "dataset": dataset,
         "textnn_version": _version(),
     }
+    if predictor.quantized is not None:
+        meta["quantized"] = predictor.quantized
     files = {
         "run.json": _json_bytes(meta),
         "config.json": _json_bytes(config_dict),
@@ -143,6 +152,13 @@ def load(run_dir: str | Path, *, allow_unfinished: bool = False) -> Predictor:
             thresholds = np.asarray(thresholds, np.float32)
             if thresholds.shape != (len(labels),) or not np.isfinite(thresholds).all():
                 raise TypeError("'thresholds'")
+        quantized = meta.get("quantized")
+        if quantized is not None and not (
+            isinstance(quantized, dict)
+            and isinstance(quantized.get("tables"), list)
+            and all(isinstance(t, str) for t in quantized["tables"])
+        ):
+            raise TypeError("'quantized'")
     except (KeyError, TypeError, ValueError) as err:
         raise DataError(f"damaged run file (missing or bad {err})", path=meta_path) from None
     # Pretrained tables are restored from the parameters file: build with a placeholder.
@@ -151,18 +167,27 @@ def load(run_dir: str | Path, *, allow_unfinished: bool = False) -> Predictor:
         np.zeros((config["vocab_size"], config["embed_dim"]), np.float32) if needs_vectors else None
     )
     model = build_model(name, config, embeddings=placeholder)
-    load_parameters(model, run_dir / "params.safetensors")
+    params_path = run_dir / "params.safetensors"
+    arrays = read_parameters(params_path)
+    if quantized is not None:
+        try:
+            restore_quantized(model, quantized["tables"], arrays)
+        except KeyError as err:
+            raise DataError(f"quantized table {err} missing", path=params_path) from None
+    restore_parameters(model, arrays, str(params_path))
     bad = [name for name, a in parameter_arrays(model).items() if not np.isfinite(a).all()]
     if bad:
         raise DataError(
             f"holds NaN or infinite values ({', '.join(bad[:3])}): the training diverged or the "
             "file is damaged; train again, e.g. with a lower learning rate",
-            path=run_dir / "params.safetensors",
+            path=params_path,
         )
     model.eval()
-    return Predictor(
+    predictor = Predictor(
         model, tokenizer, vocab, labels, text, name, multilabel=multilabel, thresholds=thresholds
     )
+    predictor.quantized = quantized
+    return predictor
 
 
 def _version() -> str:

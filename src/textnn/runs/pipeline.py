@@ -89,6 +89,12 @@ def train(
             prepare_run_dir(out, overwrite)
     source = load(config.init) if config.init else None
     if source is not None:
+        if source.quantized is not None:
+            raise DataError(
+                "a quantized run predicts but does not train further: start from the full run "
+                "it was quantized from",
+                path=config.init,
+            )
         head(source.model)  # a model without a head to swap fails here, before the data loads
         config = inherited_settings(config, Path(config.init), echo)
     teacher = load_teacher(config) if config.teacher else None

@@ -108,6 +108,9 @@ class Predictor(Outputs):
         self.label_names, self.text, self.model_name = list(label_names), text, model_name
         self.multilabel, self.thresholds = multilabel, thresholds
         self.batch_size = batch_size
+        # How the model's tables were quantized (`textnn quantize`): {"method", "tables",
+        # "source"}; None for a full model, the only kind that trains further.
+        self.quantized: dict | None = None
         self.parallel = parallel  # split each batch across these devices (None: one device)
         self._folded: tuple[list, object] | None = None  # (variables it was built from, module)
 
