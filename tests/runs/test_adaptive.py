@@ -1,10 +1,20 @@
 """Settings left at "auto" follow from the training data, and the run says what it chose."""
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.helpers import toy_csv
 from textnn.config import RunConfig
-from textnn.runs.adaptive import MAX_BUCKETS, MIN_BUCKETS, DataProfile, resolve_auto
+from textnn.runs.adaptive import (
+    MAX_BUCKETS,
+    MIN_BUCKETS,
+    MIN_ROWS,
+    DataProfile,
+    has_auto,
+    resolve_auto,
+    table_cap,
+)
 from textnn.runs.pipeline import train
 from textnn.text.tokenize import Tokenizer
 
@@ -71,3 +81,41 @@ def test_multilabel_data_gets_a_shared_encoder_and_longer_training():
     assert "multi-label: 5 labels" in lines[0]
     # a network's bound shrinks with more data, but never under 12 epochs
     assert profile_of([5] * 200_000).epochs("textcnn") == 12
+
+
+def reference_distinct(texts, n):
+    grams = set()
+    for text in texts:
+        words = text.split()
+        grams.update(tuple(words[i : i + n]) for i in range(len(words) - n + 1))
+    return len(grams)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from("abcdef"), max_size=12).map(" ".join), max_size=30))
+def test_distinct_ngrams_are_counted_within_each_text(texts):
+    p = DataProfile.of(texts, np.zeros(len(texts), int), Tokenizer("words"))
+    assert p.distinct_ngrams == tuple(reference_distinct(texts, n) for n in (2, 3, 4))
+
+
+def test_an_ngram_table_is_as_big_as_the_data_up_to_a_cap():
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(5000)]
+    few = [" ".join(rng.choice(words, 12)) for _ in range(300)]
+    p = DataProfile.of(few, np.arange(300) % 2, Tokenizer("words"))
+    counted = sum(p.distinct_ngrams[:2])
+    rows = p.ngram_rows(3, table_cap("nbsvm", 2))
+    assert 2 * counted <= rows < 4 * counted  # twice the n-grams, to a power of two
+    assert p.ngram_rows(1, 2**22) == MIN_ROWS  # no n-grams of 2 words or more
+    assert p.ngram_rows(5, 2**22) == 2**22  # n-grams too long to count: the cap
+    # the cap: rows x classes at most MAX_CELLS
+    assert table_cap("nbsvm", 2) == 2**22 and table_cap("nbsvm", 20) == 2**18
+    lines = []
+    chosen = resolve_auto(RunConfig().with_overrides({"model": "nbsvm"}), p, lines.append)
+    assert chosen.model_options["buckets"] == rows
+    assert f"buckets {rows:,} ({counted:,} distinct" in lines[0]
+    given_rows = RunConfig().with_overrides({"model": "nbsvm", "model_options": {"buckets": 64}})
+    assert resolve_auto(given_rows, p, lines.append).model_options["buckets"] == 64
+    assert not has_auto(given_rows.with_overrides({"text.max_length": 40, "train.epochs": 2}))
+    chosen = resolve_auto(RunConfig().with_overrides({"model": "fasttext"}), p, lines.append)
+    assert chosen.model_options["bigram_buckets"] == p.ngram_rows(2, table_cap("fasttext", 2))

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from textnn.config import RunConfig
+from textnn.models.registry import model_config
+from textnn.text.ragged import Ragged
 from textnn.text.tokenize import Tokenizer
 
 AUTO = "auto"
@@ -28,6 +30,12 @@ Echo = Callable[[str], None]
 # The n-gram table of a linear model: rows per training text, between these bounds (a run is
 # as big as what it can learn: 2^22 rows of 2 classes are 32 MB of weights).
 MIN_BUCKETS, MAX_BUCKETS = 2**16, 2**22
+# A table sized by the n-grams counted in the training texts (`DataProfile.ngram_rows`): at
+# least MIN_ROWS rows, and at most MAX_CELLS rows x classes (nbsvm's 2^22 rows for 2 classes)
+# beyond which n-grams share rows by their hash; fastText's table at most its default rows.
+MIN_ROWS, MAX_CELLS = 2**10, 2**23
+# model -> (its table's rows option, its longest n-gram option)
+SIZED_TABLES = {"nbsvm": ("buckets", "ngrams"), "fasttext": ("bigram_buckets", "word_ngrams")}
 
 
 @dataclass(frozen=True)
@@ -40,10 +48,12 @@ class DataProfile:
     length_p95: int
     length_max: int
     multilabel: bool = False
+    distinct_ngrams: tuple[int, ...] = ()  # word n-grams of 2, 3 and 4 words in the texts
 
     @classmethod
     def of(cls, texts: Sequence[str], labels: np.ndarray, tokenizer: Tokenizer) -> DataProfile:
-        lengths = np.array([len(tokens) for tokens in tokenizer.tokenize_batch(texts)] or [0])
+        _, _, tokens = tokenizer.index(texts)
+        lengths = tokens.lengths if len(texts) else np.zeros(1, np.int64)
         return cls(
             examples=len(texts),
             classes=labels.shape[1] if labels.ndim == 2 else len(np.unique(labels)),
@@ -51,6 +61,7 @@ class DataProfile:
             length_p95=int(np.ceil(np.percentile(lengths, 95))),
             length_max=int(lengths.max()),
             multilabel=labels.ndim == 2,
+            distinct_ngrams=distinct_ngrams(tokens),
         )
 
     def max_length(self, quantile_length: int | None = None, limit: int = 1000) -> int:
@@ -71,6 +82,17 @@ class DataProfile:
         """Rows of a hashed n-gram table for these training texts (`buckets_for`)."""
         return buckets_for(self.examples, per_text, most)
 
+    def ngram_rows(self, ngrams: int, most: int) -> int:
+        """Rows of a hashed table for the word n-grams of 2..`ngrams` words: twice as many as
+        the training texts hold (so that few share a row), a power of two between MIN_ROWS and
+        `most` (past it they share rows, as fastText hashes them; n-grams of more than 4
+        words are not counted: `most`)."""
+        if ngrams - 1 > len(self.distinct_ngrams):
+            return most
+        counted = sum(self.distinct_ngrams[: max(ngrams - 1, 0)])
+        rows = 2 ** int(np.ceil(np.log2(max(2 * counted, 1))))
+        return int(np.clip(rows, MIN_ROWS, most))
+
     def linear_scale(self) -> float:
         """How much larger a linear model's weights must be than on long reviews (median 200
         tokens, where nbsvm's learning rate and starting weight were chosen): its logit is a
@@ -87,8 +109,33 @@ def buckets_for(examples: int, per_text: int = 64, most: int = MAX_BUCKETS) -> i
     return int(np.clip(rows, MIN_BUCKETS, most))
 
 
+def distinct_ngrams(tokens: Ragged, longest: int = 4) -> tuple[int, ...]:
+    """How many distinct word n-grams of 2, 3, ..., `longest` words the texts `tokens` hold
+    (each text's ids <int32>; n-grams within a text), told apart by a 64-bit hash."""
+    ids = tokens.ids.astype(np.uint64) + np.uint64(1)
+    text = np.repeat(np.arange(len(tokens.lengths)), tokens.lengths)
+    hashed, counts = ids, []
+    for n in range(2, longest + 1):
+        # hashed[p]: the n-gram from token p; uint64 arithmetic wraps around, as a hash may
+        hashed = hashed[:-1] * np.uint64(0x9E3779B97F4A7C15) + ids[n - 1 :]
+        within = text[: len(hashed)] == text[n - 1 :]
+        counts.append(len(np.unique(hashed[within])))
+    return tuple(counts)
+
+
+def table_cap(model: str, classes: int) -> int:
+    """The most rows `ngram_rows` gives `model`'s n-gram table (see MAX_CELLS)."""
+    if model == "fasttext":
+        return model_config("fasttext").bigram_buckets
+    return max(MIN_ROWS, 2 ** int(np.log2(MAX_CELLS // max(classes, 1))))
+
+
 def has_auto(config: RunConfig) -> bool:
-    return AUTO in (config.model, config.text.max_length, config.train.epochs)
+    """Whether a setting of `config` follows from the data (`resolve_auto`): one left at
+    "auto", or an n-gram table whose size is not given."""
+    sized = SIZED_TABLES.get(config.model)
+    unsized = sized is not None and sized[0] not in config.model_options
+    return unsized or AUTO in (config.model, config.text.max_length, config.train.epochs)
 
 
 def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConfig:
@@ -108,11 +155,10 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
         )
     if model == AUTO:
         model = "nbsvm"
-        options.setdefault("buckets", profile.buckets())
         scale = profile.linear_scale()
         options.setdefault("init_weight", round(0.01 * scale, 4))
         embeddings = None  # n-grams, no word vectors
-        chosen.append(f"model nbsvm (word 1-3-grams, a {options['buckets']:,}-row table)")
+        chosen.append("model nbsvm (word 1-3-grams)")
         if config.train.learning_rate is None:
             rate = round(1e-3 * scale, 5)
             config = dataclasses.replace(
@@ -123,6 +169,15 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
                     f"learning rate {rate:g} and starting weight {options['init_weight']:g} "
                     f"(texts of {profile.length_p50} tokens at the median)"
                 )
+    if model in SIZED_TABLES and SIZED_TABLES[model][0] not in options:
+        sized, longest_option = SIZED_TABLES[model]
+        longest = getattr(model_config(model, **options), longest_option)
+        options[sized] = profile.ngram_rows(longest, table_cap(model, profile.classes))
+        counted = sum(profile.distinct_ngrams[: max(longest - 1, 0)])
+        chosen.append(
+            f"{sized} {options[sized]:,} ({counted:,} distinct word n-grams of 2-{longest} "
+            "words in the training texts)"
+        )
     text = config.text
     if text.max_length == AUTO:
         text = dataclasses.replace(text, max_length=profile.max_length())
