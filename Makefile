@@ -107,6 +107,7 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_autotune.py --only imdb --budget 10m
 	$(BIN)/python benchmarks/bench_serve.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 	$(BIN)/python benchmarks/bench_multilabel.py
+	$(BIN)/python benchmarks/bench_quantize.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
 # written. CI runs it so that the scripts keep working.
@@ -130,6 +131,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
 	$(BIN)/python benchmarks/bench_multilabel.py --quick
 	$(BIN)/python benchmarks/bench_serve.py --quick
+	$(BIN)/python benchmarks/bench_quantize.py --quick
 
 # docs/benchmarks.md from the results files (each benchmark script also does this as it writes).
 docs: $(STAMP)

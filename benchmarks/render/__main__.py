@@ -17,6 +17,7 @@ from render.autotune import autotune
 from render.basics import explain, first_result, foundation, models, transfer
 from render.multilabel import multilabel
 from render.presets import presets
+from render.quantize import quantize
 from render.robustness import fuzz, resume
 from render.scorecard import scorecard
 from render.serve import serve
@@ -43,6 +44,7 @@ def render() -> None:
         ("accuracy", accuracy),
         ("autotune", autotune),
         ("multilabel", multilabel),
+        ("quantize", quantize),
         ("serve", serve),
         ("speed", speed),
         ("first_result", first_result),

@@ -210,6 +210,7 @@ def scorecard() -> list[str]:
         )
     rows += robustness_rows()
     rows += multilabel_rows()
+    rows += quantize_rows()
     rows += serve_rows()
     if not rows:
         return []
@@ -289,6 +290,34 @@ def multilabel_rows() -> list[tuple[str, str, str]]:
             verdict(row["macro_f1"] >= want),
         )
     ]
+
+
+def quantize_rows() -> list[tuple[str, str, str]]:
+    """Each IMDb run's best quantized form that keeps its accuracy, against the size target."""
+    data = load("quantize")
+    if not data:
+        return []
+    want = TARGETS["quantize"]
+    out = []
+    for model, entry in data["runs"].items():
+        full = entry["rows"]["full"]
+        rows = {method: row for method, row in entry["rows"].items() if method != "full"}
+        measured = []
+        met = False
+        for method, row in rows.items():
+            disk, memory = full["disk_mb"] / row["disk_mb"], full["memory_mb"] / row["memory_mb"]
+            change = 100 * (row["accuracy"] - full["accuracy"])
+            measured.append(f"{method} {disk:.1f}x disk, {memory:.1f}x memory, {change:+.2f} pts")
+            met |= min(disk, memory) >= want["times_smaller"] and change >= -want["within_points"]
+        out.append(
+            (
+                f"IMDb {model} quantized at least {want['times_smaller']:g}x smaller on disk "
+                f"and in memory, test accuracy within {want['within_points']} points",
+                "; ".join(measured),
+                verdict(met),
+            )
+        )
+    return out
 
 
 def serve_rows() -> list[tuple[str, str, str]]:
