@@ -190,3 +190,20 @@ def test_two_worker_processes_answer_as_one_and_stop_on_sigterm(toy_run, tmp_pat
             np.testing.assert_allclose(served, expected, atol=1e-5)
     finally:
         assert s.stop() == 0
+
+
+def test_a_quantized_run_is_served_as_the_library_predicts_it(toy_run, tmp_path):
+    from textnn.runs.compact import quantize_run
+
+    quantize_run(toy_run, tmp_path / "small", "int8")
+    s = Server(tmp_path / "small", log=tmp_path / "server.log")
+    try:
+        s.wait_ready()
+        texts = ["a great wonderful film", "an awful boring plot"]
+        status, body = s.post("/v1/predict", {"texts": texts})
+        assert status == 200
+        served = [[p["probabilities"][c] for c in ("neg", "pos")] for p in body["predictions"]]
+        expected = load(tmp_path / "small").predict_proba(texts)
+        np.testing.assert_allclose(served, expected, atol=1e-5)
+    finally:
+        assert s.stop() == 0
