@@ -170,3 +170,23 @@ def test_self_training_refuses_multilabel_data(multilabel_run, tmp_path):
     cfg = multilabel_config(data, teacher=str(run), **{"data.unlabeled": str(unlabeled)})
     with pytest.raises(DataError, match="single-label data and a single-label teacher"):
         train(cfg, None, echo=lambda _: None)
+
+
+def test_data_multilabel_true_trains_independent_labels_on_single_label_data(tmp_path):
+    from tests.helpers import config, toy_csv
+    from textnn.errors import DataError
+
+    data = toy_csv(tmp_path / "toy.csv", n=300)
+    result = train(
+        config(data, **{"data.multilabel": True, "train.learning_rate": 0.01}),
+        tmp_path / "run",
+        echo=lambda _: None,
+    )
+    predictor = load(tmp_path / "run")
+    assert predictor.multilabel and predictor.thresholds.shape == (2,)
+    assert result.report["multilabel"] and result.report["macro_f1"] > 0.85
+    probs = predictor.predict_proba(["a great film", "an awful film"])
+    assert not np.allclose(probs.sum(axis=1), 1.0)  # a sigmoid each, not a softmax
+    several = multilabel_csv(tmp_path / "t.csv")
+    with pytest.raises(DataError, match=r"data\.multilabel is false"):
+        train(multilabel_config(several, **{"data.multilabel": False}), None, echo=lambda _: None)

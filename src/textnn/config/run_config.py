@@ -21,7 +21,10 @@ class DataConfig:
     test split; `unlabeled`: a file of unlabelled texts, one per line, for a run's `teacher`
     to label; `sentences`: once the splits are made, every text becomes its sentences, each
     labelled as its text (sentences under 3 words are left out, and the run says how many), so
-    that a model learns short texts from labelled documents (a source run for sentence data)."""
+    that a model learns short texts from labelled documents (a source run for sentence data).
+    `multilabel`: None (default) follows the data (multi-label when a text holds several
+    labels); true trains independent labels (a sigmoid each) even where each text has one, so
+    that a prediction may carry none or several; false refuses data with several labels."""
 
     name: str = "imdb"
     test: str | None = None
@@ -30,6 +33,7 @@ class DataConfig:
     test_fraction: float = 0.1
     unlabeled: str | None = None
     sentences: bool = False
+    multilabel: bool | None = None
 
 
 @dataclass

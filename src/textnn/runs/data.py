@@ -7,6 +7,8 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from textnn.config import RunConfig
 from textnn.data import load_dataset, train_validation_split
 from textnn.data.dataset import Dataset, Examples
@@ -56,7 +58,7 @@ def split_data(
     else carved from what remains (none when `validation_fraction` is 0: then training runs all
     its epochs and keeps the last). With
     `data.sentences`, each split's texts then become their sentences."""
-    dataset = dataset or named_dataset(config)
+    dataset = label_form(dataset or named_dataset(config), config.data.multilabel)
     train, test = dataset.train, dataset.test
     seed = config.train.seed
     if test is None and config.data.test_fraction > 0:
@@ -79,6 +81,23 @@ def split_data(
             for part, name in ((train, "train"), (val, "validation"), (test, "test"))
         )
     return dataset.label_names, train, val, test
+
+
+def label_form(dataset: Dataset, multilabel: bool | None) -> Dataset:
+    """`dataset` as `data.multilabel` asks: as it is (None), each split's labels as an
+    indicator matrix (True: one label per text becomes a row with one 1), or refused when a
+    text holds several labels (False)."""
+    if multilabel is None or multilabel == dataset.multilabel:
+        return dataset
+    if not multilabel:
+        raise DataError(
+            "the data gives several labels to some texts, and data.multilabel is false: set it "
+            "to true (or leave it out) to train a multi-label run",
+            field="data.multilabel",
+        )
+    eye = np.eye(len(dataset.label_names), dtype=np.float32)
+    splits = {name: Examples(part.texts, eye[part.labels]) for name, part in dataset.splits.items()}
+    return dataclasses.replace(dataset, splits=splits)
 
 
 def sentences_of(examples: Examples, split: str, echo: Echo) -> Examples:
