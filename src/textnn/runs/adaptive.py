@@ -27,9 +27,6 @@ from textnn.text.tokenize import Tokenizer
 AUTO = "auto"
 Echo = Callable[[str], None]
 
-# The n-gram table of a linear model: rows per training text, between these bounds (a run is
-# as big as what it can learn: 2^22 rows of 2 classes are 32 MB of weights).
-MIN_BUCKETS, MAX_BUCKETS = 2**16, 2**22
 # A table sized by the n-grams counted in the training texts (`DataProfile.ngram_rows`): at
 # least MIN_ROWS rows, and at most MAX_CELLS rows x classes (nbsvm's 2^22 rows for 2 classes)
 # beyond which n-grams share rows by their hash; fastText's table at most its default rows.
@@ -78,10 +75,6 @@ class DataProfile:
             return int(np.clip(np.ceil(20_000 / max(self.examples, 1)), 4, 20))
         return int(np.clip(np.ceil(500_000 / max(self.examples, 1)), 12, 30))
 
-    def buckets(self, per_text: int = 64, most: int = MAX_BUCKETS) -> int:
-        """Rows of a hashed n-gram table for these training texts (`buckets_for`)."""
-        return buckets_for(self.examples, per_text, most)
-
     def ngram_rows(self, ngrams: int, most: int) -> int:
         """Rows of a hashed table for the word n-grams of 2..`ngrams` words: twice as many as
         the training texts hold (so that few share a row), a power of two between MIN_ROWS and
@@ -100,13 +93,6 @@ class DataProfile:
         reach the same confidence, and Adam's steps are about the learning rate whatever the
         gradient. Between 1 and 20."""
         return float(np.clip(200 / max(self.length_p50, 1), 1.0, 20.0))
-
-
-def buckets_for(examples: int, per_text: int = 64, most: int = MAX_BUCKETS) -> int:
-    """Rows of a hashed n-gram table: `per_text` per training text, a power of two between
-    MIN_BUCKETS and `most`."""
-    rows = 2 ** int(np.ceil(np.log2(max(examples, 1) * per_text)))
-    return int(np.clip(rows, MIN_BUCKETS, most))
 
 
 def distinct_ngrams(tokens: Ragged, longest: int = 4) -> tuple[int, ...]:

@@ -13,7 +13,7 @@ from typing import Any
 import optuna
 
 from textnn.config import RunConfig
-from textnn.runs.adaptive import DataProfile
+from textnn.runs.adaptive import DataProfile, table_cap
 
 # Fast and strong first: a family's defaults are tried in this order.
 FAMILIES = ("nbsvm", "fasttext", "textcnn", "bilstm")
@@ -66,9 +66,10 @@ def suggest(trial: optuna.Trial, profile: DataProfile, base: RunConfig) -> RunCo
         values["text.min_freq"] = trial.suggest_int(name + "min_freq", 1, 2)
         rate = trial.suggest_float(name + "base_lr", 3e-4, 1e-2, log=True)
         values["train.learning_rate"] = rate * scale
+        ngrams = trial.suggest_int(name + "ngrams", 1, 3)
         values["model_options"] = {
-            "ngrams": trial.suggest_int(name + "ngrams", 1, 3),
-            "buckets": profile.buckets(),
+            "ngrams": ngrams,
+            "buckets": profile.ngram_rows(ngrams, table_cap("nbsvm", profile.classes)),
             "init_weight": 0.01 * scale,
         }
     elif family == "fasttext":
@@ -77,10 +78,11 @@ def suggest(trial: optuna.Trial, profile: DataProfile, base: RunConfig) -> RunCo
         # Each step updates the whole n-gram table (dense Adam): a table sized to the data
         # and fewer, larger batches keep a step cheap.
         values["train.batch_size"] = trial.suggest_categorical(name + "batch", [64, 256])
+        word_ngrams = trial.suggest_int(name + "word_ngrams", 1, 3)
         values["model_options"] = {
-            "word_ngrams": trial.suggest_int(name + "word_ngrams", 1, 3),
+            "word_ngrams": word_ngrams,
             "embed_dim": trial.suggest_categorical(name + "dim", [50, 100]),
-            "bigram_buckets": profile.buckets(per_text=8, most=2**18),
+            "bigram_buckets": profile.ngram_rows(word_ngrams, 2**18),
         }
     elif family == "textcnn":
         vectors = trial.suggest_categorical(name + "vectors", [GLOVE, "none"])
