@@ -36,6 +36,8 @@ def with_(**values) -> RunConfig:
         ({"train.refit": True, "data.validation_fraction": 0.0}, "train.refit"),
         ({"data.unlabeled": "more.txt"}, "data.unlabeled"),
         ({"data.options": {"unlabeled": True}}, "data.options.unlabeled"),
+        ({"data.multilabel": "maybe"}, "data.multilabel"),
+        ({"data.multilabel": 1}, "data.multilabel"),
     ],
 )
 def test_settings_that_cannot_train_are_refused_naming_the_field(values, field):

@@ -144,6 +144,12 @@ class RunConfig:
                 f"max_length must be a whole number of at least 1 or 'auto', got {length!r}",
                 field="text.max_length",
             )
+        if self.data.multilabel is not None and not isinstance(self.data.multilabel, bool):
+            raise DataError(
+                f"multilabel must be true, false or null (from the data), got "
+                f"{self.data.multilabel!r}",
+                field="data.multilabel",
+            )
         if self.model == "auto" and self.model_options:
             raise DataError(
                 f"model_options {sorted(self.model_options)} are a model's own settings: name "
