@@ -3,6 +3,7 @@ predicts as the full run does, and is refused where it cannot serve (training on
 quantizing it again, a missing table)."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -43,6 +44,11 @@ def test_quantize_refuses_a_quantized_run_and_training_from_one(toy_run, tmp_pat
         quantize_run(tmp_path / "small", tmp_path / "smaller")
     with pytest.raises(DataError, match="already exists"):
         quantize_run(toy_run, tmp_path / "small")
+    voting = tmp_path / "voting"
+    shutil.copytree(toy_run, voting)
+    (voting / "vote.json").write_text("{}")
+    with pytest.raises(DataError, match="vote of several runs"):
+        quantize_run(voting, tmp_path / "vote-small")
     data = toy_csv(tmp_path / "toy.csv", n=60)
     with pytest.raises(DataError, match="does not train further"):
         train(config(data, init=str(tmp_path / "small")), tmp_path / "on", echo=lambda _: None)

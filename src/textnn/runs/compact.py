@@ -14,7 +14,7 @@ from textnn.jsonfile import read_document
 from textnn.models.params import named_variables
 from textnn.models.quantize import METHODS, quantize_model
 from textnn.runs import manifest
-from textnn.runs.directory import FORMAT, load, prepare_run_dir, save_run
+from textnn.runs.directory import FORMAT, VOTE_FILE, load, prepare_run_dir, save_run
 
 
 def quantize_run(
@@ -31,6 +31,13 @@ def quantize_run(
     source, out = Path(source), Path(out)
     if source.resolve() == out.resolve():
         raise DataError("--out must be a new folder, not the run itself", path=out)
+    if (source / VOTE_FILE).is_file():
+        raise DataError(
+            "this run answers with a vote of several runs (autotune's), which a quantized "
+            "copy would not keep: quantize each member run (under members/) and vote with "
+            "--vote-with, or retrain a single model",
+            path=source,
+        )
     predictor = load(source)
     if predictor.quantized is not None:
         raise DataError(
