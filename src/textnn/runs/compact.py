@@ -41,7 +41,7 @@ def quantize_run(
     predictor = load(source)
     if predictor.quantized is not None:
         raise DataError(
-            f"this run is quantized already ({predictor.quantized['method']}); quantize the "
+            f"this run is quantized already ({predictor.quantized.get('method')}); quantize the "
             "full run it came from",
             path=source,
         )
