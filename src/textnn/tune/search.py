@@ -23,6 +23,7 @@ from optuna.trial import TrialState
 from textnn.config import RunConfig
 from textnn.data import train_validation_split
 from textnn.data.dataset import Dataset
+from textnn.data.text_files import read_lines
 from textnn.errors import DataError
 from textnn.runs.adaptive import DataProfile
 from textnn.runs.data import named_dataset, split_data, with_absolute_paths
@@ -35,6 +36,7 @@ from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
 from textnn.tune.choose import Candidate, choose, outputs_of, refit, reserve
 from textnn.tune.output import write_autotune_run
+from textnn.tune.own_vectors import LazyVectors
 from textnn.tune.progress import SearchLog, kept_runs, load_state
 from textnn.tune.scores import METRICS, score
 from textnn.tune.space import enqueued, first_trials, suggest
@@ -144,6 +146,8 @@ def _autotune(
         fraction = max(fraction, 0.2)
     train_part, val = train_validation_split(train_all, fraction, seed=seed)
     profile = DataProfile.of(train_part.texts, train_part.labels, Tokenizer("words"))
+    # Skip-gram vectors learn from the training part and unlabelled text, never validation.
+    own = LazyVectors([*train_part.texts, *unlabeled_text(config, dataset)], seed, echo)
     echo(
         f"autotune on {len(train_part):,} training and {len(val):,} validation texts "
         f"({fraction:.0%} held out), {len(label_names)} classes; budget "
@@ -214,7 +218,7 @@ def _autotune(
     on_disk: set[int] = {c.number for c in kept}
 
     def objective(trial: optuna.Trial) -> float:
-        trial_config = suggest(trial, profile, base)
+        trial_config = suggest(trial, profile, base, own)
         started = time.perf_counter()
         record = {"trial": trial.number, "model": trial_config.model, "params": trial.params}
 
@@ -325,6 +329,14 @@ def _autotune(
     return AutotuneResult(
         outputs, members, records, val_score, report, seconds, refitted, label_names
     )
+
+
+def unlabeled_text(config: RunConfig, dataset: Dataset) -> list[str]:
+    """The unlabelled texts the user gives (`data.unlabeled`, one a line, or the dataset's
+    own, e.g. imdb's with data.options.unlabeled=true); none without them."""
+    if config.data.unlabeled:
+        return read_lines(config.data.unlabeled)
+    return list(dataset.unlabeled or [])
 
 
 class _Either:

@@ -8,12 +8,14 @@ data (max length, epochs, n-gram table rows) come from `runs.adaptive.DataProfil
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import optuna
 
 from textnn.config import RunConfig
 from textnn.runs.adaptive import DataProfile, table_cap
+from textnn.tune.own_vectors import NAME as SKIPGRAM
 
 # Fast and strong first: a family's defaults are tried in this order.
 FAMILIES = ("nbsvm", "fasttext", "textcnn", "bilstm")
@@ -42,9 +44,28 @@ def first_trials() -> list[dict[str, Any]]:
     return [{"model": family, **DEFAULTS[family]} for family in FAMILIES]
 
 
-def suggest(trial: optuna.Trial, profile: DataProfile, base: RunConfig) -> RunConfig:
+def suggest(
+    trial: optuna.Trial,
+    profile: DataProfile,
+    base: RunConfig,
+    own_vectors: Callable[[], str] | None = None,
+) -> RunConfig:
     """The run config of one trial: `base` (the data, the seed) with a family and its settings
-    drawn by `trial`."""
+    drawn by `trial`. `own_vectors()`: the path of skip-gram vectors trained on the search's
+    training text (`tune.own_vectors`), asked for only when a trial draws them; None: the
+    networks choose between GloVe and no vectors."""
+    vector_choices = [GLOVE, "none"] + ([SKIPGRAM] if own_vectors is not None else [])
+
+    def word_vectors(name: str, values: dict[str, Any]) -> None:
+        vectors = trial.suggest_categorical(name + "vectors", vector_choices)
+        if vectors == SKIPGRAM:
+            values["embeddings"] = own_vectors()
+        else:
+            values["embeddings"] = None if vectors == "none" else vectors
+        # GloVe's tokens are its own (lower-cased, its punctuation); skip-gram vectors were
+        # trained on "words" tokens
+        values["text.tokenizer"] = "glove" if vectors == GLOVE else "words"
+
     family = trial.suggest_categorical("model", FAMILIES)
     length_choice = trial.suggest_categorical("length", ["p50x2", "p95", "max"])
     wanted = {
@@ -85,9 +106,7 @@ def suggest(trial: optuna.Trial, profile: DataProfile, base: RunConfig) -> RunCo
             "bigram_buckets": profile.ngram_rows(word_ngrams, 2**18),
         }
     elif family == "textcnn":
-        vectors = trial.suggest_categorical(name + "vectors", [GLOVE, "none"])
-        values["embeddings"] = None if vectors == "none" else vectors
-        values["text.tokenizer"] = "glove" if vectors == GLOVE else "words"
+        word_vectors(name, values)
         values["train.learning_rate"] = trial.suggest_float(name + "lr", 3e-4, 3e-3, log=True)
         values["train.batch_size"] = trial.suggest_categorical(name + "batch", [32, 64])
         values["model_options"] = {
@@ -96,9 +115,7 @@ def suggest(trial: optuna.Trial, profile: DataProfile, base: RunConfig) -> RunCo
             "embedding_dropout": trial.suggest_float(name + "word_dropout", 0.0, 0.3),
         }
     else:  # bilstm
-        vectors = trial.suggest_categorical(name + "vectors", [GLOVE, "none"])
-        values["embeddings"] = None if vectors == "none" else vectors
-        values["text.tokenizer"] = "glove" if vectors == GLOVE else "words"
+        word_vectors(name, values)
         values["train.learning_rate"] = trial.suggest_float(name + "lr", 5e-4, 3e-3, log=True)
         values["model_options"] = {
             "hidden": trial.suggest_categorical(name + "hidden", [64, 128]),
