@@ -60,7 +60,10 @@ def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
     row["plain"] = {
         "accuracy": plain.report["accuracy"],
         "seconds": round(time.perf_counter() - started, 1),
-        "chosen": plain.config.model,
+        # with its partner when it answers with their vote (runs/partner.py)
+        "chosen": " + ".join(
+            [plain.config.model] + ([plain.partner.config.model] if plain.partner else [])
+        ),
     }
     train_words = [words(t) for t in train_ex.texts]
     baseline = tfidf_lr(
@@ -101,6 +104,7 @@ def summary(rows: list[dict]) -> dict:
             "not_finished": sum(r[method]["accuracy"] is None for r in rows),
         }
     out["autotune"]["chosen"] = [r["autotune"]["chosen"] for r in rows]
+    out["plain"]["chosen"] = [r["plain"]["chosen"] for r in rows]
     return out
 
 

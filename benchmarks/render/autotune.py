@@ -16,6 +16,14 @@ KIM = {"mr": 81.5, "subj": 93.4, "cr": 85.0, "mpqa": 89.6}
 IMDB_TARGET = 92.0
 
 
+def counted(choices: list[str]) -> str:
+    """ "a + b (2x), c (1x)": each choice with how many splits made it."""
+    tally: dict[str, int] = {}
+    for choice in choices:
+        tally[choice] = tally.get(choice, 0) + 1
+    return ", ".join(f"{k} ({v}x)" for k, v in sorted(tally.items()))
+
+
 def autotune(data: dict) -> list[str]:
     lines = [
         "## Your own data: autotune (`benchmarks/bench_autotune.py`)",
@@ -41,16 +49,16 @@ def autotune(data: dict) -> list[str]:
         ]
         for method, label in NAMES.items():
             row = s[method]
-            lines.append(f"| {label} | {row['mean']:.4f} | {row['std']:.4f} | {row['seconds']} |")
-        chosen = {}
-        for choice in s["autotune"]["chosen"]:
-            chosen[choice] = chosen.get(choice, 0) + 1
+            spread = f"{row['std']:.4f}" if len(result["folds"]) > 1 else "(one split)"
+            lines.append(f"| {label} | {row['mean']:.4f} | {spread} | {row['seconds']} |")
         lines += [
             "",
             f"autotune is {verdict} the better baseline ({best_baseline:.4f}); plain defaults "
             f"{100 * (s['plain']['mean'] - s['autotune']['mean']):+.1f} points from autotune. "
-            "Chosen: " + ", ".join(f"{k} ({v}x)" for k, v in sorted(chosen.items())) + ".",
+            f"Chosen: {counted(s['autotune']['chosen'])}.",
         ]
+        if "chosen" in s["plain"]:  # measured since plain train may answer with a vote
+            lines.append(f"Plain defaults answered with: {counted(s['plain']['chosen'])}.")
         missing = {m: s[m].get("not_finished", 0) for m in NAMES if s[m].get("not_finished")}
         for method, count in missing.items():
             lines.append(

@@ -24,8 +24,11 @@ from textnn.models.registry import get as get_model
 from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
 from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
 from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
+from textnn.runs.ensemble import Ensemble
 from textnn.runs.evaluate import evaluate
-from textnn.runs.predictor import Predictor
+from textnn.runs.partner import FOLDER as PARTNER_FOLDER
+from textnn.runs.partner import PARTNER, commit_vote, decide, drop, partner_config, train_partner
+from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, unlabeled_texts
 from textnn.runs.transfer import extend_vocabulary, inherited_settings
 from textnn.text.batching import BucketedBatches
@@ -51,6 +54,9 @@ class TrainResult:
     test_probabilities: np.ndarray | None = None
     # the config the run was trained with: defaults resolved, a source run's settings inherited
     config: RunConfig | None = None
+    # what answers for the run: the predictor, or its soft vote with a partner (runs/partner.py)
+    outputs: Outputs | None = None
+    partner: TrainResult | None = None  # the partner's run, when the vote kept it
 
 
 def train(
@@ -65,6 +71,7 @@ def train(
     stop: threading.Event | None = None,
     resume_from: tuple[dict, LoopState] | None = None,
     on_epoch: Callable[[dict], None] | None = None,
+    partner: dict | None = None,
 ) -> TrainResult:
     """Train as `config` says and write the run directory `out` (None: write nothing); an
     `out` that holds anything is refused unless `overwrite`. `stop`: an Event that, once set
@@ -76,7 +83,9 @@ def train(
     `out` saves checkpoints as it trains (a refit's two trainings too; not several hosts);
     `resume_from` (see `resume`) goes on from one. `on_epoch(record)` is called after each
     epoch's record is logged
-    (autotune reports validation accuracy to its pruner there; what it raises ends the run)."""
+    (autotune reports validation accuracy to its pruner there; what it raises ends the run).
+    `partner`: with `resume_from`, the config of the partner the stopped run was to train
+    (`runs/partner.py`; its checkpoint records it)."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
     # Names and settings first, so a typo fails in a second, not after the data has loaded.
@@ -123,9 +132,20 @@ def train(
         f"{len(val_ex) if val_ex is not None else 0:,}, test "
         f"{len(test_ex) if test_ex is not None else 0:,}; classes {', '.join(label_names)}"
     )
+    asked = config
     if has_auto(config):
         profile = DataProfile.of(train_ex.texts, train_ex.labels, tokenizer)
         config = resolve_auto(config, profile, echo)
+    if resume_from is None:
+        has_validation = val_ex is not None and len(val_ex) > 0
+        found = has_auto(asked) and partner_config(asked, profile, has_validation)
+        partner = found.to_dict() if found else None
+        if partner is not None:
+            echo(
+                f"chosen from the data: a {partner['model']} over {asked.embeddings or 'no'} "
+                "word vectors trained beside it, kept as a soft vote if the vote scores better "
+                "on validation (small data)"
+            )
     if config.train.learning_rate is None:  # "auto" resolved to a model without a rule of its own
         rate = default_learning_rate(config.train.freeze, fine_tuning=config.init is not None)
         config = dataclasses.replace(
@@ -151,7 +171,8 @@ def train(
     every = config.train.checkpoint_minutes
     if writes and every is not None and jax.process_count() == 1:
         every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
-        checkpoints = Checkpoints(out, every, keep, config.to_dict())
+        recorded = config.to_dict() | ({PARTNER: partner} if partner else {})
+        checkpoints = Checkpoints(out, every, keep, recorded)
     fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
 
     def save(predictor):  # the best epoch so far: a run, marked unfinished until the end
@@ -228,11 +249,22 @@ def train(
         history.refit_epochs = epochs
         history.epochs += [{**record, "refit": True} for record in again.epochs]
     save(predictor)  # the best parameters (restored by fit), or the refitted ones
+    outputs, kept = predictor, None
+    if partner is not None:
+        where = out / PARTNER_FOLDER if writes else None
+        second = train_partner(train, RunConfig.from_dict(partner), where, dataset, echo, stop)
+        if decide(predictor, second.predictor, val_ex, echo):
+            outputs = Ensemble([predictor, second.predictor], ["the run", "its partner"])
+            kept = second
+            if writes:
+                commit_vote(out)
+        else:
+            drop(out if writes else None)
     fit_seconds = time.perf_counter() - started
 
     report = probabilities = None
     if test_ex is not None:
-        probabilities = predictor.predict_proba(test_ex.texts)
+        probabilities = outputs.predict_proba(test_ex.texts)
         report = evaluate(test_ex.labels, probabilities, label_names, predictor.thresholds)
     if writes:
         finish_run(out, report)
@@ -240,7 +272,9 @@ def train(
             checkpoints.remove()  # the run is complete: nothing left to resume
             echo(f"checkpoints: {checkpoints.count} saved in {checkpoints.seconds:.1f} s")
     seconds = time.perf_counter() - started
-    return TrainResult(predictor, history, report, seconds, fit_seconds, probabilities, config)
+    return TrainResult(
+        predictor, history, report, seconds, fit_seconds, probabilities, config, outputs, kept
+    )
 
 
 def _also(log: Callable[[dict], None], then: Callable[[dict], None]) -> Callable[[dict], None]:
@@ -413,6 +447,7 @@ def resume(
         )
     arrays, state, config_dict = found
     echo(f"resuming {run_dir} at epoch {state.epoch}, after {state.seen:,} examples of it")
+    partner = config_dict.pop(PARTNER, None)
     config = RunConfig.from_dict(config_dict, where=str(run_dir / "checkpoints"))
     return train(
         config,
@@ -422,4 +457,5 @@ def resume(
         devices=devices,
         stop=stop,
         resume_from=(arrays, state),
+        partner=partner,
     )
