@@ -20,6 +20,15 @@ def test_bad_budget_is_a_usage_error(tmp_path, budget):
     assert not (tmp_path / "r").exists()
 
 
+@pytest.mark.parametrize("workers", ["0", "two"])
+def test_bad_workers_is_a_usage_error(tmp_path, workers):
+    data = toy_csv(tmp_path / "toy.csv", n=60)
+    args = ["autotune", "--data", str(data), "--workers", workers, "--out", str(tmp_path / "r")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "--workers" in result.output
+    assert not (tmp_path / "r").exists()
+
+
 def test_autotune_then_predict_and_evaluate(tmp_path):
     data = toy_csv(tmp_path / "toy.csv", n=300)
     run = tmp_path / "run"

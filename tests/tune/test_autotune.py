@@ -162,3 +162,29 @@ def test_a_stopped_search_resumes_with_what_it_had(tmp_path):
     assert load_outputs(out).predict(["a great film"]) == ["pos"]
     with pytest.raises(DataError, match="nothing to resume"):
         resume_autotune(out, dataset=dataset)
+
+
+def test_two_workers_run_trials_side_by_side_and_finish_within_budget(tmp_path):
+    lines: list[tuple[float, str]] = []
+    started = time.perf_counter()
+    result = autotune(
+        RunConfig(),
+        tmp_path / "run",
+        budget=20,
+        dataset=small_dataset(),
+        echo=lambda line: lines.append((time.monotonic(), line)),
+        workers=2,
+    )
+    assert time.perf_counter() - started < 20 + 15
+    numbers = [r["trial"] for r in result.trials]
+    assert len(numbers) == len(set(numbers)) >= 2  # each trial recorded once
+    records = (tmp_path / "run/autotune.jsonl").read_text().splitlines()
+    assert len(records) == len(result.trials) + 1  # and a summary line
+    assert result.report["accuracy"] >= 0.9
+    assert load_outputs(tmp_path / "run").predict_proba(["a great film"]).shape == (1, 2)
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True])
+def test_workers_must_be_a_whole_number_from_one(workers):
+    with pytest.raises(DataError, match="workers must be a whole number"):
+        autotune(RunConfig(), None, budget=5, dataset=small_dataset(), workers=workers)

@@ -41,6 +41,14 @@ from textnn.errors import DataError
     show_default=True,
     help="Seeds the splits, the search and every trial: the same command repeats its trials.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Trials run at once, each in a thread: for machines with cores to spare. With more "
+    "than one the trials drawn depend on which finish first; --workers 1 repeats them.",
+)
 @click.option("--out", type=click.Path(file_okay=False), help="Run directory to write.")
 @click.option("--overwrite", is_flag=True, help="Replace the run in --out.")
 @click.option(
@@ -59,7 +67,18 @@ from textnn.errors import DataError
 )
 @reader_option_flags
 def autotune(
-    data, test, budget, metric, seed, out, overwrite, resume, overrides, encoding, reader_options
+    data,
+    test,
+    budget,
+    metric,
+    seed,
+    workers,
+    out,
+    overwrite,
+    resume,
+    overrides,
+    encoding,
+    reader_options,
 ):
     """Find the best model for your data within a time budget: trials of nbsvm, fasttext,
     textcnn and bilstm with their settings (Optuna's TPE search, bad trials pruned after an
@@ -73,6 +92,7 @@ def autotune(
       textnn autotune --data reviews.csv --option text_column=review --out runs/best
       textnn autotune --data mr --budget 5m --out runs/mr-auto
       textnn autotune --data tickets.jsonl --metric macro_f1 --budget 1h --out runs/tickets
+      textnn autotune --data big.csv --budget 2h --workers 4 --out runs/big   (16 cores)
       textnn predict runs/best "a text to classify"
       textnn autotune --resume runs/best      (after a crash or Ctrl-C: goes on)
     """
@@ -86,7 +106,7 @@ def autotune(
         if data is not None or out is not None:
             raise click.UsageError("--resume RUN goes on with RUN's own search: drop --data/--out")
         with stop_on_signals() as stop, _stopped(resume):
-            result = resume_autotune(resume, echo=click.echo, stop=stop)
+            result = resume_autotune(resume, echo=click.echo, stop=stop, workers=workers)
         _finish(result, resume)
         return
     if data is None or out is None:
@@ -112,6 +132,7 @@ def autotune(
             echo=click.echo,
             overwrite=overwrite,
             stop=stop,
+            workers=workers,
         )
     _finish(result, out)
 

@@ -12,6 +12,7 @@ configs name as their `embeddings`.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -58,8 +59,10 @@ class LazyVectors:
     def __init__(self, texts: Sequence[str], seed: int, echo: Callable[[str], None]):
         self.texts, self.seed, self.echo = texts, seed, echo
         self.path: str | None = None
+        self.lock = threading.Lock()  # trials in several threads (autotune's workers)
 
     def __call__(self) -> str:
-        if self.path is None:
-            self.path = own_vectors(self.texts, self.seed, self.echo)
-        return self.path
+        with self.lock:
+            if self.path is None:
+                self.path = own_vectors(self.texts, self.seed, self.echo)
+            return self.path

@@ -70,6 +70,7 @@ def autotune(
     overwrite: bool = False,
     pruner: optuna.pruners.BasePruner | None = None,
     stop: threading.Event | None = None,
+    workers: int = 1,
 ) -> AutotuneResult:
     """Search for `budget` seconds (wall clock, data loading and compiling included; a trial
     in hand stops at the deadline) for the model that scores best by `metric` on validation
@@ -77,7 +78,12 @@ def autotune(
     data and the seed; its model settings are what the search replaces. `pruner`: Optuna's
     pruner of trials by their epochs' validation accuracy (default: a 25th-percentile pruner).
     `stop` (a signal, `train.signals.stop_on_signals`): end the search after the step in hand
-    with `Interrupted`; with `out`, `resume_autotune(out)` goes on from there."""
+    with `Interrupted`; with `out`, `resume_autotune(out)` goes on from there. `workers`:
+    trials run at once, each in a thread (for machines with cores to spare: each trial's steps
+    already use every core XLA sees); with more than one, which trials the sampler draws
+    depends on which finish first, so only `workers=1` repeats its trials exactly."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise DataError(f"workers must be a whole number from 1, got {workers!r}", field="workers")
     if metric not in METRICS:
         raise DataError(
             f"metric must be one of {', '.join(METRICS)}, got {metric!r}", field="metric"
@@ -86,7 +92,7 @@ def autotune(
     deadline = Deadline(budget)
     try:
         return _autotune(
-            config, out, deadline, metric, dataset, echo, overwrite, pruner, None, stop
+            config, out, deadline, metric, dataset, echo, overwrite, pruner, None, stop, workers
         )
     finally:
         deadline.cancel()
@@ -99,6 +105,7 @@ def resume_autotune(
     dataset: Dataset | None = None,
     pruner: optuna.pruners.BasePruner | None = None,
     stop: threading.Event | None = None,
+    workers: int = 1,
 ) -> AutotuneResult:
     """Go on with the search stopped in `run_dir` (a crash, a kill, Ctrl-C) with the budget it
     had left: its finished trials, the models kept for the vote and the queued trials are
@@ -115,14 +122,34 @@ def resume_autotune(
     config = RunConfig.from_dict(state["config"], where=str(Path(run_dir) / "search"))
     try:
         return _autotune(
-            config, run_dir, deadline, state["metric"], dataset, echo, True, pruner, state, stop
+            config,
+            run_dir,
+            deadline,
+            state["metric"],
+            dataset,
+            echo,
+            True,
+            pruner,
+            state,
+            stop,
+            workers,
         )
     finally:
         deadline.cancel()
 
 
 def _autotune(
-    config, out, deadline, metric, dataset, echo, overwrite, pruner, resumed=None, stop=None
+    config,
+    out,
+    deadline,
+    metric,
+    dataset,
+    echo,
+    overwrite,
+    pruner,
+    resumed=None,
+    stop=None,
+    workers=1,
 ) -> AutotuneResult:
     config = with_absolute_paths(config.validated())
     if out is not None:
@@ -216,6 +243,7 @@ def _autotune(
         )  # fmt: skip
 
     on_disk: set[int] = {c.number for c in kept}
+    lock = threading.RLock()
 
     def objective(trial: optuna.Trial) -> float:
         trial_config = suggest(trial, profile, base, own)
@@ -271,23 +299,33 @@ def _autotune(
             result.history.epochs,
             seconds,
         )
-        kept.append(candidate)
-        kept.sort(key=lambda c: -c.score)
-        del kept[KEEP:]  # the rest are dropped: a search may train dozens of models
+        with lock:  # several workers: one changes the kept models at a time
+            kept.append(candidate)
+            kept.sort(key=lambda c: -c.score)
+            del kept[KEEP:]  # the rest are dropped: a search may train dozens of models
         return value
 
     if resumed is None:
         table.header()
     save_progress()
-    # Leave time to refit and write: a share of the budget, at least the fastest trial so far.
-    while deadline.left() > reserve(deadline, kept):
-        study.optimize(objective, n_trials=1, catch=())
-        save_progress()
-        if stop is not None and stop.is_set():
-            raise Interrupted(
-                f"autotune stopped after {len(records)} trials in {deadline.elapsed():.0f} s"
-                + ("; its progress is saved" if out is not None else "")
-            )
+
+    def one_worker(halt: threading.Event) -> None:
+        # Leave time to refit and write: a share of the budget, at least the best trials' time.
+        while (
+            deadline.left() > reserve(deadline, kept)
+            and not (stop and stop.is_set())
+            and not halt.is_set()
+        ):
+            study.optimize(objective, n_trials=1, catch=())
+            with lock:
+                save_progress()
+
+    run_workers(one_worker, workers)
+    if stop is not None and stop.is_set():
+        raise Interrupted(
+            f"autotune stopped after {len(records)} trials in {deadline.elapsed():.0f} s"
+            + ("; its progress is saved" if out is not None else "")
+        )
     if not kept:
         states = [r["state"] for r in records]
         counts = ", ".join(f"{states.count(s)} {s}" for s in sorted(set(states)))
@@ -337,6 +375,32 @@ def unlabeled_text(config: RunConfig, dataset: Dataset) -> list[str]:
     if config.data.unlabeled:
         return read_lines(config.data.unlabeled)
     return list(dataset.unlabeled or [])
+
+
+def run_workers(work: Callable[[threading.Event], None], workers: int) -> None:
+    """Run `work(halt)` in `workers` threads (in this one when 1) until each returns; an error
+    in one sets `halt` (the others stop after the trial in hand) and is raised here once all
+    have stopped."""
+    halt = threading.Event()
+    if workers == 1:
+        work(halt)
+        return
+    errors: list[BaseException] = []
+
+    def guarded() -> None:
+        try:
+            work(halt)
+        except BaseException as err:  # raised again below, in the caller's thread
+            errors.append(err)
+            halt.set()
+
+    threads = [threading.Thread(target=guarded, name=f"autotune-{i}") for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 class _Either:
