@@ -7,7 +7,9 @@ Under `RUN/search/` while the search runs:
                 defaults still queued
   state.json    the search's settings (data config, metric, seed, budget, split), the time
                 spent so far and every trial's record, written atomically after each trial
-  trial-N/      the runs of the trials kept for the vote (the best few), as run directories
+  trial-N/      the runs of the trials kept for the vote (the best few), as run directories,
+                with their validation probabilities (out-of-fold ones with k folds, which
+                the run alone cannot give again) in trial-N.probabilities.npy beside them
 
 The folder goes once the result is written. A resumed search has the budget that was left; the
 trial in hand at the stop is recorded as `killed` and not run again.
@@ -15,10 +17,12 @@ trial in hand at the stop is recorded as `killed` and not run again.
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import optuna
 
 from textnn.errors import DataError
@@ -26,6 +30,7 @@ from textnn.files import write_atomic
 from textnn.runs.directory import LOG, SEARCH, finish_run, load, save_run
 
 STATE, JOURNAL, FORMAT = "state.json", "study.log", "textnn.autotune-state"
+PROBABILITIES = ".probabilities.npy"
 
 
 class SearchLog:
@@ -48,18 +53,41 @@ class SearchLog:
             document = {"format": FORMAT, "version": 1, **state}
             write_atomic(self.folder / STATE, (json.dumps(document) + "\n").encode())
 
-    def keep(self, number: int, predictor, config_dict: dict, epochs: list[dict], data: str):
-        """Save a kept trial's model as a finished run (its epochs in its metrics.jsonl)."""
+    def keep(
+        self,
+        number: int,
+        predictor,
+        config_dict: dict,
+        epochs: list[dict],
+        data: str,
+        probabilities: np.ndarray,
+    ):
+        """Save a kept trial's model as a finished run (its epochs in its metrics.jsonl) and
+        its validation `probabilities` <float32>[validation texts, classes]."""
         if self.folder is None:
             return
+        buffer = io.BytesIO()
+        np.save(buffer, probabilities.astype(np.float32), allow_pickle=False)
+        write_atomic(self.folder / f"trial-{number}{PROBABILITIES}", buffer.getvalue())
         run = self.folder / f"trial-{number}"
         save_run(run, predictor, dataset=data, config_dict=config_dict, finished=False)
         (run / LOG).write_text("".join(json.dumps(e) + "\n" for e in epochs))
         finish_run(run, None)
 
+    def probabilities(self, number: int) -> np.ndarray | None:
+        """A kept trial's validation probabilities, None where none were saved."""
+        path = None if self.folder is None else self.folder / f"trial-{number}{PROBABILITIES}"
+        if path is None or not path.is_file():
+            return None
+        try:
+            return np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as err:
+            raise DataError(f"damaged autotune state ({err}); start again", path=path) from None
+
     def drop(self, number: int) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder / f"trial-{number}", ignore_errors=True)
+            (self.folder / f"trial-{number}{PROBABILITIES}").unlink(missing_ok=True)
 
     def remove(self) -> None:
         if self.folder is not None:

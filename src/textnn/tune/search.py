@@ -29,12 +29,12 @@ from textnn.runs.adaptive import DataProfile
 from textnn.runs.data import named_dataset, split_data, with_absolute_paths
 from textnn.runs.directory import prepare_run_dir
 from textnn.runs.evaluate import evaluate
-from textnn.runs.pipeline import train
 from textnn.runs.predictor import Outputs
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
 from textnn.tune.choose import Candidate, choose, outputs_of, refit, reserve
+from textnn.tune.judge import FOLD_STEP, SMALL, Judge, folds_for
 from textnn.tune.output import write_autotune_run
 from textnn.tune.own_vectors import LazyVectors
 from textnn.tune.progress import SearchLog, kept_runs, load_state
@@ -43,7 +43,6 @@ from textnn.tune.space import enqueued, first_trials, suggest
 from textnn.tune.table import TrialTable
 
 Echo = Callable[[str], None]
-SMALL = 5_000  # training splits under this many texts hold out a larger validation share
 KEEP = 5  # trials whose models stay in memory, for the vote
 
 
@@ -71,6 +70,7 @@ def autotune(
     pruner: optuna.pruners.BasePruner | None = None,
     stop: threading.Event | None = None,
     workers: int = 1,
+    folds: int | None = None,
 ) -> AutotuneResult:
     """Search for `budget` seconds (wall clock, data loading and compiling included; a trial
     in hand stops at the deadline) for the model that scores best by `metric` on validation
@@ -81,9 +81,13 @@ def autotune(
     with `Interrupted`; with `out`, `resume_autotune(out)` goes on from there. `workers`:
     trials run at once, each in a thread (for machines with cores to spare: each trial's steps
     already use every core XLA sees); with more than one, which trials the sampler draws
-    depends on which finish first, so only `workers=1` repeats its trials exactly."""
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise DataError(f"workers must be a whole number from 1, got {workers!r}", field="workers")
+    depends on which finish first, so only `workers=1` repeats its trials exactly. `folds`:
+    how trials are judged (`tune/judge.py`): 1, on one validation split held out from the
+    training data; k > 1, by k-fold cross-validation over all of it; None: 5 folds under 5,000
+    training texts, else one split."""
+    for name, value in (("workers", workers), ("folds", 1 if folds is None else folds)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise DataError(f"{name} must be a whole number from 1, got {value!r}", field=name)
     if metric not in METRICS:
         raise DataError(
             f"metric must be one of {', '.join(METRICS)}, got {metric!r}", field="metric"
@@ -92,7 +96,18 @@ def autotune(
     deadline = Deadline(budget)
     try:
         return _autotune(
-            config, out, deadline, metric, dataset, echo, overwrite, pruner, None, stop, workers
+            config,
+            out,
+            deadline,
+            metric,
+            dataset,
+            echo,
+            overwrite,
+            pruner,
+            None,
+            stop,
+            workers,
+            folds,
         )
     finally:
         deadline.cancel()
@@ -150,6 +165,7 @@ def _autotune(
     resumed=None,
     stop=None,
     workers=1,
+    folds=None,
 ) -> AutotuneResult:
     config = with_absolute_paths(config.validated())
     if out is not None:
@@ -171,13 +187,22 @@ def _autotune(
     fraction = config.data.validation_fraction
     if len(train_all) < SMALL:
         fraction = max(fraction, 0.2)
-    train_part, val = train_validation_split(train_all, fraction, seed=seed)
+    folds = resumed.get("folds", 1) if resumed else folds_for(len(train_all), folds)
+    if folds > len(train_all):
+        raise DataError(
+            f"{folds} folds need at least {folds} training texts, got {len(train_all)}",
+            field="folds",
+        )
+    judge = Judge(dataset.name, label_names, train_all, fraction, seed, folds)
+    # what the trials learn from: the training part (all the training texts with k folds)
+    train_part = train_all if folds > 1 else train_validation_split(train_all, fraction, seed)[0]
     profile = DataProfile.of(train_part.texts, train_part.labels, Tokenizer("words"))
     # Skip-gram vectors learn from the training part and unlabelled text, never validation.
     own = LazyVectors([*train_part.texts, *unlabeled_text(config, dataset)], seed, echo)
     echo(
-        f"autotune on {len(train_part):,} training and {len(val):,} validation texts "
-        f"({fraction:.0%} held out), {len(label_names)} classes; budget "
+        f"autotune on {judge.describe()} texts"
+        + (f" ({fraction:.0%} held out)" if folds == 1 else ")")
+        + f", {len(label_names)} classes; budget "
         f"{deadline.left():.0f} s; judged by validation {metric}; the test split is read "
         "once, at the end"
     )
@@ -218,9 +243,11 @@ def _autotune(
         for number, predictor, epochs in kept_runs(out, resumed["kept"]):
             record = next(r for r in records if r["trial"] == number)
             config_done = RunConfig.from_dict(record["config"])
-            probs = predictor.predict_proba(val.texts)
+            probs = progress.probabilities(number)
+            if probs is None:  # saved before they were kept beside it: one held-out split
+                probs = predictor.predict_proba(judge.validation[0].texts)
             kept.append(
-                Candidate(number, config_done, predictor, probs, score(metric, val.labels, probs),
+                Candidate(number, config_done, predictor, probs, score(metric, judge.labels, probs),
                           record["best_epoch"], epochs, record["seconds"])
             )  # fmt: skip
         kept.sort(key=lambda c: -c.score)
@@ -230,13 +257,14 @@ def _autotune(
         for c in kept:
             if c.number not in on_disk:
                 progress.keep(c.number, c.predictor, c.config.to_dict(), c.epochs,
-                              config.data.name)  # fmt: skip
+                              config.data.name, c.probabilities)  # fmt: skip
         for number in on_disk - saved:
             progress.drop(number)
         on_disk.clear()
         on_disk.update(saved)
         progress.save_state(
             {"config": config.to_dict(), "metric": metric, "seed": seed, "fraction": fraction,
+             "folds": folds,
              "budget": before + (deadline.end - deadline.start),
              "elapsed": round(before + deadline.elapsed(), 1), "records": records,
              "kept": sorted(saved)}
@@ -255,15 +283,14 @@ def _autotune(
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned after epoch {epoch_record['epoch']}")
 
+        def after_fold(number: int, running: float) -> None:
+            trial.report(running, FOLD_STEP + number)
+            if trial.should_prune():
+                raise optuna.TrialPruned(f"pruned after fold {number + 1}")
+
         try:
-            result = train(
-                trial_config,
-                None,
-                dataset=trial_data,
-                echo=_quiet,
-                progress=False,
-                stop=_Either(deadline.passed, stop),
-                on_epoch=report,
+            judged = judge.run(
+                trial_config, metric, _Either(deadline.passed, stop), report, after_fold
             )
         except optuna.TrialPruned:
             record.update(state="pruned", seconds=round(time.perf_counter() - started, 1))
@@ -277,13 +304,12 @@ def _autotune(
             record.update(state="failed", error=str(err))
             records.append(table.row(record))
             raise optuna.TrialPruned(str(err)) from None
-        probs = result.predictor.predict_proba(val.texts)
-        value = score(metric, val.labels, probs)
+        result, value = judged.first, judged.value
         seconds = time.perf_counter() - started
         record.update(
             state="complete",
             validation=round(value, 5),
-            best_epoch=result.history.best_epoch,
+            best_epoch=judged.best_epoch,
             epochs=len(result.history.epochs),
             seconds=round(seconds, 1),
             config=result.config.to_dict(),
@@ -293,11 +319,11 @@ def _autotune(
             trial.number,
             result.config,
             result.predictor,
-            probs,
+            judged.probabilities,
             value,
-            result.history.best_epoch,
+            judged.best_epoch,
             result.history.epochs,
-            seconds,
+            judged.seconds_per_fit,
         )
         with lock:  # several workers: one changes the kept models at a time
             kept.append(candidate)
@@ -333,7 +359,7 @@ def _autotune(
             f"no trial finished within the budget ({len(records)} trials: {counts or 'none'} "
             f"in {deadline.elapsed():.0f} s): give a larger --budget"
         )
-    members, val_score = choose(kept, val.labels, metric)
+    members, val_score = choose(kept, judge.labels, metric)
     names = ", ".join(f"trial {m.number} ({m.config.model})" for m in members)
     echo(
         f"chosen on validation: {'a soft vote of ' if len(members) > 1 else ''}{names}, "

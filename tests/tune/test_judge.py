@@ -1,0 +1,78 @@
+"""How trials are judged: one held-out split, or k folds whose out-of-fold predictions cover
+every training text, each by a model that did not train on it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.helpers import GOOD, texts_with
+from tests.tune.test_autotune import small_dataset
+from textnn.config import RunConfig
+from textnn.data import train_validation_split
+from textnn.errors import DataError
+from textnn.tune import autotune
+from textnn.tune.judge import FOLDS, SMALL, Judge, folds_for
+from textnn.tune.scores import score
+
+WORDS = {"pos": GOOD, "neg": ["awful", "terrible", "dreadful", "boring", "horrible"]}
+FAST = RunConfig().with_overrides(
+    {
+        "model": "nbsvm",
+        "embeddings": None,
+        "train.epochs": 2,
+        "text.max_length": 16,
+        "data.validation_fraction": 0.2,
+    }
+)
+
+
+def test_folds_follow_the_size_of_the_data_unless_asked():
+    assert folds_for(SMALL - 1, None) == FOLDS
+    assert folds_for(SMALL, None) == 1
+    assert folds_for(100, 1) == 1 and folds_for(100_000, 3) == 3
+
+
+def test_k_folds_judge_every_text_by_a_model_that_did_not_train_on_it():
+    examples = texts_with(WORDS, ["neg", "pos"], 90, seed=3)
+    judge = Judge("toy", ["neg", "pos"], examples, 0.2, seed=0, folds=3)
+    held = np.concatenate(judge.held_out)
+    assert sorted(held.tolist()) == list(range(90))  # each text in exactly one fold
+    texts = np.array(examples.texts)
+    for data, indices in zip(judge.datasets, judge.held_out, strict=True):
+        assert sorted(data["train"].texts) == sorted(np.delete(texts, indices).tolist())
+        assert data["validation"].texts == texts[indices].tolist()
+    epochs, folds_done = [], []
+    judged = judge.run(
+        FAST, "accuracy", None, epochs.append, lambda i, s: folds_done.append((i, s))
+    )
+    assert judged.probabilities.shape == (90, 2)
+    np.testing.assert_allclose(judged.probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    assert judged.value == score("accuracy", examples.labels, judged.probabilities)
+    assert [i for i, _ in folds_done] == [1, 2]  # after each later fold, a running score
+    assert epochs and all(e["epoch"] <= 2 for e in epochs)  # the first fold's epochs only
+
+
+def test_one_split_is_the_one_the_pipeline_carves():
+    examples = texts_with(WORDS, ["neg", "pos"], 100, seed=4)
+    judge = Judge("toy", ["neg", "pos"], examples, 0.2, seed=0, folds=1)
+    _, val = train_validation_split(examples, 0.2, seed=0)
+    assert judge.validation[0].texts == val.texts and judge.texts == len(val)
+    judged = judge.run(FAST, "accuracy", None, lambda _: None, lambda i, s: None)
+    assert judged.probabilities.shape == (len(val), 2)
+
+
+def test_a_search_says_how_it_judges(tmp_path):
+    lines: list[str] = []
+    autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append, folds=1)
+    assert "(20% held out)" in next(line for line in lines if line.startswith("autotune on"))
+    lines.clear()
+    autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append)
+    said = next(line for line in lines if line.startswith("autotune on"))
+    assert "5-fold cross-validation" in said and "held out" not in said
+
+
+@pytest.mark.parametrize("folds", [0, -2, 2.5, True, 10_000])
+def test_bad_folds_are_refused_by_name(folds):
+    with pytest.raises(DataError, match="folds"):
+        autotune(RunConfig(), None, budget=5, dataset=small_dataset(), folds=folds)
