@@ -3,9 +3,11 @@ own autotune, on the same splits, in one run.
 
 Datasets without an official split (MR, Subj, CR, MPQA, UCI) use stratified k-fold
 cross-validation: in each fold, every method sees that fold's training part only, and
-autotune and fastText's autotune carve the same validation split from it (autotune's rule:
-20% under 5,000 texts, else 10%) and get the same budget, the dataset's budget divided by the
-folds. IMDb uses its official 25,000 / 25,000 split. The test part is read once per method.
+fastText's autotune gets a validation split carved from it (20% under 5,000 texts, else
+10%: its `-autotune-validation` takes one file) and the same budget as textnn's autotune, the
+dataset's budget divided by the folds; textnn's autotune judges its trials on the same 10%
+split from 5,000 texts up and by 5-fold cross-validation within the training part below.
+IMDb uses its official 25,000 / 25,000 split. The test part is read once per method.
 
     python benchmarks/bench_autotune.py --only cr,mpqa --budget 5m --folds 5
     python benchmarks/bench_autotune.py --quick   # a smoke run: 300 texts, 2 folds, seconds

@@ -12,7 +12,7 @@ from textnn.config import RunConfig
 from textnn.data import train_validation_split
 from textnn.errors import DataError
 from textnn.tune import autotune
-from textnn.tune.judge import FOLDS, SMALL, Judge, folds_for
+from textnn.tune.judge import FOLDS, KFOLD_BUDGET, SMALL, Judge, folds_for
 from textnn.tune.scores import score
 
 WORDS = {"pos": GOOD, "neg": ["awful", "terrible", "dreadful", "boring", "horrible"]}
@@ -27,10 +27,11 @@ FAST = RunConfig().with_overrides(
 )
 
 
-def test_folds_follow_the_size_of_the_data_unless_asked():
-    assert folds_for(SMALL - 1, None) == FOLDS
-    assert folds_for(SMALL, None) == 1
-    assert folds_for(100, 1) == 1 and folds_for(100_000, 3) == 3
+def test_folds_follow_the_size_of_the_data_and_the_budget_unless_asked():
+    assert folds_for(SMALL - 1, None, KFOLD_BUDGET) == FOLDS
+    assert folds_for(SMALL - 1, None, KFOLD_BUDGET - 1) == 1  # no time for k fits a trial
+    assert folds_for(SMALL, None, 10 * KFOLD_BUDGET) == 1
+    assert folds_for(100, 1, 1e6) == 1 and folds_for(100_000, 3, 10) == 3
 
 
 def test_k_folds_judge_every_text_by_a_model_that_did_not_train_on_it():
@@ -67,7 +68,7 @@ def test_a_search_says_how_it_judges(tmp_path):
     autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append, folds=1)
     assert "(20% held out)" in next(line for line in lines if line.startswith("autotune on"))
     lines.clear()
-    autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append)
+    autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append, folds=5)
     said = next(line for line in lines if line.startswith("autotune on"))
     assert "5-fold cross-validation" in said and "held out" not in said
 

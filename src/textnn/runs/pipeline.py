@@ -17,8 +17,7 @@ from textnn.config import RunConfig
 from textnn.config.run_config import default_learning_rate
 from textnn.data.dataset import Dataset
 from textnn.errors import DataError
-from textnn.models import build_model
-from textnn.models.params import head, replace_head
+from textnn.models.params import head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
@@ -26,19 +25,17 @@ from textnn.runs.data import named_dataset, sentences_of, split_data, with_absol
 from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.ensemble import Ensemble
 from textnn.runs.evaluate import evaluate
+from textnn.runs.fit import Fit
 from textnn.runs.partner import FOLDER as PARTNER_FOLDER
 from textnn.runs.partner import PARTNER, commit_vote, decide, drop, partner_config, train_partner
 from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, unlabeled_texts
-from textnn.runs.transfer import extend_vocabulary, inherited_settings
-from textnn.text.batching import BucketedBatches
+from textnn.runs.transfer import inherited_settings
 from textnn.text.tokenize import Tokenizer
-from textnn.text.vocab import build_and_encode
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
 from textnn.train.parallel import DataParallel, select_devices
 from textnn.train.thresholds import tune_thresholds
-from textnn.train.trainer import History, JsonlLog, Trainer
-from textnn.vectors import embedding_matrix, load_vectors
+from textnn.train.trainer import History, JsonlLog
 
 Echo = Callable[[str], None]
 
@@ -173,7 +170,7 @@ def train(
         every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
         recorded = config.to_dict() | ({PARTNER: partner} if partner else {})
         checkpoints = Checkpoints(out, every, keep, recorded)
-    fit = _Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
+    fit = Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
 
     def save(predictor):  # the best epoch so far: a run, marked unfinished until the end
         if writes:
@@ -300,130 +297,6 @@ def _drop_compiled_code_near_the_map_limit(share: float = 0.5) -> None:
         return  # not Linux: no such count to read
     if count > limit * share:
         jax.clear_caches()
-
-
-class _Fit:
-    """One model trained on given examples: a new model (or the `source` run's encoder with a
-    new head), its vocabulary from those examples, then the trainer. Called twice by a refit."""
-
-    def __init__(self, spec, tokenizer, label_names, parallel, trainable, progress, echo, stop):
-        self.spec, self.tokenizer, self.label_names = spec, tokenizer, label_names
-        self.parallel, self.trainable = parallel, trainable
-        self.progress, self.echo, self.stop = progress, echo, stop
-
-    def __call__(
-        self,
-        config,
-        source,
-        train_ex,
-        val_ex,
-        log,
-        on_best=None,
-        on_first_step=None,
-        checkpoints=None,
-        resume_from=None,
-        start=None,
-    ):
-        """(Predictor, History) after training on `train_ex`, choosing the epoch on `val_ex`
-        (None: all epochs, keep the last); `log` gets each epoch's record, `on_best(predictor)`
-        is called whenever validation accuracy improves; `checkpoints` and `resume_from` go to
-        the trainer, with `start` (a refit's loop state)."""
-        spec, tokenizer, echo = self.spec, self.tokenizer, self.echo
-        text, label_names = config.text, self.label_names
-        if source is not None:
-            replace_head(source.model, len(label_names), seed=config.train.seed)
-            vocab = source.vocab
-            echo(
-                f"from {config.init}: its vocabulary ({len(vocab):,} tokens) and encoder,"
-                f" a new head for {len(label_names)} classes; frozen: {config.train.freeze}"
-            )
-            if config.extend_vocab:
-                vocab, train_ids = extend_vocabulary(source, train_ex.texts, config, echo)
-            else:
-                train_ids = tokenizer.encode(train_ex.texts, vocab)
-            predictor = Predictor(
-                source.model,
-                source.tokenizer,
-                vocab,
-                label_names,
-                text,
-                config.model,
-                multilabel=train_ex.multilabel,
-            )
-        else:
-            predictor, train_ids = _new_model(config, spec, tokenizer, label_names, train_ex, echo)
-
-        def batches(ids, labels, shuffle):
-            return BucketedBatches(
-                ids,
-                labels,
-                batch_size=config.train.batch_size,
-                max_length=text.max_length,
-                pad_multiple=text.pad_multiple,
-                shuffle=shuffle,
-                seed=config.train.seed,
-                bucket=not spec.fixed_length,
-            )
-
-        if source is None and spec.prepare is not None:
-            echo(spec.prepare(predictor.model, batches(train_ids, train_ex.labels, False)))
-        predictor.parallel = self.parallel
-        trainer = Trainer(
-            predictor.model,
-            config.train,
-            len(label_names),
-            log,
-            self.progress,
-            self.trainable,
-            self.parallel,
-            heartbeat=echo,
-        )
-        history = trainer.fit(
-            batches(train_ids, train_ex.labels, True),
-            None
-            if val_ex is None
-            else batches(tokenizer.encode(val_ex.texts, predictor.vocab), val_ex.labels, False),
-            on_best=None if on_best is None else lambda: on_best(predictor),
-            on_first_step=on_first_step,
-            stop=self.stop,
-            checkpoints=checkpoints,
-            resume=resume_from,
-            start=start,
-        )
-        return predictor, history
-
-
-def _new_model(config: RunConfig, spec, tokenizer, label_names, train_ex, echo):
-    """A Predictor around a newly built model, and the encoded training texts."""
-    text = config.text
-    vocab, train_ids = build_and_encode(
-        train_ex.texts, tokenizer, min_freq=text.min_freq, max_size=text.max_size
-    )
-    echo(f"vocabulary {len(vocab):,} tokens from the training split ({tokenizer.config.name})")
-    matrix = None
-    if config.embeddings and not spec.uses_vectors:
-        echo(f"model {config.model} uses no word vectors: {config.embeddings} not loaded")
-    elif config.embeddings:
-        vectors = load_vectors(config.embeddings)
-        matrix, coverage = embedding_matrix(
-            vocab, vectors, seed=config.train.seed, missing=config.missing_vectors
-        )
-        echo(f"embeddings {config.embeddings}: {coverage}")
-    options = dict(config.model_options)
-    if spec.fixed_length:
-        options.setdefault("max_length", text.max_length)
-    model = build_model(
-        config.model,
-        embeddings=matrix,
-        vocab_size=len(vocab),
-        num_classes=len(label_names),
-        seed=config.train.seed,
-        **options,
-    )
-    predictor = Predictor(
-        model, tokenizer, vocab, label_names, text, config.model, multilabel=train_ex.multilabel
-    )
-    return predictor, train_ids
 
 
 def resume(

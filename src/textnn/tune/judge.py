@@ -1,14 +1,15 @@
 """How autotune judges a trial: on one validation split carved from the training data, or, when
-the training data is small, by k-fold cross-validation over all of it.
+the training data is small and the budget allows, by k-fold cross-validation over all of it.
 
 Why k folds on small data: 20% of 2,000 texts is 400 validation texts, whose accuracy moves by
 about 2 points between two draws of them, more than most trials differ by; the search then
 chases noise. With k folds every training text is judged once, by a model that did not train
 on it (its out-of-fold prediction), so a trial's score rests on all the texts, and so does the
 choice of the vote, which compares the trials' out-of-fold predictions. The price: each trial
-trains k times (its first fold reports its epochs to the pruner, and after each later fold the
-running score is reported again, so a poor trial stops early), and the chosen models must be
-trained again on all the data (the refit), which the search keeps time for.
+trains k times, so only a search with time for it (KFOLD_BUDGET) uses it by default. The first
+fold reports its epochs to the pruner and after each later fold the running score is reported
+again, so a poor trial stops early; the chosen models are trained again on all the data (the
+refit), which the search keeps time for.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from textnn.tune.scores import score
 
 SMALL = 5_000  # training splits under this many texts: k folds (or a larger held-out share)
 FOLDS = 5
+# k folds cost k fits a trial: below this budget (seconds) a search holds out one split. Measured
+# (docs/benchmarks.md): with 60 s on CR's 3,000 training texts, 5 folds left time for 3 trials
+# (nbsvm, fastText, a TextCNN cut by the deadline) and none refitted, against 5-9 trials and a
+# refit with one split; cross-validation pays where the search has time for the families.
+KFOLD_BUDGET = 600.0
 FOLD_STEP = 1_000  # the pruner's step for "after fold i": past any epoch number
 
 
@@ -134,12 +140,13 @@ class Judge:
         )
 
 
-def folds_for(examples: int, asked: int | None) -> int:
-    """The folds of a search over `examples` training texts: `asked`, else FOLDS under SMALL
-    texts and one held-out split from there."""
+def folds_for(examples: int, asked: int | None, budget: float) -> int:
+    """The folds of a search over `examples` training texts with `budget` seconds: `asked`,
+    else FOLDS under SMALL texts when the budget is at least KFOLD_BUDGET, and one held-out
+    split otherwise."""
     if asked is not None:
         return asked
-    return FOLDS if examples < SMALL else 1
+    return FOLDS if examples < SMALL and budget >= KFOLD_BUDGET else 1
 
 
 def _quiet(_: str) -> None:

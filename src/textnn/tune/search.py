@@ -84,7 +84,7 @@ def autotune(
     depends on which finish first, so only `workers=1` repeats its trials exactly. `folds`:
     how trials are judged (`tune/judge.py`): 1, on one validation split held out from the
     training data; k > 1, by k-fold cross-validation over all of it; None: 5 folds under 5,000
-    training texts, else one split."""
+    training texts with a budget of 10 minutes or more, else one split."""
     for name, value in (("workers", workers), ("folds", 1 if folds is None else folds)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise DataError(f"{name} must be a whole number from 1, got {value!r}", field=name)
@@ -187,7 +187,9 @@ def _autotune(
     fraction = config.data.validation_fraction
     if len(train_all) < SMALL:
         fraction = max(fraction, 0.2)
-    folds = resumed.get("folds", 1) if resumed else folds_for(len(train_all), folds)
+    folds = (
+        resumed.get("folds", 1) if resumed else folds_for(len(train_all), folds, deadline.left())
+    )
     if folds > len(train_all):
         raise DataError(
             f"{folds} folds need at least {folds} training texts, got {len(train_all)}",
@@ -197,7 +199,9 @@ def _autotune(
     # what the trials learn from: the training part (all the training texts with k folds)
     train_part = train_all if folds > 1 else train_validation_split(train_all, fraction, seed)[0]
     profile = DataProfile.of(train_part.texts, train_part.labels, Tokenizer("words"))
-    # Skip-gram vectors learn from the training part and unlabelled text, never validation.
+    # Skip-gram vectors learn from the words of the training part (with k folds, of every
+    # training text: each fold's trials saw the held-out texts' words, never their labels)
+    # and of unlabelled text; never from the test split.
     own = LazyVectors([*train_part.texts, *unlabeled_text(config, dataset)], seed, echo)
     echo(
         f"autotune on {judge.describe()} texts"
@@ -248,7 +252,8 @@ def _autotune(
                 probs = predictor.predict_proba(judge.validation[0].texts)
             kept.append(
                 Candidate(number, config_done, predictor, probs, score(metric, judge.labels, probs),
-                          record["best_epoch"], epochs, record["seconds"])
+                          record["best_epoch"], epochs,
+                          record.get("fit_seconds", record["seconds"]))
             )  # fmt: skip
         kept.sort(key=lambda c: -c.score)
 
@@ -312,6 +317,7 @@ def _autotune(
             best_epoch=judged.best_epoch,
             epochs=len(result.history.epochs),
             seconds=round(seconds, 1),
+            fit_seconds=round(judged.seconds_per_fit, 1),
             config=result.config.to_dict(),
         )
         records.append(table.row(record))
