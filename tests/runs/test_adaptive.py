@@ -1,6 +1,7 @@
 """Settings left at "auto" follow from the training data, and the run says what it chose."""
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +114,29 @@ def test_an_ngram_table_is_as_big_as_the_data_up_to_a_cap():
     assert f"buckets {rows:,} ({counted:,} distinct" in lines[0]
     given_rows = RunConfig().with_overrides({"model": "nbsvm", "model_options": {"buckets": 64}})
     assert resolve_auto(given_rows, p, lines.append).model_options["buckets"] == 64
-    assert not has_auto(given_rows.with_overrides({"text.max_length": 40, "train.epochs": 2}))
+    assert has_auto(given_rows.with_overrides({"text.max_length": 40, "train.epochs": 2}))
+    every = given_rows.with_overrides(
+        {"text.max_length": 40, "train.epochs": 2, "train.learning_rate": 1e-3,
+         "model_options": {"buckets": 64, "init_weight": 0.01}}
+    )  # fmt: skip
+    assert not has_auto(every)
     chosen = resolve_auto(RunConfig().with_overrides({"model": "fasttext"}), p, lines.append)
     assert chosen.model_options["bigram_buckets"] == p.ngram_rows(2, table_cap("fasttext", 2))
+
+
+def test_a_given_nbsvm_on_short_texts_is_scaled_as_the_chosen_one_is():
+    short = [f"w{i % 7} w{i % 5}" for i in range(200)]  # 2 tokens a text
+    p = DataProfile.of(short, np.arange(200) % 2, Tokenizer("words"))
+    scale = p.linear_scale()
+    assert scale == 20.0
+    lines: list[str] = []
+    plain = resolve_auto(RunConfig(), p, lines.append)
+    given = resolve_auto(RunConfig().with_overrides({"model": "nbsvm"}), p, lines.append)
+    for chosen in (plain, given):
+        assert chosen.train.learning_rate == pytest.approx(1e-3 * scale)
+        assert chosen.model_options["init_weight"] == pytest.approx(0.01 * scale)
+    mine = RunConfig().with_overrides(
+        {"model": "nbsvm", "train.learning_rate": 0.005, "model_options": {"init_weight": 0.5}}
+    )
+    kept = resolve_auto(mine, p, lines.append)
+    assert kept.train.learning_rate == 0.005 and kept.model_options["init_weight"] == 0.5

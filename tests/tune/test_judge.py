@@ -3,6 +3,8 @@ every training text, each by a model that did not train on it."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -77,3 +79,27 @@ def test_a_search_says_how_it_judges(tmp_path):
 def test_bad_folds_are_refused_by_name(folds):
     with pytest.raises(DataError, match="folds"):
         autotune(RunConfig(), None, budget=5, dataset=small_dataset(), folds=folds)
+
+
+def test_a_stopped_k_fold_search_resumes_with_its_folds_and_out_of_fold_scores(tmp_path):
+    from tests.tune.test_autotune import StopAfterRows
+    from textnn.train.signals import Interrupted
+    from textnn.tune.progress import PROBABILITIES
+    from textnn.tune.search import resume_autotune
+
+    out, dataset = tmp_path / "run", small_dataset()
+    stop = StopAfterRows(1)
+    with pytest.raises(Interrupted, match="progress is saved"):
+        autotune(RunConfig(), out, budget=40, dataset=dataset, echo=stop.echo, stop=stop, folds=3)
+    state = json.loads((out / "search" / "state.json").read_text())
+    assert state["folds"] == 3 and state["kept"]
+    kept = state["kept"][0]
+    saved = np.load(out / "search" / f"trial-{kept}{PROBABILITIES}")
+    assert saved.shape == (len(dataset.train), 2)  # an out-of-fold row for every training text
+    record = next(r for r in state["records"] if r["trial"] == kept)
+    assert round(score("accuracy", dataset.train.labels, saved), 5) == record["validation"]
+    lines: list[str] = []
+    result = resume_autotune(out, dataset=dataset, echo=lines.append)
+    # the resumed search judges as it began: 3 folds, the saved out-of-fold probabilities
+    assert any("3-fold cross-validation" in line for line in lines)
+    assert result.report["accuracy"] >= 0.9

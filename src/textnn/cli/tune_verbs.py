@@ -46,7 +46,8 @@ from textnn.errors import DataError
     type=click.IntRange(min=1),
     help="How trials are judged: k-fold cross-validation over the training data (k > 1; "
     "each trial trains k times), or 1: one held-out validation split. Default: 5 under "
-    "5,000 training texts, where one split's score is noisy, else 1.",
+    "5,000 training texts with a --budget of 10m or more (one split's score is noisy there), "
+    "else 1.",
 )
 @click.option(
     "--workers",
@@ -91,7 +92,7 @@ def autotune(
     """Find the best model for your data within a time budget: trials of nbsvm, fasttext,
     textcnn and bilstm with their settings (Optuna's TPE search, bad trials pruned after an
     epoch), judged on a validation split carved from the training data (k-fold
-    cross-validation under 5,000 texts); the best model, or
+    cross-validation under 5,000 texts, given 10 minutes or more); the best model, or
     the soft vote of the best two or three, refitted on all the training data when time
     allows. The test split is read once, at the end. Writes a normal run directory (predict,
     evaluate, explain, report and finetune read it) with every trial in autotune.jsonl.

@@ -118,10 +118,16 @@ def table_cap(model: str, classes: int) -> int:
 
 def has_auto(config: RunConfig) -> bool:
     """Whether a setting of `config` follows from the data (`resolve_auto`): one left at
-    "auto", or an n-gram table whose size is not given."""
+    "auto", an n-gram table whose size is not given, or nbsvm's learning rate or starting
+    weight (scaled to the texts' lengths) not given."""
     sized = SIZED_TABLES.get(config.model)
     unsized = sized is not None and sized[0] not in config.model_options
-    return unsized or AUTO in (config.model, config.text.max_length, config.train.epochs)
+    unscaled = config.model == "nbsvm" and (
+        config.train.learning_rate is None or "init_weight" not in config.model_options
+    )
+    return (
+        unsized or unscaled or AUTO in (config.model, config.text.max_length, config.train.epochs)
+    )
 
 
 def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConfig:
@@ -141,10 +147,11 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
         )
     if model == AUTO:
         model = "nbsvm"
-        scale = profile.linear_scale()
-        options.setdefault("init_weight", round(0.01 * scale, 4))
         embeddings = None  # n-grams, no word vectors
         chosen.append("model nbsvm (word 1-3-grams)")
+    if model == "nbsvm":  # left to the data or given: its scale follows the texts' lengths
+        scale = profile.linear_scale()
+        options.setdefault("init_weight", round(0.01 * scale, 4))
         if config.train.learning_rate is None:
             rate = round(1e-3 * scale, 5)
             config = dataclasses.replace(
