@@ -5,8 +5,8 @@ Datasets without an official split (MR, Subj, CR, MPQA, UCI) use stratified k-fo
 cross-validation: in each fold, every method sees that fold's training part only, and
 fastText's autotune gets a validation split carved from it (20% under 5,000 texts, else
 10%: its `-autotune-validation` takes one file) and the same budget as textnn's autotune, the
-dataset's budget divided by the folds; textnn's autotune judges its trials on the same 10%
-split from 5,000 texts up and by 5-fold cross-validation within the training part below.
+dataset's budget divided by the folds; textnn's autotune judges on the same split (its 5-fold
+cross-validation of small data starts at 10-minute budgets, above a fold's share here).
 IMDb uses its official 25,000 / 25,000 split. The test part is read once per method.
 
     python benchmarks/bench_autotune.py --only cr,mpqa --budget 5m --folds 5
