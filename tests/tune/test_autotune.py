@@ -91,6 +91,15 @@ def test_run_directory_loads_and_predicts(tuned):
     assert len(records) - 1 == len(result.trials)
 
 
+def test_the_first_trials_are_the_plain_runs_models(tuned):
+    # A search with time for two trials has plain `textnn train`'s pair (runs/partner.py)
+    # and their vote to choose from, so it does not answer worse than the plain run.
+    result = tuned[0]
+    first = sorted(result.trials, key=lambda r: r["trial"])[:2]
+    assert [r["model"] for r in first] == ["nbsvm", "textcnn"]
+    assert first[1]["params"]["textcnn_vectors"] == "glove-6b-50d"
+
+
 def test_trials_are_pruned():
     lines = []
     # Optuna's pruner that stops every trial once it has reported an epoch: the search's
