@@ -2,8 +2,9 @@
 
 Each family's first trial is its defaults (`DEFAULTS`, enqueued before the sampler starts, in
 the order `FIRST`), so that every family is seen once at a sensible point before the search
-narrows; later trials are drawn by Optuna's TPE sampler from the ranges in `suggest`. Sizes that follow from the
-data (max length, epochs, n-gram table rows) come from `runs.adaptive.DataProfile`.
+narrows; later trials are drawn by Optuna's TPE sampler from the ranges in `suggest`. Sizes
+that follow from the data (max length, epochs, n-gram table rows) come from
+`runs.adaptive.DataProfile`.
 """
 
 from __future__ import annotations
