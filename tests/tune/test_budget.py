@@ -1,6 +1,7 @@
 """Budgets: seconds or amounts with units; anything else is an error naming the field."""
 
 import math
+import time
 
 import pytest
 from hypothesis import given
@@ -37,8 +38,13 @@ def test_units_add_up(hours, minutes, seconds):
     assert parse_budget(f"{hours}h{minutes}m{seconds}s") == hours * 3600 + minutes * 60 + seconds
 
 
-def test_deadline_sets_its_event():
-    deadline = Deadline(0.05)
-    assert not deadline.passed.is_set() and deadline.left() > 0
-    assert deadline.passed.wait(2.0)
-    assert deadline.left() <= 0 and math.isfinite(deadline.elapsed())
+def test_deadline_is_set_once_it_passes():
+    deadline = Deadline(0.2)
+    sooner = deadline.sooner(0.15)
+    assert not deadline.is_set() and deadline.left() > 0
+    assert sooner.start == deadline.start and sooner.end == deadline.end - 0.15
+    while not sooner.is_set():
+        time.sleep(0.005)
+    assert not deadline.is_set()
+    time.sleep(max(deadline.left(), 0) + 0.01)
+    assert deadline.is_set() and deadline.left() <= 0 and math.isfinite(deadline.elapsed())

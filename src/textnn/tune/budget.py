@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
 import time
 
 from textnn.errors import DataError
@@ -36,16 +35,12 @@ def parse_budget(text: str | float | int) -> float:
 
 
 class Deadline:
-    """A wall-clock deadline, and an Event set when it passes (training stops at the next step,
-    `Trainer.fit`'s `stop`)."""
+    """A wall-clock deadline `seconds` from its making (`time.perf_counter`). Set, as an
+    Event is, once it passes: training stops at the next step (`Trainer.fit`'s `stop`)."""
 
     def __init__(self, seconds: float):
         self.start = time.perf_counter()
         self.end = self.start + seconds
-        self.passed = threading.Event()
-        self._timer = threading.Timer(seconds, self.passed.set)
-        self._timer.daemon = True
-        self._timer.start()
 
     def left(self) -> float:
         return self.end - time.perf_counter()
@@ -53,5 +48,11 @@ class Deadline:
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
 
-    def cancel(self) -> None:
-        self._timer.cancel()
+    def is_set(self) -> bool:
+        return self.left() <= 0
+
+    def sooner(self, seconds: float) -> Deadline:
+        """The deadline `seconds` before this one (a trial's, leaving time for the end)."""
+        earlier = Deadline(0.0)
+        earlier.start, earlier.end = self.start, self.end - seconds
+        return earlier

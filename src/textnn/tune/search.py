@@ -92,25 +92,19 @@ def autotune(
         raise DataError(
             f"metric must be one of {', '.join(METRICS)}, got {metric!r}", field="metric"
         )
-    optuna.logging.set_verbosity(optuna.logging.WARNING)  # the table says what each trial did
-    deadline = Deadline(budget)
-    try:
-        return _autotune(
-            config,
-            out,
-            deadline,
-            metric,
-            dataset,
-            echo,
-            overwrite,
-            pruner,
-            None,
-            stop,
-            workers,
-            folds,
-        )
-    finally:
-        deadline.cancel()
+    return _within(
+        budget,
+        config=config,
+        out=out,
+        metric=metric,
+        dataset=dataset,
+        echo=echo,
+        overwrite=overwrite,
+        pruner=pruner,
+        stop=stop,
+        workers=workers,
+        folds=folds,
+    )
 
 
 def resume_autotune(
@@ -126,46 +120,47 @@ def resume_autotune(
     had left: its finished trials, the models kept for the vote and the queued trials are
     read back (`tune/progress.py`); the trial in hand at the stop is recorded as `killed`."""
     state = load_state(Path(run_dir))
-    optuna.logging.set_verbosity(optuna.logging.WARNING)
     left = state["budget"] - state["elapsed"]
     echo(
         f"resuming the autotune in {run_dir}: {len(state['records'])} trials done in "
         f"{state['elapsed']:.0f} s, {max(left, 0):.0f} s of the {state['budget']:.0f} s budget "
         "left"
     )
-    deadline = Deadline(max(left, 1.0))
-    config = RunConfig.from_dict(state["config"], where=str(Path(run_dir) / "search"))
-    try:
-        return _autotune(
-            config,
-            run_dir,
-            deadline,
-            state["metric"],
-            dataset,
-            echo,
-            True,
-            pruner,
-            state,
-            stop,
-            workers,
-        )
-    finally:
-        deadline.cancel()
+    return _within(
+        max(left, 1.0),
+        config=RunConfig.from_dict(state["config"], where=str(Path(run_dir) / "search")),
+        out=run_dir,
+        metric=state["metric"],
+        dataset=dataset,
+        echo=echo,
+        overwrite=True,
+        pruner=pruner,
+        resumed=state,
+        stop=stop,
+        workers=workers,
+    )
+
+
+def _within(seconds: float, **settings) -> AutotuneResult:
+    """`_autotune(**settings)` with a deadline `seconds` from now."""
+    optuna.logging.set_verbosity(optuna.logging.WARNING)  # the table says what each trial did
+    return _autotune(deadline=Deadline(seconds), **settings)
 
 
 def _autotune(
-    config,
-    out,
-    deadline,
-    metric,
-    dataset,
-    echo,
-    overwrite,
-    pruner,
-    resumed=None,
-    stop=None,
-    workers=1,
-    folds=None,
+    *,
+    config: RunConfig,
+    out: str | Path | None,
+    deadline: Deadline,
+    metric: str,
+    dataset: Dataset | None,
+    echo: Echo,
+    overwrite: bool,
+    pruner: optuna.pruners.BasePruner | None,
+    resumed: dict | None = None,
+    stop: threading.Event | None = None,
+    workers: int = 1,
+    folds: int | None = None,
 ) -> AutotuneResult:
     config = with_absolute_paths(config.validated())
     if out is not None:
@@ -293,10 +288,12 @@ def _autotune(
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned after fold {number + 1}")
 
+        with lock:
+            # A trial stops with the time to refit the best trials so far still left: one cut
+            # at the deadline itself would leave the chosen models trained on less data.
+            ends = deadline.sooner(reserve(deadline, kept))
         try:
-            judged = judge.run(
-                trial_config, metric, _Either(deadline.passed, stop), report, after_fold
-            )
+            judged = judge.run(trial_config, metric, _Either(ends, stop), report, after_fold)
         except optuna.TrialPruned:
             record.update(state="pruned", seconds=round(time.perf_counter() - started, 1))
             records.append(table.row(record))
@@ -436,9 +433,9 @@ def run_workers(work: Callable[[threading.Event], None], workers: int) -> None:
 
 
 class _Either:
-    """Set when either event is (the budget's deadline, a signal): a trial's stop."""
+    """Set when either is (a trial's time, a signal): a trial's stop."""
 
-    def __init__(self, first: threading.Event, second: threading.Event | None):
+    def __init__(self, first: Deadline, second: threading.Event | None):
         self.first, self.second = first, second
 
     def is_set(self) -> bool:
