@@ -5,6 +5,7 @@ split, 10% of the fold's training part is held out as the judge; each setting (b
 SENTENCES with the given overrides) trains on the rest, with its own validation split, and is
 scored on the judge. IMDb: the judge is 10% of the training split (K must be 1), and a setting
 is bench_accuracy's `textcnn` row (IMDB_DEFAULTS and IMDB_MODELS["textcnn"]) with the overrides.
+With --plain, a setting is plain `textnn train`'s defaults with the overrides instead.
 Prints the mean judge accuracy of each setting (with --vote, also of the soft vote of all the
 settings' models, textnn.ensemble); the test split is never read.
 
@@ -13,6 +14,8 @@ settings' models, textnn.ensemble); the test split is never read.
         '{"init": "runs/imdb-self-trained", "train.learning_rate": 3e-4}'
     python benchmarks/choose_on_held_out.py mr 5 '{"train.refit": false}' '{"train.refit": true}'
     python benchmarks/choose_on_held_out.py imdb 1 '{}' '{"model_options": {"channels": 400}}'
+    python benchmarks/choose_on_held_out.py imdb 1 --plain '{"model": "nbsvm"}' \\
+        '{"model": "nbsvm", "model_options": {"alpha": 0.5}}'
     python benchmarks/choose_on_held_out.py mr 5 --vote '{"model": "nbsvm", "embeddings": null}' \\
         '{"init": "runs/imdb-sentences-textcnn", "train.learning_rate": 3e-4}'
 """
@@ -45,6 +48,9 @@ def main() -> None:
     parser.add_argument(
         "--vote", action="store_true", help="also judge the soft vote of all the settings' models"
     )
+    parser.add_argument(
+        "--plain", action="store_true", help="over plain `textnn train` defaults, not a bench row"
+    )
     args = parser.parse_args()
     if args.data == "imdb" and args.folds != 1:
         parser.error("imdb has one judge (10%% of its training split): give 1 fold")
@@ -56,6 +62,8 @@ def main() -> None:
     else:
         base = {**SENTENCES, "data.name": args.data}
         parts = [train_idx for train_idx, _ in stratified_kfold(examples.labels, 10, seed=0)]
+    if args.plain:
+        base = {"data.name": args.data}
     scores: list[list[float]] = [[] for _ in args.settings]
     votes: list[float] = []
     for k, train_idx in enumerate(parts[: args.folds]):
