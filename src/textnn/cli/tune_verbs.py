@@ -89,13 +89,14 @@ def autotune(
     encoding,
     reader_options,
 ):
-    """Find the best model for your data within a time budget: trials of nbsvm, fasttext,
-    textcnn and bilstm with their settings (Optuna's TPE search, bad trials pruned after an
-    epoch), judged on a validation split carved from the training data (k-fold
-    cross-validation under 5,000 texts, given 10 minutes or more); the best model, or
-    the soft vote of the best two or three, refitted on all the training data when time
-    allows. The test split is read once, at the end. Writes a normal run directory (predict,
-    evaluate, explain, report and finetune read it) with every trial in autotune.jsonl.
+    """Find the best model for your data within a time budget: trials of nbsvm, textcnn,
+    fasttext and bilstm with their settings (each at its defaults first, then Optuna's TPE
+    search; bad trials pruned after their second epoch), judged on a validation split
+    carved from the training data (k-fold cross-validation under 5,000 texts, given 10
+    minutes or more); the best model, or the soft vote of the best two or three, refitted on
+    all the training data when time allows. The test split is read once, at the end.
+    Writes a normal run directory (predict, evaluate, explain, report and finetune read it)
+    with every trial in autotune.jsonl.
 
     \b
     Examples:

@@ -93,12 +93,10 @@ def decide(
 ) -> bool:
     """Whether the vote of `main` and `partner` scores better than `main` alone on the
     validation texts (accuracy; a tie keeps the single model, the cheaper one to serve)."""
-    alone = main.predict_proba(validation.texts)
-    theirs = partner.predict_proba(validation.texts)
-    together = Ensemble([main, partner]).columns[1]  # the partner's columns in main's order
+    # each one's probabilities, the partner's columns in main's class order
+    alone, theirs = Ensemble([main, partner]).member_probabilities(validation.texts)
     scores = [
-        validation_accuracy(validation.labels, p)
-        for p in (alone, theirs[:, together], vote([alone, theirs[:, together]]))
+        validation_accuracy(validation.labels, p) for p in (alone, theirs, vote([alone, theirs]))
     ]
     keep = scores[2] > scores[0]
     echo(
