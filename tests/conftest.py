@@ -1,5 +1,5 @@
-"""Shared fixtures: an isolated cache for every test, and the real data mirror for the tests
-that need it (skipped only when no mirror exists)."""
+"""Shared fixtures: an isolated cache for every test, one compilation cache for the session, and
+the real data mirror for the tests that need it (skipped only when no mirror exists)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,19 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TEXTNN_HOME", str(home))
     monkeypatch.delenv("TEXTNN_MIRROR", raising=False)
     return home
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_compile_cache(tmp_path_factory: pytest.TempPathFactory):
+    """One XLA compilation cache (textnn/compile_cache.py) for the whole session: the many
+    `textnn` processes the tests start read back what earlier ones compiled. A test of the
+    cache itself removes JAX_COMPILATION_CACHE_DIR from the environment it gives its process."""
+    if os.environ.get("JAX_COMPILATION_CACHE_DIR"):
+        yield
+        return
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = str(tmp_path_factory.mktemp("xla-cache"))
+    yield
+    os.environ.pop("JAX_COMPILATION_CACHE_DIR", None)
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import textnn
 
 # Bottom to top; the README's Layout section lists the same order.
 LAYERS = [
-    {"errors", "locations", "jsonfile", "files", "memory"},
+    {"errors", "locations", "jsonfile", "files", "memory", "compile_cache"},
     {"config"},
     {"data"},
     {"text"},

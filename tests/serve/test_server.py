@@ -4,12 +4,14 @@ micro-batcher's answers in input order and equal to the library's, and a clean s
 import threading
 import time
 
+import jax
 import numpy as np
 import pytest
 
 from tests.helpers import BAD, GOOD
 from tests.serve.server import Server
 from textnn.runs.directory import load
+from textnn.train.parallel import describe
 
 LIMITS = ["--max-texts", "8", "--max-chars", "300", "--max-body-bytes", "6000"]
 
@@ -112,8 +114,10 @@ def test_explain_info_probes_metrics_and_page(server):
     status, info = server.get("/v1/info")
     assert status == 200 and info["labels"] == ["neg", "pos"] and info["ready"]
     assert info["limits"]["max_texts"] == 8 and info["compiled_shapes"] > 0
+    assert info["device"] == describe(jax.devices()[:1])  # the server's device, e.g. "gpu (...)"
     assert server.get("/livez") == (200, {"status": "live"})
     assert server.get("/readyz") == (200, {"status": "ready"})
+    assert server.post("/v1/predict", {"text": "a great film"})[0] == 200  # counted below
     status, text = server.get("/metrics")
     assert status == 200 and 'textnn_requests_total{route="/v1/predict",status="200"}' in text
     assert "textnn_batch_texts_bucket" in text and "textnn_texts_classified_total" in text

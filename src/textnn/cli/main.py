@@ -8,6 +8,7 @@ import warnings
 
 import click
 
+from textnn.compile_cache import enable_compile_cache
 from textnn.errors import DataWarning, TextnnError
 from textnn.memory import keep_freed_memory
 
@@ -55,7 +56,10 @@ def main() -> None:
 
     \b
     On Linux the command keeps the memory XLA frees for reuse (faster steps; textnn/memory.py);
-    TEXTNN_MALLOC=system leaves glibc's allocator at its defaults.
+    TEXTNN_MALLOC=system leaves glibc's allocator at its defaults. Compiled programs are kept
+    in TEXTNN_HOME/xla-cache and read back by later commands (textnn/compile_cache.py);
+    TEXTNN_COMPILE_CACHE=off turns that off.
     """
     keep_freed_memory()  # before any JAX computation starts XLA's threads
+    enable_compile_cache()  # before the first compile: JAX opens its cache once
     warnings.showwarning = _show_warning

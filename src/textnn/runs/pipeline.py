@@ -33,7 +33,7 @@ from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelle
 from textnn.runs.transfer import inherited_settings
 from textnn.text.tokenize import Tokenizer
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
-from textnn.train.parallel import DataParallel, select_devices
+from textnn.train.parallel import DataParallel, describe, select_devices
 from textnn.train.thresholds import tune_thresholds
 from textnn.train.trainer import History, JsonlLog
 
@@ -111,7 +111,9 @@ def train(
     parallel = DataParallel(select_devices(devices))
     parallel.check_batch_size(config.train.batch_size)
     if parallel.size > 1:
-        echo(f"data parallel over {parallel.size} devices ({parallel.devices[0].platform})")
+        echo(f"data parallel over {describe(parallel.devices)}")
+    elif parallel.devices[0].platform != "cpu":
+        echo(f"training on {describe(parallel.devices)}")
 
     dataset = dataset or named_dataset(config)
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)

@@ -19,6 +19,7 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+import jax
 import numpy as np
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -37,6 +38,7 @@ from textnn.serve.middleware import BodyLimit, error, install
 from textnn.serve.page import PAGE
 from textnn.serve.schemas import ExplainRequest, PredictRequest
 from textnn.serve.settings import ServeSettings
+from textnn.train.parallel import describe
 
 
 def run_hash(run_dir: Path) -> str:
@@ -170,7 +172,8 @@ def app(
 
     @service.get("/v1/info")
     async def info():
-        """The run, its classes and how it reads text, the server's limits and version."""
+        """The run, its classes and how it reads text, the device it runs on, the server's limits
+        and version."""
         first = engine.members[0][0].predictor
         limits = {k: v for k, v in asdict(settings).items() if k != "api_key"}
         return {
@@ -181,6 +184,7 @@ def app(
             "max_length": first.text.max_length,
             "members": [e.predictor.model_name for e, _ in engine.members],
             "compiled_shapes": engine.shapes,
+            "device": describe(jax.devices()[:1]),
             "limits": {**limits, "cors_origins": list(settings.cors_origins)},
             "auth": settings.api_key is not None,
             "textnn_version": _version(),

@@ -41,6 +41,13 @@ def select_devices(devices: int | str | None) -> list[jax.Device]:
     return available[:count]
 
 
+def describe(devices: Sequence[jax.Device]) -> str:
+    """Where the work runs, for people: e.g. `gpu (NVIDIA H100 80GB HBM3)`, `2 x cpu (cpu)`."""
+    first = devices[0]
+    count = f"{len(devices)} x " if len(devices) > 1 else ""
+    return f"{count}{first.platform} ({first.device_kind})"
+
+
 class DataParallel:
     """Places arrays for data-parallel steps over `devices` (a 1-D mesh, axis `data`)."""
 
