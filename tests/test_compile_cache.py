@@ -56,3 +56,14 @@ def test_off_writes_nothing(toy_run, tmp_path, off):
     done = _predict(toy_run, home, TEXTNN_COMPILE_CACHE=off)
     assert done.returncode == 0, done.stderr
     assert not (home / "xla-cache").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_one_warning_not_a_failure(toy_run, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = _predict(toy_run, tmp_path / "home", TEXTNN_COMPILE_CACHE=str(blocker / "cache"))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 2  # both texts answered
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "compiled programs are not kept" in warnings[0]
+    assert str(blocker / "cache") in warnings[0] and "UserWarning" not in done.stderr

@@ -22,9 +22,11 @@ ever read back by the same computation on the same kind of device.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 from textnn import locations
+from textnn.errors import warn
 
 ENV = "TEXTNN_COMPILE_CACHE"
 OFF = {"0", "off", "no", "false", "none"}
@@ -44,10 +46,21 @@ def compile_cache_dir() -> Path | None:
 
 def enable_compile_cache() -> Path | None:
     """Turn the cache on for this process and the processes it starts (a server's workers);
-    returns its folder, or None when `TEXTNN_COMPILE_CACHE=off`. Call before the first compile:
-    JAX opens the cache once, at the first."""
+    returns its folder, or None when `TEXTNN_COMPILE_CACHE=off` or the folder cannot be written
+    (said in one warning). Call before the first compile: JAX opens the cache once, at the
+    first."""
     folder = compile_cache_dir()
     if folder is None:
+        return None
+    try:  # else JAX warns at every compile, and keeps nothing
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        warn(
+            f"compiled programs are not kept between commands: cannot write to {folder} "
+            f"({e.strerror or e}); set TEXTNN_COMPILE_CACHE to a folder you can write, or to off"
+        )
         return None
     import jax
 

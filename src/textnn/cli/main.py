@@ -60,6 +60,6 @@ def main() -> None:
     in TEXTNN_HOME/xla-cache and read back by later commands (textnn/compile_cache.py);
     TEXTNN_COMPILE_CACHE=off turns that off.
     """
+    warnings.showwarning = _show_warning
     keep_freed_memory()  # before any JAX computation starts XLA's threads
     enable_compile_cache()  # before the first compile: JAX opens its cache once
-    warnings.showwarning = _show_warning
