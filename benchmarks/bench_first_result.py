@@ -19,16 +19,15 @@ import argparse
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
+from bench_serve import free_port, start
 
 PRESET = "d2l-textcnn-imdb"
 FIRST_STEP = "first training step done"
@@ -77,28 +76,13 @@ def predict(run: Path, cache: Path) -> float:
 
 
 def serve_ready(run: Path, cache: Path, log: Path) -> float:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([TEXTNN, "serve", str(run), "--port", str(port)],
-                               stdout=log.open("w"), stderr=subprocess.STDOUT,
-                               env=environment(cache))  # fmt: skip
-    try:
-        while time.perf_counter() - started < 600:
-            if process.poll() is not None:
-                raise SystemExit(f"textnn serve exited: {log.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz") as answer:
-                    if answer.status == 200:
-                        return round(time.perf_counter() - started, 1)
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise SystemExit("textnn serve not ready after 600 s")
-    finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=60)
+    process = start([TEXTNN, "serve", str(run), "--port", str(port)], port, log, environment(cache))
+    ready = time.perf_counter() - started
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    return round(ready, 1)
 
 
 def main() -> None:

@@ -83,8 +83,9 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start(command: list[str], port: int, log: Path) -> subprocess.Popen:
-    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT)
+def start(command: list[str], port: int, log: Path, env: dict | None = None) -> subprocess.Popen:
+    """The server `command` started, once it answers 200 on /readyz (or /openapi.json)."""
+    process = subprocess.Popen(command, stdout=log.open("w"), stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 300
     probe = "/readyz" if "serve" in command else "/openapi.json"
     while time.monotonic() < deadline:

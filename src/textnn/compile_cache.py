@@ -22,6 +22,7 @@ ever read back by the same computation on the same kind of device.
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -62,18 +63,19 @@ def enable_compile_cache() -> Path | None:
             f"({e.strerror or e}); set TEXTNN_COMPILE_CACHE to a folder you can write, or to off"
         )
         return None
-    import jax
-
-    # The environment carries the settings to child processes, which read them at `import jax`.
+    # JAX reads these at `import jax`: in this process when a verb first needs it (the command
+    # does not import JAX for verbs that never compile), and in the processes it starts.
     os.environ["JAX_COMPILATION_CACHE_DIR"] = str(folder)
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", str(MIN_COMPILE_SECONDS))
     os.environ.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(MAX_BYTES))
-    jax.config.update("jax_compilation_cache_dir", str(folder))
-    jax.config.update(
-        "jax_persistent_cache_min_compile_time_secs",
-        float(os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"]),
-    )
-    jax.config.update(
-        "jax_compilation_cache_max_size", int(os.environ["JAX_COMPILATION_CACHE_MAX_SIZE"])
-    )
+    jax = sys.modules.get("jax")
+    if jax is not None:  # imported already: it has read the environment before this
+        jax.config.update("jax_compilation_cache_dir", str(folder))
+        jax.config.update(
+            "jax_persistent_cache_min_compile_time_secs",
+            float(os.environ["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"]),
+        )
+        jax.config.update(
+            "jax_compilation_cache_max_size", int(os.environ["JAX_COMPILATION_CACHE_MAX_SIZE"])
+        )
     return folder
