@@ -71,6 +71,7 @@ def app(
     )
     labels = engine.label_names
     identity = {"model": _model_name(outputs), "run": run_hash(run_dir)}
+    device = describe(jax.devices()[:1])  # where predict_step runs (JAX's default device)
     ready = asyncio.Event()
 
     @asynccontextmanager
@@ -184,7 +185,7 @@ def app(
             "max_length": first.text.max_length,
             "members": [e.predictor.model_name for e, _ in engine.members],
             "compiled_shapes": engine.shapes,
-            "device": describe(jax.devices()[:1]),
+            "device": device,
             "limits": {**limits, "cors_origins": list(settings.cors_origins)},
             "auth": settings.api_key is not None,
             "textnn_version": _version(),
