@@ -7,7 +7,8 @@ fastText's autotune gets a validation split carved from it (20% under 5,000 text
 10%: its `-autotune-validation` takes one file) and the same budget as textnn's autotune, the
 dataset's budget divided by the folds; textnn's autotune judges on the same split (its 5-fold
 cross-validation of small data starts at 10-minute budgets, above a fold's share here).
-IMDb uses its official 25,000 / 25,000 split. The test part is read once per method.
+IMDb uses its official 25,000 / 25,000 split; `ag_news_test` cross-validates AG News' test
+split, as its train split is not in the offline mirror. The test part is read once per method.
 
     python benchmarks/bench_autotune.py --only cr,mpqa --budget 5m --folds 5
     python benchmarks/bench_autotune.py --quick   # a smoke run: 300 texts, 2 folds, seconds
@@ -34,7 +35,12 @@ from textnn.tune import autotune, parse_budget
 from textnn.tune.search import SMALL
 
 KFOLD = ("mr", "subj", "cr", "mpqa", "uci_sentences")
-ALL = (*KFOLD, "imdb")
+# AG News' train split is not in the offline mirror: its test split alone (7,600 news texts,
+# 4 topics, nothing here tuned on it) stands in, cross-validated as the small datasets are. It
+# is the one many-class topic dataset the mirror has, where the issue's held-out long
+# 20-topic documents showed textnn weakest.
+TEST_SPLIT_ONLY = {"ag_news_test": "ag_news"}
+ALL = (*KFOLD, "imdb", *TEST_SPLIT_ONLY)
 METHODS = ("autotune", "plain", "tfidf_lr", "fasttext_autotune")
 
 
@@ -111,7 +117,11 @@ def summary(rows: list[dict]) -> dict:
 
 
 def run_dataset(name: str, budget: float, folds: int, quick: bool) -> dict:
-    data = load_dataset(name)
+    if name in TEST_SPLIT_ONLY:
+        whole = load_dataset(TEST_SPLIT_ONLY[name], splits=("test",))
+        data = Dataset(name, whole.label_names, {"train": whole.test})
+    else:
+        data = load_dataset(name)
     if quick:
         data = common.smoke(data)
     print(f"{name}: budget {budget:.0f} s", flush=True)

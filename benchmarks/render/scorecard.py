@@ -17,6 +17,7 @@ from keys import (
 )
 
 from render.accuracy import fasttext_comparisons
+from render.autotune import autotune_targets
 from render.presets import pytorch_accuracies, seed_accuracies, seed_list
 from render.speed import speed_ratio, speed_row
 
@@ -208,6 +209,7 @@ def scorecard() -> list[str]:
                 verdict(False) if hours > SPEED["bench_hours"] else "not timed as one run",
             )
         )
+    rows += autotune_targets(load("autotune"))
     rows += robustness_rows()
     rows += multilabel_rows()
     rows += quantize_rows()
