@@ -102,9 +102,9 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_first_result.py
 	$(BIN)/python benchmarks/fuzz_inputs.py --runs 25000
 	$(BIN)/python benchmarks/bench_resume.py --kills 25
-	$(BIN)/python benchmarks/bench_autotune.py --only cr,mpqa,subj,mr,uci_sentences --folds 5 \
-	  --budget 5m
-	$(BIN)/python benchmarks/bench_autotune.py --only imdb --budget 10m
+	$(BIN)/python benchmarks/bench_autotune.py --only cr,mpqa,subj,mr,uci_sentences,ag_news_test \
+	  --folds 10 --budget 10m
+	$(BIN)/python benchmarks/bench_autotune.py --only imdb,goemotions_single --budget 10m
 	$(BIN)/python benchmarks/bench_serve.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 	$(BIN)/python benchmarks/bench_multilabel.py
 	$(BIN)/python benchmarks/bench_quantize.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
