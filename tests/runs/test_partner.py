@@ -14,6 +14,7 @@ import pytest
 from tests.helpers import toy_csv
 from tests.runs.test_resume import assert_same_run
 from textnn.config import RunConfig
+from textnn.errors import DataError
 from textnn.runs.adaptive import DataProfile
 from textnn.runs.data import named_dataset, split_data, with_absolute_paths
 from textnn.runs.directory import load
@@ -99,13 +100,21 @@ def test_the_run_answers_as_its_log_says_with_the_vote_or_alone(tmp_path, make):
     said = [line for line in lines if line.startswith("validation accuracy: nbsvm")]
     assert len(said) == 1
     answers = load_outputs(tmp_path / "run")
-    if said[0].endswith("the run answers with the vote"):
-        assert isinstance(answers, Ensemble) and isinstance(result.outputs, Ensemble)
-        assert json.loads((tmp_path / "run/vote.json").read_text())["members"] == [FOLDER]
-        assert load(tmp_path / "run" / FOLDER).model_name == "textcnn"
-    else:
-        assert "keeps nbsvm alone" in said[0]
+    alone, partner, vote = map(float, SCORES.search(said[0]).groups())
+    if said[0].endswith("the run answers with nbsvm alone"):
+        assert alone >= max(partner, vote), said
         assert not (tmp_path / "run" / FOLDER).exists() and not isinstance(answers, Ensemble)
+    else:
+        assert isinstance(answers, Ensemble) and isinstance(result.outputs, Ensemble)
+        document = json.loads((tmp_path / "run/vote.json").read_text())
+        assert document["members"] == [FOLDER]
+        assert load(tmp_path / "run" / FOLDER).model_name == "textcnn"
+        if said[0].endswith("the run answers with textcnn alone"):
+            assert partner > alone and partner >= vote, said
+            assert document["weights"] == [0.0, 1.0] and answers.weights == [0.0, 1.0]
+        else:
+            assert said[0].endswith("the run answers with the vote"), said
+            assert vote > max(alone, partner) and "weights" not in document, said
     # the report is the answer's: what loads gives the test split the probabilities it had
     config = with_absolute_paths(plain_settings(data).validated())
     *_, test = split_data(config, lambda _: None, named_dataset(config))
@@ -151,6 +160,36 @@ def test_uci_sentences_answer_with_a_vote_better_than_nbsvm_alone_on_validation(
         RunConfig().with_overrides({"data.name": "uci_sentences"}), None, echo=lines.append
     )
     said = next(line for line in lines if line.startswith("validation accuracy: nbsvm"))
-    alone, _, vote = map(float, SCORES.search(said).groups())
-    assert isinstance(result.outputs, Ensemble) == (vote > alone)
+    alone, partner, vote = map(float, SCORES.search(said).groups())
+    assert isinstance(result.outputs, Ensemble) == (max(partner, vote) > alone)
     assert result.report["accuracy"] > 0.8
+
+
+def test_the_vote_files_weights_decide_what_answers_everywhere(tmp_path):
+    """A partner that answers alone (weights 0 and 1 in vote.json) is what the library, the
+    report's figures and the server's engine all answer with; damaged weights are refused."""
+    from textnn.analysis.figures import RunView
+    from textnn.runs import manifest
+    from textnn.runs.directory import VOTE_FILE, VOTE_FORMAT
+    from textnn.serve.engine import Engine
+
+    def vote_file(weights) -> None:
+        document = {"format": VOTE_FORMAT, "version": 1, "members": [FOLDER], "weights": weights}
+        manifest.commit(run, {VOTE_FILE: json.dumps(document).encode()}, finished=True)
+
+    run = tmp_path / "run"
+    train(rare_words_data(tmp_path), run, echo=lambda _: None)
+    texts = ["the film was good7", "a plot with bad12 actors", "it"]
+    partner = load(run / FOLDER).predict_proba(texts)
+    vote_file([0.0, 1.0])
+    answers = load_outputs(run)
+    np.testing.assert_allclose(answers.predict_proba(texts), partner, rtol=1e-6)
+    np.testing.assert_allclose(Engine(answers, 8).probabilities(texts), partner, atol=1e-5)
+    assert RunView(run).outputs.weights == [0.0, 1.0]
+    # a run joining with --vote-with weighs as much as the run's own voters on average
+    joined = load_outputs(run, [run / FOLDER])
+    assert joined.weights == pytest.approx([0.0, 2 / 3, 1 / 3])
+    for bad in ([1.0], [0.0, 0.0], [-1.0, 2.0], "0.5", [True, 1.0]):
+        vote_file(bad)
+        with pytest.raises(DataError, match="'weights' must be 2 numbers of at least 0"):
+            load_outputs(run)

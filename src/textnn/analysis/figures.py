@@ -19,7 +19,7 @@ from textnn.data import load_dataset
 from textnn.errors import DataError
 from textnn.runs.data import split_data
 from textnn.runs.directory import load
-from textnn.runs.ensemble import Ensemble, vote, vote_members
+from textnn.runs.ensemble import Ensemble, vote, vote_members, voter_weights
 from textnn.runs.evaluate import evaluate
 from textnn.vectors import load_vectors
 
@@ -40,7 +40,11 @@ class RunView:
         own = [self.run_dir / name for name in vote_members(self.run_dir)]  # autotune's vote
         self.voters = [self.run_dir, *own, *(Path(d) for d in vote_with)]
         # a run alone is a vote of one: one code path for both
-        self.outputs = Ensemble([self.predictor, *(load(d) for d in self.voters[1:])], self.voters)
+        self.outputs = Ensemble(
+            [self.predictor, *(load(d) for d in self.voters[1:])],
+            self.voters,
+            voter_weights(self.run_dir, len(vote_with)),
+        )
 
     @cached_property
     def epochs(self) -> list[dict]:
@@ -73,7 +77,7 @@ class RunView:
     @cached_property
     def test_probabilities(self) -> np.ndarray:
         """<float32>[n, classes] on the test split: the run's, or the vote's."""
-        return vote(self.member_probabilities)
+        return vote(self.member_probabilities, self.outputs.weights)
 
     @cached_property
     def report(self) -> dict:

@@ -9,6 +9,7 @@ length) but must know the same classes; each keeps its own tokenizer and batches
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,17 +22,25 @@ from textnn.runs.predictor import Outputs
 
 
 class Ensemble(Outputs):
-    """Predictors -> the mean of their probabilities, in the first one's class order.
+    """Predictors -> the (weighted) mean of their probabilities, in the first one's class order.
 
-    `names` (e.g. their run directories) name the predictors in errors."""
+    `names` (e.g. their run directories) name the predictors in errors; `weights` (one per
+    predictor, at least 0, not all 0; default equal) weigh their votes, and a predictor of
+    weight 0 is not asked at all."""
 
-    def __init__(self, predictors: Sequence[Outputs], names: Sequence[str] | None = None):
+    def __init__(
+        self,
+        predictors: Sequence[Outputs],
+        names: Sequence[str] | None = None,
+        weights: Sequence[float] | None = None,
+    ):
         if not predictors:
             raise ValueError("an ensemble needs at least one predictor")
         if names is None:
             names = [f"predictor {i}" for i in range(len(predictors))]
         if len(names) != len(predictors):
             raise ValueError(f"{len(predictors)} predictors but {len(names)} names")
+        self.weights = checked_weights(weights, len(predictors), ", ".join(map(str, names)))
         self.predictors = list(predictors)
         self.label_names = list(predictors[0].label_names)
         if len(predictors) > 1 and any(getattr(p, "multilabel", False) for p in predictors):
@@ -57,26 +66,57 @@ class Ensemble(Outputs):
     ) -> list[np.ndarray]:
         """Each predictor's <float32>[n, classes] probabilities, columns in our class order."""
         return [
-            predictor.predict_proba(texts, allow_empty=allow_empty, batch_size=batch_size)[
-                :, columns
-            ]
-            for predictor, columns in zip(self.predictors, self.columns, strict=True)
+            self._member(i, texts, allow_empty, batch_size) for i in range(len(self.predictors))
         ]
 
     def predict_proba(
         self, texts: Sequence[str], allow_empty: bool = False, batch_size: int | None = None
     ) -> np.ndarray:
-        """<float32>[n, classes]: the mean over predictors of each text's class
-        probabilities."""
-        return vote(self.member_probabilities(texts, allow_empty, batch_size))
+        """<float32>[n, classes]: the weighted mean over predictors of each text's class
+        probabilities (those of weight 0 are not asked)."""
+        voting = [i for i, weight in enumerate(self.weights) if weight > 0]
+        return vote(
+            [self._member(i, texts, allow_empty, batch_size) for i in voting],
+            [self.weights[i] for i in voting],
+        )
+
+    def _member(self, i: int, texts: Sequence[str], allow_empty: bool, batch_size: int | None):
+        probabilities = self.predictors[i].predict_proba(
+            texts, allow_empty=allow_empty, batch_size=batch_size
+        )
+        return probabilities[:, self.columns[i]]
+
+    @property
+    def equal(self) -> bool:
+        """Whether every predictor weighs the same (a plain soft vote)."""
+        return len(set(self.weights)) == 1
 
 
-def vote(member_probabilities: Sequence[np.ndarray]) -> np.ndarray:
-    """<float32>[n, classes]: the soft vote (mean) of aligned <float32>[n, classes] arrays."""
+def vote(
+    member_probabilities: Sequence[np.ndarray], weights: Sequence[float] | None = None
+) -> np.ndarray:
+    """<float32>[n, classes]: the soft vote (weighted mean; default: mean) of aligned
+    <float32>[n, classes] arrays."""
+    weights = checked_weights(weights, len(member_probabilities), "the vote")
     total = np.zeros_like(member_probabilities[0], dtype=np.float32)
-    for probs in member_probabilities:
-        total += probs
-    return total / len(member_probabilities)
+    for probs, weight in zip(member_probabilities, weights, strict=True):
+        total += np.float32(weight) * probs
+    return total
+
+
+def checked_weights(weights: Sequence[float] | None, count: int, what: str) -> list[float]:
+    """`weights` for `count` voters, scaled to sum to 1; None: equal."""
+    if weights is None:
+        return [1.0 / count] * count
+    weights = [float(w) for w in weights]
+    if len(weights) != count or not all(np.isfinite(w) and w >= 0 for w in weights):
+        raise DataError(
+            f"{what}: weights must be {count} numbers of at least 0, got {weights}", field="weights"
+        )
+    total = sum(weights)
+    if total <= 0:
+        raise DataError(f"{what}: the weights must not all be 0", field="weights")
+    return [w / total for w in weights]
 
 
 def load_ensemble(run_dirs: Sequence[str | Path]) -> Ensemble:
@@ -93,7 +133,40 @@ def load_outputs(run_dir: str | Path, vote_with: Sequence[str | Path] = ()) -> O
     if not members and not vote_with:
         return main
     others = [*members, *vote_with]
-    return Ensemble([main, *(load(d) for d in others)], [str(d) for d in (run_dir, *others)])
+    return Ensemble(
+        [main, *(load(d) for d in others)],
+        [str(d) for d in (run_dir, *others)],
+        voter_weights(run_dir, len(vote_with)),
+    )
+
+
+def voter_weights(run_dir: Path, joining: int = 0) -> list[float] | None:
+    """The weights of the run's own voters (itself first, then its vote file's members), as
+    its vote file gives them (None: equal), followed by `joining` runs that join the vote
+    (`--vote-with`), each weighing as much as the run's voters do on average."""
+    path = run_dir / VOTE_FILE
+    if not path.is_file():
+        return None
+    weights = read_document(path, VOTE_FORMAT, "vote").get("weights")
+    if weights is None:
+        return None
+    voters = 1 + len(vote_members(run_dir))
+    if (
+        not isinstance(weights, list)
+        or len(weights) != voters
+        or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
+            for w in weights
+        )
+        or sum(weights) <= 0
+    ):
+        raise DataError(
+            f"damaged vote file: 'weights' must be {voters} numbers of at least 0, not all 0 "
+            "(the run's, then each member's)",
+            path=path,
+        )
+    weights = checked_weights(weights, voters, str(path))
+    return weights + [1.0 / voters] * joining
 
 
 def vote_members(run_dir: Path) -> list[str]:

@@ -1,5 +1,7 @@
 """A second opinion for plain `textnn train` on small data: a TextCNN over word vectors trained
-beside the n-gram model, kept as a soft vote with it when the vote scores better on validation.
+beside the n-gram model, kept as a soft vote with it when the vote scores better on validation,
+or answering alone when it does better than both (the n-gram model is weak on short texts of
+many classes).
 
 Why: a bag of n-grams and a convolution over word vectors make different mistakes. On a few
 thousand short texts the vote of the two is often better than either; autotune's searches
@@ -18,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,28 +90,41 @@ def validation_accuracy(labels: np.ndarray, probabilities: np.ndarray) -> float:
     return float((probabilities.argmax(axis=1) == labels).mean())
 
 
+# How the run may answer, in order of preference on a tie (the cheaper first; a model of
+# weight 0 is not asked): the weights of the main model and of its partner.
+CHOICES = (((1.0, 0.0), "{main} alone"), ((0.0, 1.0), "{partner} alone"), ((0.5, 0.5), "the vote"))
+
+
 def decide(
     main: Predictor, partner: Predictor, validation: Examples, echo: Callable[[str], None]
-) -> bool:
-    """Whether the vote of `main` and `partner` scores better than `main` alone on the
-    validation texts (accuracy; a tie keeps the single model, the cheaper one to serve)."""
+) -> tuple[float, float] | None:
+    """How the run answers: with `main` alone (None), or with the weights of `main` and
+    `partner` in a vote: (0.0, 1.0), the partner alone (where `main` is weak: short texts of
+    many classes), or (0.5, 0.5), their soft vote. The best on the validation texts' accuracy;
+    a tie keeps the cheaper (main alone, then the partner alone)."""
     # each one's probabilities, the partner's columns in main's class order
     alone, theirs = Ensemble([main, partner]).member_probabilities(validation.texts)
-    scores = [
-        validation_accuracy(validation.labels, p) for p in (alone, theirs, vote([alone, theirs]))
-    ]
-    keep = scores[2] > scores[0]
-    echo(
-        f"validation accuracy: {main.model_name} {scores[0]:.4f}, {partner.model_name} "
-        f"{scores[1]:.4f}, their vote {scores[2]:.4f}: "
-        + ("the run answers with the vote" if keep else f"the run keeps {main.model_name} alone")
+    main_score, partner_score, vote_score = (
+        validation_accuracy(validation.labels, vote([alone, theirs], weights))
+        for weights, _ in CHOICES
     )
-    return keep
+    scores = (main_score, partner_score, vote_score)
+    best = max(range(len(CHOICES)), key=lambda i: (scores[i], -i))
+    names = {"main": main.model_name, "partner": partner.model_name}
+    echo(
+        f"validation accuracy: {main.model_name} {main_score:.4f}, {partner.model_name} "
+        f"{partner_score:.4f}, their vote {vote_score:.4f}: the run answers with "
+        + CHOICES[best][1].format(**names)
+    )
+    return None if best == 0 else CHOICES[best][0]
 
 
-def commit_vote(out: Path) -> None:
-    """Name the partner in the run's vote file (part of its manifest)."""
+def commit_vote(out: Path, weights: Sequence[float] = (0.5, 0.5)) -> None:
+    """Name the partner in the run's vote file (part of its manifest), with the weights of the
+    run's model and its partner where they differ."""
     document = {"format": VOTE_FORMAT, "version": 1, "members": [FOLDER]}
+    if len(set(weights)) > 1:
+        document["weights"] = list(weights)
     manifest.commit(
         out, {VOTE_FILE: (json.dumps(document, indent=2) + "\n").encode()}, finished=False
     )
@@ -122,7 +137,7 @@ def save_with_partner(out: Path, outputs: Ensemble, configs: list[RunConfig], da
     save_run(out / FOLDER, partner, dataset=data, config_dict=configs[1].to_dict())
     finish_run(out / FOLDER, None)
     save_run(out, main, dataset=data, config_dict=configs[0].to_dict(), finished=False)
-    commit_vote(out)
+    commit_vote(out, outputs.weights)
     finish_run(out, None)
 
 

@@ -252,11 +252,12 @@ def train(
     if partner is not None:
         where = out / PARTNER_FOLDER if writes else None
         second = train_partner(train, RunConfig.from_dict(partner), where, dataset, echo, stop)
-        if decide(predictor, second.predictor, val_ex, echo):
-            outputs = Ensemble([predictor, second.predictor], ["the run", "its partner"])
+        weights = decide(predictor, second.predictor, val_ex, echo)
+        if weights is not None:
+            outputs = Ensemble([predictor, second.predictor], ["the run", "its partner"], weights)
             kept = second
             if writes:
-                commit_vote(out)
+                commit_vote(out, weights)
         else:
             drop(out if writes else None)
     fit_seconds = time.perf_counter() - started

@@ -16,7 +16,7 @@ import numpy as np
 
 from textnn.models.inference import predict_step
 from textnn.models.registry import get as get_model
-from textnn.runs.ensemble import Ensemble
+from textnn.runs.ensemble import Ensemble, vote
 from textnn.runs.predictor import Outputs, Predictor
 
 MIN_LENGTH = 16
@@ -99,11 +99,18 @@ class Engine:
 
     def __init__(self, outputs: Outputs, max_batch: int):
         self.label_names = list(outputs.label_names)
-        if isinstance(outputs, Ensemble):
-            members = list(zip(outputs.predictors, outputs.columns, strict=True))
+        if isinstance(outputs, Ensemble):  # members of weight 0 are not asked (runs/partner.py)
+            members = [
+                (p, columns, weight)
+                for p, columns, weight in zip(
+                    outputs.predictors, outputs.columns, outputs.weights, strict=True
+                )
+                if weight > 0
+            ]
         else:
-            members = [(outputs, np.arange(len(self.label_names)))]
-        self.members = [(ModelEngine(p, max_batch), columns) for p, columns in members]
+            members = [(outputs, np.arange(len(self.label_names)), 1.0)]
+        self.members = [(ModelEngine(p, max_batch), columns) for p, columns, _ in members]
+        self.weights = [weight for _, _, weight in members]
         self.max_batch = max_batch
 
     @property
@@ -115,13 +122,12 @@ class Engine:
             engine.warm_up()
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
-        """<float32>[n, classes]: the mean of the members' probabilities, in our class order;
-        a NaN (damaged parameters) is an error, never an answer."""
-        total = None
-        for engine, columns in self.members:
-            probs = engine.probabilities(texts)[:, columns]
-            total = probs if total is None else total + probs
-        result = total / len(self.members)
+        """<float32>[n, classes]: the (weighted) mean of the members' probabilities, in our
+        class order; a NaN (damaged parameters) is an error, never an answer."""
+        result = vote(
+            [engine.probabilities(texts)[:, columns] for engine, columns in self.members],
+            self.weights,
+        )
         if not np.isfinite(result).all():
             raise FloatingPointError("the model gave NaN or infinite probabilities")
         return result
