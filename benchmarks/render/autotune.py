@@ -98,7 +98,10 @@ def autotune(data: dict) -> list[str]:
         "on 2026-12-05 include plain `train`'s textcnn partner on small data and skip-gram "
         "vectors in autotune's search; rows since 13:50 UTC also autotune's first trials in "
         "the order nbsvm, textcnn (plain `train`'s pair), and trials stopped in time to refit "
-        f"the chosen ones; earlier rows predate them. {protocols(data)} Accuracy on test, "
+        "the chosen ones; earlier rows predate them. Rows since 00:10 UTC on 2026-12-06 also "
+        "let plain `train` answer with its textcnn partner alone, where that beats `nbsvm` "
+        "alone and their vote on validation; earlier rows chose between those two. "
+        f"{protocols(data)} Accuracy on test, "
         "mean (std) over the folds; seconds per fold, training included.",
         "",
     ]

@@ -9,7 +9,6 @@ length) but must know the same classes; each keeps its own tokenizer and batches
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -86,11 +85,6 @@ class Ensemble(Outputs):
         )
         return probabilities[:, self.columns[i]]
 
-    @property
-    def equal(self) -> bool:
-        """Whether every predictor weighs the same (a plain soft vote)."""
-        return len(set(self.weights)) == 1
-
 
 def vote(
     member_probabilities: Sequence[np.ndarray], weights: Sequence[float] | None = None
@@ -151,21 +145,18 @@ def voter_weights(run_dir: Path, joining: int = 0) -> list[float] | None:
     if weights is None:
         return None
     voters = 1 + len(vote_members(run_dir))
-    if (
-        not isinstance(weights, list)
-        or len(weights) != voters
-        or not all(
-            isinstance(w, int | float) and not isinstance(w, bool) and math.isfinite(w) and w >= 0
-            for w in weights
-        )
-        or sum(weights) <= 0
-    ):
+    try:
+        if not isinstance(weights, list) or not all(
+            isinstance(w, int | float) and not isinstance(w, bool) for w in weights
+        ):
+            raise DataError("not a list of numbers")
+        weights = checked_weights(weights, voters, str(path))
+    except DataError:
         raise DataError(
             f"damaged vote file: 'weights' must be {voters} numbers of at least 0, not all 0 "
             "(the run's, then each member's)",
             path=path,
-        )
-    weights = checked_weights(weights, voters, str(path))
+        ) from None
     return weights + [1.0 / voters] * joining
 
 
