@@ -95,10 +95,7 @@ def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
     row["plain"] = {
         "accuracy": plain.report["accuracy"],
         "seconds": round(time.perf_counter() - started, 1),
-        # with its partner when it answers with their vote (runs/partner.py)
-        "chosen": " + ".join(
-            [plain.config.model] + ([plain.partner.config.model] if plain.partner else [])
-        ),
+        "chosen": answered_by(plain),
     }
     train_words = [words(t) for t in train_ex.texts]
     baseline = tfidf_lr(
@@ -115,6 +112,14 @@ def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
         flush=True,
     )
     return row
+
+
+def answered_by(plain) -> str:
+    """The models a plain run answers with: its own, its partner's (runs/partner.py) where
+    the vote kept it; a model of weight 0 in the vote is left out (the partner alone)."""
+    models = [plain.config.model] + ([plain.partner.config.model] if plain.partner else [])
+    weights = getattr(plain.outputs, "weights", None) or [1.0] * len(models)
+    return " + ".join(m for m, w in zip(models, weights, strict=True) if w > 0)
 
 
 def shown(result: dict) -> str:

@@ -109,7 +109,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         unlabeled: str | None = _RUN.data.unlabeled,
         teacher: str | None = _RUN.teacher,
         momentum: float = _TRAIN.momentum,
-        weight_decay: float = _TRAIN.weight_decay,
+        weight_decay: float | None = _TRAIN.weight_decay,
         schedule: str = _TRAIN.schedule,
         warmup_epochs: float = _TRAIN.warmup_epochs,
         step_epochs: int = _TRAIN.step_epochs,

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import toy_csv
 from textnn.config import RunConfig
+from textnn.config.run_config import default_weight_decay
 from textnn.runs.adaptive import (
     MIN_ROWS,
     DataProfile,
@@ -64,6 +65,7 @@ def test_plain_train_chooses_and_records_it(tmp_path):
     assert any(line.startswith("chosen from the data:") for line in lines)
     saved = RunConfig.load(tmp_path / "run" / "config.json")
     assert saved.model == "nbsvm" and isinstance(saved.text.max_length, int)
+    assert saved.train.weight_decay == 1e-3 == result.config.train.weight_decay  # kept on resume
     assert isinstance(saved.train.epochs, int) and result.report["accuracy"] >= 0.9
 
 
@@ -117,7 +119,7 @@ def test_an_ngram_table_is_as_big_as_the_data_up_to_a_cap():
     assert has_auto(given_rows.with_overrides({"text.max_length": 40, "train.epochs": 2}))
     every = given_rows.with_overrides(
         {"text.max_length": 40, "train.epochs": 2, "train.learning_rate": 1e-3,
-         "model_options": {"buckets": 64, "init_weight": 0.01}}
+         "train.weight_decay": 0.0, "model_options": {"buckets": 64, "init_weight": 0.01}}
     )  # fmt: skip
     assert not has_auto(every)
     chosen = resolve_auto(RunConfig().with_overrides({"model": "fasttext"}), p, lines.append)
@@ -140,3 +142,21 @@ def test_a_given_nbsvm_on_short_texts_is_scaled_as_the_chosen_one_is():
     )
     kept = resolve_auto(mine, p, lines.append)
     assert kept.train.learning_rate == 0.005 and kept.model_options["init_weight"] == 0.5
+
+
+def test_nbsvm_gets_its_weight_decay_unless_one_is_given():
+    p = profile_of([10] * 300)
+    lines: list[str] = []
+    for asked in (RunConfig(), RunConfig().with_overrides({"model": "nbsvm"})):
+        chosen = resolve_auto(asked, p, lines.append)
+        assert chosen.train.weight_decay == default_weight_decay("nbsvm") > 0
+    assert all("weight decay 0.001" in line for line in lines)
+    for mine in (0.0, 0.05):
+        given = RunConfig().with_overrides({"model": "nbsvm", "train.weight_decay": mine})
+        assert resolve_auto(given, p, lines.append).train.weight_decay == mine
+    # the networks: none, as before; the multi-label "auto" (a textcnn) too
+    assert RunConfig().with_overrides({"model": "textcnn"}).validated().train.weight_decay == 0
+    labels = np.zeros((300, 3), np.float32)
+    labels[:, 0] = 1
+    multi = DataProfile.of([" ".join(["w"] * 10)] * 300, labels, Tokenizer("words"))
+    assert resolve_auto(RunConfig(), multi, lines.append).train.weight_decay == 0

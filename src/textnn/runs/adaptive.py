@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from textnn.config import RunConfig
+from textnn.config.run_config import default_weight_decay
 from textnn.models.registry import model_config
 from textnn.text.ragged import Ragged
 from textnn.text.tokenize import Tokenizer
@@ -118,12 +119,14 @@ def table_cap(model: str, classes: int) -> int:
 
 def has_auto(config: RunConfig) -> bool:
     """Whether a setting of `config` follows from the data (`resolve_auto`): one left at
-    "auto", an n-gram table whose size is not given, or nbsvm's learning rate or starting
-    weight (scaled to the texts' lengths) not given."""
+    "auto", an n-gram table whose size is not given, or nbsvm's learning rate, starting
+    weight (scaled to the texts' lengths) or weight decay not given."""
     sized = SIZED_TABLES.get(config.model)
     unsized = sized is not None and sized[0] not in config.model_options
     unscaled = config.model == "nbsvm" and (
-        config.train.learning_rate is None or "init_weight" not in config.model_options
+        config.train.learning_rate is None
+        or "init_weight" not in config.model_options
+        or config.train.weight_decay is None
     )
     return (
         unsized or unscaled or AUTO in (config.model, config.text.max_length, config.train.epochs)
@@ -162,6 +165,13 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
                     f"learning rate {rate:g} and starting weight {options['init_weight']:g} "
                     f"(texts of {profile.length_p50} tokens at the median)"
                 )
+    if config.train.weight_decay is None:
+        decay = default_weight_decay(model)
+        config = dataclasses.replace(
+            config, train=dataclasses.replace(config.train, weight_decay=decay)
+        )
+        if decay:
+            chosen.append(f"weight decay {decay:g} ({model}'s n-gram weights)")
     if model in SIZED_TABLES and SIZED_TABLES[model][0] not in options:
         sized, longest_option = SIZED_TABLES[model]
         longest = getattr(model_config(model, **options), longest_option)

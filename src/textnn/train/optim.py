@@ -48,7 +48,7 @@ def optimizer(config: TrainConfig, steps_per_epoch: int) -> optax.GradientTransf
         if config.weight_decay:  # L2 added to the gradient, as PyTorch's Adam(weight_decay=)
             opt = optax.chain(optax.add_decayed_weights(config.weight_decay), opt)
     elif config.optimizer == "adamw":
-        opt = optax.adamw(lr, weight_decay=config.weight_decay)
+        opt = optax.adamw(lr, weight_decay=config.weight_decay or 0.0)
     elif config.optimizer == "sgd":
         opt = optax.sgd(lr, momentum=config.momentum or None)
         if config.weight_decay:

@@ -28,7 +28,13 @@ GLOVE = "glove-6b-50d"
 DEFAULTS: dict[str, dict[str, Any]] = {
     # nbsvm's learning rate and starting weight are multiples of the data's linear scale
     # (runs.adaptive.DataProfile.linear_scale): 1 on long reviews, up to 20 on phrases.
-    "nbsvm": {"ngrams": 3, "base_lr": 1e-3, "min_freq": 1, "length": "p95"},
+    "nbsvm": {
+        "ngrams": 3,
+        "base_lr": 1e-3,
+        "weight_decay": 1e-3,  # config.run_config.default_weight_decay
+        "min_freq": 1,
+        "length": "p95",
+    },
     "fasttext": {"word_ngrams": 2, "lr": 1e-2, "dim": 100, "batch": 64, "length": "p95"},
     "textcnn": {
         "vectors": GLOVE,
@@ -91,6 +97,9 @@ def suggest(
         values["text.min_freq"] = trial.suggest_int(name + "min_freq", 1, 2)
         rate = trial.suggest_float(name + "base_lr", 3e-4, 1e-2, log=True)
         values["train.learning_rate"] = rate * scale
+        values["train.weight_decay"] = trial.suggest_float(
+            name + "weight_decay", 1e-5, 1e-2, log=True
+        )
         ngrams = trial.suggest_int(name + "ngrams", 1, 3)
         values["model_options"] = {
             "ngrams": ngrams,
