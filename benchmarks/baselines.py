@@ -121,12 +121,18 @@ def fasttext_validated(examples, test_texts, test_labels, ngrams: int, quick: bo
     }
 
 
+# fastText's search may pick a model of tens of gigabytes (a 23 GB one on a CR fold, 2026-12-06:
+# millions of buckets times hundreds of dimensions), which took the machine's memory with it.
+# Its child process may use this much address space; a bigger model fails and is reported as
+# not finished.
+FASTTEXT_MEMORY = 8 * 2**30
+
+
 def fasttext_autotuned(train_ex, val_ex, test_texts, test_labels, seconds: float) -> dict:
     """fastText's own search (`-autotune-validation` on `val_ex`, `-autotune-duration`
     `seconds`; word n-grams, epochs, lr, dim and buckets are its to choose), trained on
-    `train_ex`, then tested."""
-    import fasttext
-
+    `train_ex`, then tested. All of it runs in a child process (at most `FASTTEXT_MEMORY`), which
+    writes its predictions for `test_texts`; the model is never saved or loaded here."""
     files = []
     for examples in (train_ex, val_ex):
         lines = [
@@ -136,28 +142,37 @@ def fasttext_autotuned(train_ex, val_ex, test_texts, test_labels, seconds: float
         with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
             f.write("\n".join(lines) + "\n")
         files.append(f.name)
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+        f.write("\n".join(words(t) for t in test_texts) + "\n")
+    files.append(f.name)
     # fastText's search keeps to its duration, but the final training with the arguments it
-    # found does not (on a Subj fold it ran for more than 25 minutes after a 60 s search): it
-    # runs in a child process, stopped at `limit` seconds and reported as not finished.
+    # found does not (on a Subj fold it ran for more than 25 minutes after a 60 s search): the
+    # child is stopped at `limit` seconds and reported as not finished.
     limit = 3 * seconds + 120
-    model_path = files[0] + ".bin"
+    answers = files[0] + ".out"
     code = (
-        "import sys, fasttext\n"
+        "import resource, sys\n"
+        f"resource.setrlimit(resource.RLIMIT_AS, ({FASTTEXT_MEMORY}, {FASTTEXT_MEMORY}))\n"
+        "import fasttext\n"
         "m = fasttext.train_supervised(sys.argv[1], autotuneValidationFile=sys.argv[2], "
         "autotuneDuration=int(sys.argv[3]), thread=2, verbose=0)\n"
-        "m.save_model(sys.argv[4])\n"
+        "texts = open(sys.argv[4]).read().split('\\n')[:-1]\n"
+        "a = m.f.getArgs()\n"
+        "lines = [f'wordNgrams {a.wordNgrams}, epoch {a.epoch}, lr {a.lr:.3g}, dim {a.dim}']\n"
+        "lines += [p[0].removeprefix('__label__') for p in m.predict(texts)[0]]\n"
+        "open(sys.argv[5], 'w').write('\\n'.join(lines))\n"
     )
     try:
         started = time.perf_counter()
         try:
             done = subprocess.run(
                 [sys.executable, "-c", code, files[0], files[1], str(max(1, int(seconds))),
-                 model_path],
+                 files[2], answers],
                 timeout=limit, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
         except subprocess.TimeoutExpired:
             return {"accuracy": None, "train_seconds": round(limit, 1), "failed": "timed out"}
-        if done.returncode != 0:  # e.g. "Encountered NaN" in its final training
+        if done.returncode != 0:  # e.g. "Encountered NaN" in its final training, or memory
             reason = (done.stderr.strip().splitlines() or ["no message"])[-1][:200]
             print(f"fastText autotune failed: {reason}", flush=True)
             return {
@@ -166,15 +181,12 @@ def fasttext_autotuned(train_ex, val_ex, test_texts, test_labels, seconds: float
                 "failed": reason,
             }
         train_seconds = time.perf_counter() - started
-        model = fasttext.load_model(model_path)
+        chosen, *predicted = Path(answers).read_text().split("\n")
     finally:
-        for name in (*files, model_path):
+        for name in (*files, answers):
             Path(name).unlink(missing_ok=True)
-    accuracy, _ = fasttext_accuracy(model, test_texts, test_labels)
-    args = model.f.getArgs()
-    return {
-        "accuracy": accuracy,
-        "train_seconds": round(train_seconds, 1),
-        "chosen": f"wordNgrams {args.wordNgrams}, epoch {args.epoch}, lr {args.lr:.3g}, "
-        f"dim {args.dim}",
-    }
+    labels = np.asarray(test_labels)
+    if len(predicted) != len(labels):
+        raise RuntimeError(f"fastText answered {len(predicted)} of {len(labels)} test texts")
+    accuracy = float((np.array([int(p) for p in predicted]) == labels).mean())
+    return {"accuracy": accuracy, "train_seconds": round(train_seconds, 1), "chosen": chosen}

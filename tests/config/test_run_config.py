@@ -40,6 +40,7 @@ def with_(**values) -> RunConfig:
         ({"data.multilabel": 1}, "data.multilabel"),
         ({"train.weight_decay": -0.1}, "train.weight_decay"),
         ({"train.weight_decay": "lots"}, "train.weight_decay"),
+        ({"train.weight_decay": True}, "train.weight_decay"),
     ],
 )
 def test_settings_that_cannot_train_are_refused_naming_the_field(values, field):

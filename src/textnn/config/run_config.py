@@ -200,7 +200,8 @@ class RunConfig:
         if rate is None and (self.model != "auto" or self.init is not None):
             rate = default_learning_rate(train.freeze, fine_tuning=self.init is not None)
         decay = train.weight_decay
-        if decay is not None and not (isinstance(decay, (int, float)) and decay >= 0):
+        number = isinstance(decay, (int, float)) and not isinstance(decay, bool)
+        if decay is not None and not (number and decay >= 0):
             raise DataError(
                 f"must be a number at least 0, got {decay!r}", field="train.weight_decay"
             )
