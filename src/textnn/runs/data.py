@@ -14,6 +14,7 @@ from textnn.data import load_dataset, train_validation_split
 from textnn.data.dataset import Dataset, Examples
 from textnn.data.registry import DATASETS
 from textnn.data.sentences import MIN_WORDS, split_sentences
+from textnn.data.text_files import read_lines
 from textnn.errors import DataError
 
 Echo = Callable[[str], None]
@@ -47,6 +48,15 @@ def with_absolute_paths(config: RunConfig) -> RunConfig:
 def named_dataset(config: RunConfig) -> Dataset:
     """The dataset that `config.data` names, with its options."""
     return load_dataset(config.data.name, test=config.data.test, **config.data.options)
+
+
+def unlabeled_texts(config: RunConfig, dataset: Dataset) -> list[str]:
+    """The unlabelled texts a run may learn from: the file `config.data.unlabeled` (one text
+    per line), else the dataset's own (IMDb's with data.options.unlabeled=true); none
+    without them."""
+    if config.data.unlabeled:
+        return read_lines(config.data.unlabeled)
+    return list(dataset.unlabeled or [])
 
 
 def split_data(

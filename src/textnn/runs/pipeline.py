@@ -29,7 +29,7 @@ from textnn.runs.fit import Fit
 from textnn.runs.partner import FOLDER as PARTNER_FOLDER
 from textnn.runs.partner import PARTNER, commit_vote, decide, drop, partner_config, train_partner
 from textnn.runs.predictor import Outputs, Predictor
-from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, unlabeled_texts
+from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, texts_to_label
 from textnn.runs.transfer import inherited_settings
 from textnn.text.tokenize import Tokenizer
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
@@ -119,7 +119,7 @@ def train(
     label_names, train_ex, val_ex, test_ex = split_data(config, echo, dataset)
     if teacher is not None:
         check_teacher(config, teacher, label_names, echo, multilabel=train_ex.multilabel)
-        texts = unlabeled_texts(config, dataset)
+        texts = texts_to_label(config, dataset)
         taught = pseudo_labelled(teacher, texts, label_names, echo)
         # The teacher labels each text whole, as the labelled texts come; their sentences then
         # take its label, as the labelled texts' sentences take theirs.

@@ -17,19 +17,21 @@ import numpy as np
 
 from textnn.config import RunConfig
 from textnn.data.dataset import Dataset, Examples
-from textnn.data.text_files import read_lines
 from textnn.errors import DataError
+from textnn.runs.data import unlabeled_texts
 from textnn.runs.directory import load
 from textnn.runs.predictor import Predictor
 
 
-def unlabeled_texts(config: RunConfig, dataset: Dataset) -> list[str]:
-    """The texts to pseudo-label: the file `config.data.unlabeled` (one text per line), else
-    the dataset's own unlabelled texts (IMDb's with data.options.unlabeled=true)."""
+def texts_to_label(config: RunConfig, dataset: Dataset) -> list[str]:
+    """The texts to pseudo-label (`runs.data.unlabeled_texts`): an error where there are
+    none."""
+    if texts := unlabeled_texts(config, dataset):
+        return texts
     if config.data.unlabeled:
-        return read_lines(config.data.unlabeled)
-    if dataset.unlabeled:
-        return dataset.unlabeled
+        raise DataError(
+            "holds no text to label: give one text per line", path=config.data.unlabeled
+        )
     raise DataError(
         "a teacher labels unlabelled texts, and this data has none: give a file with one text "
         "per line (--set data.unlabeled=FILE), or for imdb --set data.options.unlabeled=true",

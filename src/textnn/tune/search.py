@@ -23,10 +23,9 @@ from optuna.trial import TrialState
 from textnn.config import RunConfig
 from textnn.data import train_validation_split
 from textnn.data.dataset import Dataset
-from textnn.data.text_files import read_lines
 from textnn.errors import DataError
 from textnn.runs.adaptive import DataProfile
-from textnn.runs.data import named_dataset, split_data, with_absolute_paths
+from textnn.runs.data import named_dataset, split_data, unlabeled_texts, with_absolute_paths
 from textnn.runs.directory import prepare_run_dir
 from textnn.runs.evaluate import evaluate
 from textnn.runs.predictor import Outputs
@@ -41,6 +40,7 @@ from textnn.tune.progress import SearchLog, kept_runs, load_state
 from textnn.tune.scores import METRICS, score
 from textnn.tune.space import enqueued, first_trials, suggest
 from textnn.tune.table import TrialTable
+from textnn.tune.workers import Either, run_workers
 
 Echo = Callable[[str], None]
 KEEP = 5  # trials whose models stay in memory, for the vote
@@ -197,7 +197,7 @@ def _autotune(
     # Skip-gram vectors learn from the words of the training part (with k folds, of every
     # training text: each fold's trials saw the held-out texts' words, never their labels)
     # and of unlabelled text; never from the test split.
-    own = LazyVectors([*train_part.texts, *unlabeled_text(config, dataset)], seed, echo)
+    own = LazyVectors([*train_part.texts, *unlabeled_texts(config, dataset)], seed, echo)
     echo(
         f"autotune on {judge.describe()} texts"
         + (f" ({fraction:.0%} held out)" if folds == 1 else ")")
@@ -232,25 +232,7 @@ def _autotune(
     else:
         before = resumed["elapsed"]
         table.header()
-        records = [table.row(r) for r in resumed["records"]]
-        for trial in study.get_trials(deepcopy=False, states=[TrialState.RUNNING]):
-            study.tell(trial.number, state=TrialState.FAIL)  # in hand at the stop
-            records.append(
-                table.row({"trial": trial.number, "model": trial.params.get("model", "-"),
-                           "params": trial.params, "state": "killed"})
-            )  # fmt: skip
-        for number, predictor, epochs in kept_runs(out, resumed["kept"]):
-            record = next(r for r in records if r["trial"] == number)
-            config_done = RunConfig.from_dict(record["config"])
-            probs = progress.probabilities(number)
-            if probs is None:  # saved before they were kept beside it: one held-out split
-                probs = predictor.predict_proba(judge.validation[0].texts)
-            kept.append(
-                Candidate(number, config_done, predictor, probs, score(metric, judge.labels, probs),
-                          record["best_epoch"], epochs,
-                          record.get("fit_seconds", record["seconds"]))
-            )  # fmt: skip
-        kept.sort(key=lambda c: -c.score)
+        records, kept = restored(resumed, study, table, out, progress, judge, metric)
 
     def save_progress() -> None:
         saved = {c.number for c in kept}
@@ -293,7 +275,7 @@ def _autotune(
             # at the deadline itself would leave the chosen models trained on less data.
             ends = deadline.sooner(reserve(deadline, kept))
         try:
-            judged = judge.run(trial_config, metric, _Either(ends, stop), report, after_fold)
+            judged = judge.run(trial_config, metric, Either(ends, stop), report, after_fold)
         except optuna.TrialPruned:
             record.update(state="pruned", seconds=round(time.perf_counter() - started, 1))
             records.append(table.row(record))
@@ -398,49 +380,34 @@ def _autotune(
     )
 
 
-def unlabeled_text(config: RunConfig, dataset: Dataset) -> list[str]:
-    """The unlabelled texts the user gives (`data.unlabeled`, one a line, or the dataset's
-    own, e.g. imdb's with data.options.unlabeled=true); none without them."""
-    if config.data.unlabeled:
-        return read_lines(config.data.unlabeled)
-    return list(dataset.unlabeled or [])
-
-
-def run_workers(work: Callable[[threading.Event], None], workers: int) -> None:
-    """Run `work(halt)` in `workers` threads (in this one when 1) until each returns; an error
-    in one sets `halt` (the others stop after the trial in hand) and is raised here once all
-    have stopped."""
-    halt = threading.Event()
-    if workers == 1:
-        work(halt)
-        return
-    errors: list[BaseException] = []
-
-    def guarded() -> None:
-        try:
-            work(halt)
-        except BaseException as err:  # raised again below, in the caller's thread
-            errors.append(err)
-            halt.set()
-
-    threads = [threading.Thread(target=guarded, name=f"autotune-{i}") for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-
-
-class _Either:
-    """Set when either is (a trial's time, a signal): a trial's stop."""
-
-    def __init__(self, first: Deadline, second: threading.Event | None):
-        self.first, self.second = first, second
-
-    def is_set(self) -> bool:
-        return self.first.is_set() or (self.second is not None and self.second.is_set())
-
-
-def _quiet(_: str) -> None:
-    pass
+def restored(
+    resumed: dict,
+    study: optuna.Study,
+    table: TrialTable,
+    out: Path,
+    progress: SearchLog,
+    judge: Judge,
+    metric: str,
+) -> tuple[list[dict], list[Candidate]]:
+    """The trial records and the kept models (best first) of the search stopped in `out`,
+    whose saved state is `resumed`; the trials in hand at the stop are recorded as killed."""
+    records = [table.row(r) for r in resumed["records"]]
+    for trial in study.get_trials(deepcopy=False, states=[TrialState.RUNNING]):
+        study.tell(trial.number, state=TrialState.FAIL)  # in hand at the stop
+        records.append(
+            table.row({"trial": trial.number, "model": trial.params.get("model", "-"),
+                       "params": trial.params, "state": "killed"})
+        )  # fmt: skip
+    kept = []
+    for number, predictor, epochs in kept_runs(out, resumed["kept"]):
+        record = next(r for r in records if r["trial"] == number)
+        probabilities = progress.probabilities(number)
+        if probabilities is None:  # saved before they were kept beside it: one held-out split
+            probabilities = predictor.predict_proba(judge.validation[0].texts)
+        kept.append(
+            Candidate(number, RunConfig.from_dict(record["config"]), predictor, probabilities,
+                      score(metric, judge.labels, probabilities), record["best_epoch"], epochs,
+                      record.get("fit_seconds", record["seconds"]))
+        )  # fmt: skip
+    kept.sort(key=lambda c: -c.score)
+    return records, kept
