@@ -87,6 +87,14 @@ def test_a_blank_unlabelled_line_is_named(teacher, tmp_path):
         train(cfg, None, dataset=student_data(unlabeled=False), echo=quiet)
 
 
+def test_an_empty_unlabelled_file_is_named(teacher, tmp_path):
+    unlabeled = tmp_path / "empty.txt"
+    unlabeled.write_text("")
+    cfg = config("student", teacher=str(teacher), **{"data.unlabeled": str(unlabeled)})
+    with pytest.raises(DataError, match=r"empty.txt: holds no text to label"):
+        train(cfg, None, dataset=student_data(unlabeled=False), echo=quiet)
+
+
 def test_errors_name_what_is_missing(teacher, tmp_path):
     with pytest.raises(DataError, match=r"data\.unlabeled=FILE"):
         train(
