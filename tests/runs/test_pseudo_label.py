@@ -79,19 +79,19 @@ def test_the_unlabelled_file_feeds_the_cli(teacher, tmp_path):
     assert load(out).predict_proba(["a great film"]).shape == (1, 2)
 
 
-def test_a_blank_unlabelled_line_is_named(teacher, tmp_path):
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("a great film\n\nthe plot\n", r"unlabeled.txt, line 2"),
+        ("", r"unlabeled.txt: holds no text"),
+    ],
+    ids=["a blank line", "an empty file"],
+)
+def test_a_bad_unlabelled_file_is_named(teacher, tmp_path, content, error):
     unlabeled = tmp_path / "unlabeled.txt"
-    unlabeled.write_text("a great film\n\nthe plot\n")
+    unlabeled.write_text(content)
     cfg = config("student", teacher=str(teacher), **{"data.unlabeled": str(unlabeled)})
-    with pytest.raises(DataError, match=r"unlabeled.txt, line 2"):
-        train(cfg, None, dataset=student_data(unlabeled=False), echo=quiet)
-
-
-def test_an_empty_unlabelled_file_is_named(teacher, tmp_path):
-    unlabeled = tmp_path / "empty.txt"
-    unlabeled.write_text("")
-    cfg = config("student", teacher=str(teacher), **{"data.unlabeled": str(unlabeled)})
-    with pytest.raises(DataError, match=r"empty.txt: holds no text to label"):
+    with pytest.raises(DataError, match=error):
         train(cfg, None, dataset=student_data(unlabeled=False), echo=quiet)
 
 
