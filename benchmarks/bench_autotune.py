@@ -14,6 +14,12 @@ read once per method.
 
     python benchmarks/bench_autotune.py --only cr,mpqa --budget 5m --folds 5
     python benchmarks/bench_autotune.py --quick   # a smoke run: 300 texts, 2 folds, seconds
+    python benchmarks/bench_autotune.py --only cr --methods plain   # plain `train` again
+
+`--methods` measures only the methods named and keeps the others' results of the dataset's
+last run (the same folds: the splits are seeded); the dataset's entry records when each was
+measured. Only for methods whose result does not depend on the machine's speed: plain `train`
+(seeded, no time budget) and TF-IDF + LR; the time-budgeted ones are measured together.
 """
 
 from __future__ import annotations
@@ -68,44 +74,39 @@ def goemotions_single() -> Dataset:
 # Stand-ins for data the mirror lacks, built from data it has.
 STAND_INS = {"ag_news_test": ag_news_test, "goemotions_single": goemotions_single}
 ALL = (*KFOLD, "imdb", *STAND_INS)
+OFFICIAL = ("imdb", "goemotions_single")  # one split: the official train / test
 METHODS = ("autotune", "plain", "tfidf_lr", "fasttext_autotune")
+UNTIMED = ("plain", "tfidf_lr")  # results that do not depend on the machine's speed
 
 
 def quiet(_: str) -> None:
     pass
 
 
-def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
-    """Each method on one train/test split: accuracy, seconds, and what was chosen."""
+def one_split(
+    name: str, label_names, train_ex, test_ex, budget: float, kept: dict | None = None
+) -> dict:
+    """Each method on one train/test split: accuracy, seconds, and what was chosen. `kept`:
+    earlier results of this split for the methods not to measure again."""
     dataset = Dataset(name, label_names, {"train": train_ex, "test": test_ex})
-    row = {}
-    started = time.perf_counter()
-    tuned = autotune(RunConfig(), None, budget=budget, dataset=dataset, echo=quiet)
-    row["autotune"] = {
-        "accuracy": tuned.report["accuracy"],
-        "seconds": round(time.perf_counter() - started, 1),
-        "chosen": " + ".join(m.config.model for m in tuned.members),
-        "trials": len(tuned.trials),
-        "pruned": sum(r["state"] == "pruned" for r in tuned.trials),
-        "validation": round(tuned.validation_score, 4),
-        "refitted": tuned.refitted,
-    }
-    started = time.perf_counter()
-    plain = train(RunConfig(), None, dataset=dataset, echo=quiet)
-    row["plain"] = {
-        "accuracy": plain.report["accuracy"],
-        "seconds": round(time.perf_counter() - started, 1),
-        "chosen": answered_by(plain),
-    }
-    train_words = [words(t) for t in train_ex.texts]
-    baseline = tfidf_lr(
-        train_words, train_ex.labels, [words(t) for t in test_ex.texts], test_ex.labels
-    )
-    row["tfidf_lr"] = {"accuracy": baseline["accuracy"], "seconds": baseline["train_seconds"]}
-    fraction = 0.2 if len(train_ex) < SMALL else 0.1
-    part, val = train_validation_split(train_ex, fraction, seed=0)
-    row["fasttext_autotune"] = fasttext_autotuned(part, val, test_ex.texts, test_ex.labels, budget)
-    row["fasttext_autotune"]["seconds"] = row["fasttext_autotune"].pop("train_seconds")
+    row = dict(kept or {})
+    if "autotune" not in row:
+        row["autotune"] = autotuned(dataset, budget)
+    if "plain" not in row:
+        row["plain"] = plain_defaults(dataset)
+    if "tfidf_lr" not in row:
+        train_words = [words(t) for t in train_ex.texts]
+        baseline = tfidf_lr(
+            train_words, train_ex.labels, [words(t) for t in test_ex.texts], test_ex.labels
+        )
+        row["tfidf_lr"] = {"accuracy": baseline["accuracy"], "seconds": baseline["train_seconds"]}
+    if "fasttext_autotune" not in row:
+        fraction = 0.2 if len(train_ex) < SMALL else 0.1
+        part, val = train_validation_split(train_ex, fraction, seed=0)
+        found = fasttext_autotuned(part, val, test_ex.texts, test_ex.labels, budget)
+        found["seconds"] = found.pop("train_seconds")
+        row["fasttext_autotune"] = found
+    row = {m: row[m] for m in METHODS}
     print(
         "  " + "  ".join(f"{m} {shown(row[m])}" for m in METHODS),
         f"| chose {row['autotune']['chosen']}",
@@ -114,10 +115,38 @@ def one_split(name: str, label_names, train_ex, test_ex, budget: float) -> dict:
     return row
 
 
+def autotuned(dataset: Dataset, budget: float) -> dict:
+    started = time.perf_counter()
+    tuned = autotune(RunConfig(), None, budget=budget, dataset=dataset, echo=quiet)
+    return {
+        "accuracy": tuned.report["accuracy"],
+        "seconds": round(time.perf_counter() - started, 1),
+        "chosen": " + ".join(m.config.model for m in tuned.members),
+        "trials": len(tuned.trials),
+        "pruned": sum(r["state"] == "pruned" for r in tuned.trials),
+        "validation": round(tuned.validation_score, 4),
+        "refitted": tuned.refitted,
+    }
+
+
+def plain_defaults(dataset: Dataset) -> dict:
+    started = time.perf_counter()
+    plain = train(RunConfig(), None, dataset=dataset, echo=quiet)
+    return {
+        "accuracy": plain.report["accuracy"],
+        "seconds": round(time.perf_counter() - started, 1),
+        "chosen": answered_by(plain),
+    }
+
+
 def answered_by(plain) -> str:
     """The models a plain run answers with: its own, its partner's (runs/partner.py) where
-    the vote kept it; a model of weight 0 in the vote is left out (the partner alone)."""
-    models = [plain.config.model] + ([plain.partner.config.model] if plain.partner else [])
+    the vote kept it; a model of weight 0 in the vote is left out (the partner alone). An
+    nbsvm kept without its weight decay says so."""
+    own = plain.config.model
+    if own == "nbsvm" and not plain.config.train.weight_decay:
+        own += " (no decay)"  # the second fit won on validation (runs/rival.py)
+    models = [own] + ([plain.partner.config.model] if plain.partner else [])
     weights = getattr(plain.outputs, "weights", None) or [1.0] * len(models)
     return " + ".join(m for m, w in zip(models, weights, strict=True) if w > 0)
 
@@ -148,14 +177,19 @@ def summary(rows: list[dict]) -> dict:
     return out
 
 
-def run_dataset(name: str, budget: float, folds: int, quick: bool) -> dict:
+def run_dataset(
+    name: str, budget: float, folds: int, quick: bool, earlier: list[dict] | None = None
+) -> dict:
+    """Every method on the dataset's splits; `earlier`: each split's kept results (the
+    methods not measured again, `--methods`)."""
     data = STAND_INS[name]() if name in STAND_INS else load_dataset(name)
     if quick:
         data = common.smoke(data)
     print(f"{name}: budget {budget:.0f} s", flush=True)
     rows = []
     if data.test is not None:
-        rows.append(one_split(name, data.label_names, data.train, data.test, budget))
+        kept = earlier[0] if earlier else None
+        rows.append(one_split(name, data.label_names, data.train, data.test, budget, kept))
         protocol = f"official split, train {len(data.train):,} / test {len(data.test):,}"
     else:
         for number, (train_idx, test_idx) in enumerate(
@@ -170,6 +204,7 @@ def run_dataset(name: str, budget: float, folds: int, quick: bool) -> dict:
                     data.train.subset(train_idx),
                     data.train.subset(test_idx),
                     fold_budget,
+                    earlier[number] if earlier else None,
                 )
             )
         protocol = f"{folds}-fold stratified cross-validation of {len(data.train):,} texts"
@@ -184,7 +219,19 @@ def main() -> None:
     parser.add_argument("--budget", default="10m", help="autotune's budget per dataset")
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--methods",
+        default=",".join(METHODS),
+        help=f"measure only these again, keep the others' last results ({', '.join(UNTIMED)})",
+    )
     args = parser.parse_args()
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    again = set(methods) != set(METHODS)
+    if not set(methods) <= set(METHODS) or (again and not set(methods) <= set(UNTIMED)):
+        parser.error(
+            f"--methods: all of {', '.join(METHODS)}, or some of {', '.join(UNTIMED)} "
+            "(time-budgeted methods are measured together)"
+        )
     budget = parse_budget(args.budget)
     folds = args.folds
     if args.quick:
@@ -194,14 +241,34 @@ def main() -> None:
     previous = {} if args.quick or not path.is_file() else json.loads(path.read_text())
     results = dict(previous.get("datasets", {}))
     for name in names:
-        results[name] = {
-            **run_dataset(name, budget, folds, args.quick),
-            "date": common.machine()["date"],
-        }
+        if again and not args.quick:
+            results[name] = measured_again(name, results.get(name), methods, budget, folds)
+        else:  # a smoke run measures everything, whatever --methods says
+            when = common.machine()["date"]
+            results[name] = {**run_dataset(name, budget, folds, args.quick), "date": when}
         if not args.quick:
             common.write("autotune", {"datasets": results})
     if args.quick:
         print("quick run: nothing written")
+
+
+def measured_again(
+    name: str, last: dict | None, methods: list[str], budget: float, folds: int
+) -> dict:
+    """The dataset's entry with `methods` measured again and the others' results kept from
+    `last`, its last run, which must have used the same folds and budget."""
+    if last is None or len(last["folds"]) != (1 if name in OFFICIAL else folds):
+        sys.exit(f"{name}: no earlier run with {folds} folds to keep the other methods of")
+    if last["budget_seconds"] != budget:
+        sys.exit(f"{name}: its last run's budget was {last['budget_seconds']:.0f} s, not {budget}")
+    earlier = [{m: r[m] for m in METHODS if m not in methods} for r in last["folds"]]
+    entry = run_dataset(name, budget, folds, False, earlier)
+    when = common.machine()["date"]
+    return {
+        **entry,
+        "date": last["date"],
+        "measured_again": {**last.get("measured_again", {}), **dict.fromkeys(methods, when)},
+    }
 
 
 if __name__ == "__main__":

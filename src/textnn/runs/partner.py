@@ -65,10 +65,19 @@ def partner_config(
     return dataclasses.replace(asked, model=FAMILY, text=text)
 
 
-def train_partner(train: Callable, config: RunConfig, where: Path | None, dataset, echo, stop):
+def train_partner(
+    train: Callable,
+    config: RunConfig,
+    where: Path | None,
+    dataset,
+    echo,
+    stop,
+    label: str = FAMILY,
+):
     """Train the partner (`train`: `runs.pipeline.train`) on the same data and split, into
-    `where` (None: nowhere); a partner stopped by a crash goes on from its checkpoint, one
-    that had none trains again from the start (the same result: runs are seeded)."""
+    `where` (None: nowhere), its lines echoed after `label`; a partner stopped by a crash goes
+    on from its checkpoint, one that had none trains again from the start (the same result:
+    runs are seeded)."""
     resume_from = None
     if where is not None and (found := latest(where)) is not None:
         arrays, state, _ = found
@@ -77,7 +86,7 @@ def train_partner(train: Callable, config: RunConfig, where: Path | None, datase
         config,
         where,
         dataset=dataset,
-        echo=lambda line: echo(f"  {FAMILY}: {line}"),
+        echo=lambda line: echo(f"  {label}: {line}"),
         progress=False,
         overwrite=True,
         stop=stop,

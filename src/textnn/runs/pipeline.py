@@ -30,6 +30,8 @@ from textnn.runs.partner import FOLDER as PARTNER_FOLDER
 from textnn.runs.partner import PARTNER, commit_vote, decide, drop, partner_config, train_partner
 from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, texts_to_label
+from textnn.runs.rival import RIVAL, adopt_log, better, rival_config, train_rival
+from textnn.runs.rival import drop as drop_rival
 from textnn.runs.transfer import inherited_settings
 from textnn.text.tokenize import Tokenizer
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
@@ -69,6 +71,7 @@ def train(
     resume_from: tuple[dict, LoopState] | None = None,
     on_epoch: Callable[[dict], None] | None = None,
     partner: dict | None = None,
+    rival: dict | None = None,
 ) -> TrainResult:
     """Train as `config` says and write the run directory `out` (None: write nothing); an
     `out` that holds anything is refused unless `overwrite`. `stop`: an Event that, once set
@@ -81,8 +84,9 @@ def train(
     `resume_from` (see `resume`) goes on from one. `on_epoch(record)` is called after each
     epoch's record is logged
     (autotune reports validation accuracy to its pruner there; what it raises ends the run).
-    `partner`: with `resume_from`, the config of the partner the stopped run was to train
-    (`runs/partner.py`; its checkpoint records it)."""
+    `partner`, `rival`: with `resume_from`, the configs of the partner and of the second nbsvm
+    fit the stopped run was to train (`runs/partner.py`, `runs/rival.py`; its checkpoint
+    records them)."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
     # Names and settings first, so a typo fails in a second, not after the data has loaded.
@@ -150,6 +154,14 @@ def train(
         config = dataclasses.replace(
             config, train=dataclasses.replace(config.train, learning_rate=rate)
         )
+    if resume_from is None:
+        found = rival_config(asked, config, has_validation)
+        rival = found.to_dict() if found else None
+        if rival is not None:
+            echo(
+                f"chosen from the data: weight decay {config.train.weight_decay:g} or none, "
+                "whichever scores better on validation (a second fit without it)"
+            )
     spec = get_model(config.model)
     if len(train_ex) < config.train.batch_size:
         echo(
@@ -170,7 +182,11 @@ def train(
     every = config.train.checkpoint_minutes
     if writes and every is not None and jax.process_count() == 1:
         every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
-        recorded = config.to_dict() | ({PARTNER: partner} if partner else {})
+        recorded = (
+            config.to_dict()
+            | ({PARTNER: partner} if partner else {})
+            | ({RIVAL: rival} if rival else {})
+        )
         checkpoints = Checkpoints(out, every, keep, recorded)
     fit = Fit(spec, tokenizer, label_names, parallel, trainable, progress, echo, stop)
 
@@ -212,6 +228,21 @@ def train(
                 f"{history.best_val_accuracy:.4f} at epoch "
                 f"{history.best_epoch}{' (stopped early)' if history.stopped_early else ''}"
             )
+        if rival is not None:
+            second = train_rival(
+                train, RunConfig.from_dict(rival), out if writes else None, dataset, echo, stop
+            )
+            first, other = history.best_val_accuracy, second.history.best_val_accuracy
+            keep_second = better(first, other)
+            echo(
+                f"best validation score with weight decay {config.train.weight_decay:g} "
+                f"{first:.4f}, without {other:.4f}: the run keeps the fit "
+                + ("without it" if keep_second else "with it")
+            )
+            if keep_second:
+                predictor, history, config = second.predictor, second.history, second.config
+                adopt_log(out if writes else None)
+            drop_rival(out if writes else None)
         thresholds = None
         if train_ex.multilabel and val_ex is not None:
             thresholds = tune_thresholds(val_ex.labels, predictor.predict_proba(val_ex.texts))
@@ -324,6 +355,7 @@ def resume(
     arrays, state, config_dict = found
     echo(f"resuming {run_dir} at epoch {state.epoch}, after {state.seen:,} examples of it")
     partner = config_dict.pop(PARTNER, None)
+    rival = config_dict.pop(RIVAL, None)
     config = RunConfig.from_dict(config_dict, where=str(run_dir / "checkpoints"))
     return train(
         config,
@@ -334,4 +366,5 @@ def resume(
         stop=stop,
         resume_from=(arrays, state),
         partner=partner,
+        rival=rival,
     )
