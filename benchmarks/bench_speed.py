@@ -236,7 +236,8 @@ def cases(steps: int, quick: bool) -> list[dict]:
             if mode == "bucketed" and not quick:  # enough batches for a spread of lengths
                 train["examples"] = max(train["examples"], BATCH * 40)
             out.append({**train, "framework": "textnn"})
-            out += pytorch_cases(train)[:1] if quick else pytorch_cases(train)
+            if not quick or mode == "bucketed":  # quick: PyTorch at one setting of each task
+                out += pytorch_cases(train)[:1] if quick else pytorch_cases(train)
             if model == "bilstm" and mode == "padded" and not quick:
                 slow = {**train, "steps": max(2, steps // 4), "framework": "pytorch"}
                 out.append({**slow, "flush_denormal": False, "malloc": "default"})

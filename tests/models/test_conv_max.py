@@ -40,7 +40,7 @@ def inputs(seed, batch, length, part_dims, channels, widths):
     return parts, kernels, biases, mask
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=8, deadline=None)
 @given(
     seed=st.integers(0, 2**31),
     batch=st.integers(1, 4),

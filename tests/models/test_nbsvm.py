@@ -30,7 +30,7 @@ def reference_ngrams(row: list[int], ngrams: int, vocab: int, buckets: int) -> s
     return out
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(
     lengths=st.lists(st.integers(0, 12), min_size=1, max_size=5),
     extra=st.integers(0, 3),

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.helpers import toy_csv
-from tests.runs.test_resume import assert_same_run
+from tests.runs.test_resume import assert_same_run, stop_at_a_line_then_resume
 from textnn.config import RunConfig
 from textnn.errors import DataError
 from textnn.runs.adaptive import DataProfile
@@ -20,8 +19,7 @@ from textnn.runs.data import named_dataset, split_data, with_absolute_paths
 from textnn.runs.directory import load
 from textnn.runs.ensemble import Ensemble, load_outputs
 from textnn.runs.partner import FOLDER, MOST_TOKENS, partner_config
-from textnn.runs.pipeline import resume, train
-from textnn.train.signals import Interrupted
+from textnn.runs.pipeline import train
 
 SCORES = re.compile(r"nbsvm ([\d.]+), textcnn ([\d.]+), their vote ([\d.]+)")
 
@@ -136,20 +134,8 @@ def test_vectors_that_know_what_counts_cannot_learn_make_the_vote(tmp_path):
 
 
 def test_a_stop_in_the_partners_training_then_resume_gives_the_same_run(tmp_path):
-    settings = rare_words_data(tmp_path)
-    train(settings, tmp_path / "whole", echo=lambda _: None)
+    stop_at_a_line_then_resume(rare_words_data(tmp_path), tmp_path, "  textcnn: epoch 2 ", FOLDER)
     assert (tmp_path / "whole/vote.json").exists()
-    stop = threading.Event()
-
-    def echo(line: str) -> None:
-        if line.startswith("  textcnn: epoch 2 "):
-            stop.set()
-
-    with pytest.raises(Interrupted, match="a checkpoint was saved"):
-        train(settings, tmp_path / "run", echo=echo, stop=stop)
-    assert (tmp_path / "run" / FOLDER / "checkpoints").is_dir()
-    resume(tmp_path / "run", echo=lambda _: None)
-    assert_same_run(tmp_path / "run", tmp_path / "whole")
     assert_same_run(tmp_path / "run" / FOLDER, tmp_path / "whole" / FOLDER)
     assert (tmp_path / "run/vote.json").read_text() == (tmp_path / "whole/vote.json").read_text()
 

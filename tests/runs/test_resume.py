@@ -61,6 +61,25 @@ def assert_same_run(a: Path, b: Path) -> None:
     assert (a / "report.json").read_text() == (b / "report.json").read_text()
 
 
+def stop_at_a_line_then_resume(settings, root: Path, line: str, folder: str) -> Path:
+    """Train `settings` whole into `root/whole`, then again into `root/run` stopped (a Ctrl-C)
+    when a line starting with `line` is echoed, with checkpoints left in the run's `folder`;
+    resume it and check it ended as the whole run. Returns `root`."""
+    train(settings, root / "whole", echo=quiet)
+    stop = threading.Event()
+
+    def echo(said: str) -> None:
+        if said.startswith(line):
+            stop.set()
+
+    with pytest.raises(Interrupted, match="a checkpoint was saved"):
+        train(settings, root / "run", echo=echo, stop=stop)
+    assert (root / "run" / folder / "checkpoints").is_dir()
+    resume(root / "run", echo=quiet)
+    assert_same_run(root / "run", root / "whole")
+    return root
+
+
 class StopAfter(threading.Event):
     """An Event that reads as set from its `n`-th look on: a stop at a chosen step."""
 

@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tests.helpers import toy_csv
-from tests.runs.test_resume import assert_same_run
+from tests.runs.test_resume import stop_at_a_line_then_resume
 from textnn.config import RunConfig
 from textnn.runs.directory import load
-from textnn.runs.pipeline import resume, train
+from textnn.runs.pipeline import train
 from textnn.runs.rival import FOLDER, better, rival_config
-from textnn.train.signals import Interrupted
 
 SAID = re.compile(
     r"best validation score with weight decay ([\d.e-]+) ([\d.]+), without ([\d.]+): "
@@ -98,16 +96,5 @@ def test_the_run_keeps_the_fit_that_validates_better(tmp_path, make):
 
 def test_a_stop_in_the_second_fit_then_resume_gives_the_same_run(tmp_path):
     settings = plain(rare_cues_csv(tmp_path / "data.csv"))
-    train(settings, tmp_path / "whole", echo=lambda _: None)
-    stop = threading.Event()
-
-    def echo(line: str) -> None:
-        if line.startswith("  no decay: epoch 2 "):
-            stop.set()
-
-    with pytest.raises(Interrupted, match="a checkpoint was saved"):
-        train(settings, tmp_path / "run", echo=echo, stop=stop)
-    assert (tmp_path / "run" / FOLDER / "checkpoints").is_dir()
-    resume(tmp_path / "run", echo=lambda _: None)
-    assert_same_run(tmp_path / "run", tmp_path / "whole")
+    stop_at_a_line_then_resume(settings, tmp_path, "  no decay: epoch 2 ", FOLDER)
     assert not (tmp_path / "run" / FOLDER).exists()
