@@ -114,7 +114,7 @@ def test_imdb_model_tells_made_up_reviews_apart(mirror, tmp_path):
             "--embeddings",
             "glove-6b-50d",
             "--epochs",
-            "2",
+            "1",
             "--max-length",
             "256",
             "--tokenizer",
