@@ -53,6 +53,9 @@ WEIGHT_DECAY = (
     "section's folds test on, the official splits' are not."
 )
 
+# When plain `train` began to choose nbsvm's decay on validation (runs/rival.py, aca12f8).
+RIVAL_SINCE = "2026-12-06 08:21 UTC"
+
 # Printed by `choose_on_held_out.py DATA K --plain` with a third setting (2026-12-06 08:11
 # UTC); quoted, not rendered from a results file.
 DECAY_CHOSEN = (
@@ -144,6 +147,8 @@ def autotune(data: dict) -> list[str]:
         f"since {DEFAULTS_SINCE} also decay `nbsvm`'s weights by default (an L2 penalty "
         "of 1e-3; autotune searches it), chosen on held-out parts of training splits "
         "(`choose_on_held_out.py`, figures below); earlier rows trained `nbsvm` without it. "
+        f"Plain `train` measured since {RIVAL_SINCE} (the line under each table says when) "
+        "fits `nbsvm` with and without the decay and keeps the better on validation (below). "
         f"{protocols(data)} Accuracy on test, "
         "mean (std) over the folds; seconds per fold, training included.",
         "",
