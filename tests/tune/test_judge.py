@@ -67,10 +67,10 @@ def test_one_split_is_the_one_the_pipeline_carves():
 
 def test_a_search_says_how_it_judges(tmp_path):
     lines: list[str] = []
-    autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append, folds=1)
+    autotune(RunConfig(), None, budget=6, dataset=small_dataset(), echo=lines.append, folds=1)
     assert "(20% held out)" in next(line for line in lines if line.startswith("autotune on"))
     lines.clear()
-    autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lines.append, folds=5)
+    autotune(RunConfig(), None, budget=8, dataset=small_dataset(), echo=lines.append, folds=5)
     said = next(line for line in lines if line.startswith("autotune on"))
     assert "5-fold cross-validation" in said and "held out" not in said
 
@@ -90,7 +90,7 @@ def test_a_stopped_k_fold_search_resumes_with_its_folds_and_out_of_fold_scores(t
     out, dataset = tmp_path / "run", small_dataset()
     stop = StopAfterRows(1)
     with pytest.raises(Interrupted, match="progress is saved"):
-        autotune(RunConfig(), out, budget=40, dataset=dataset, echo=stop.echo, stop=stop, folds=3)
+        autotune(RunConfig(), out, budget=20, dataset=dataset, echo=stop.echo, stop=stop, folds=3)
     state = json.loads((out / "search" / "state.json").read_text())
     assert state["folds"] == 3 and state["kept"]
     kept = state["kept"][0]
