@@ -82,6 +82,15 @@ def counted(choices: list[str]) -> str:
     return ", ".join(f"{k} ({v}x)" for k, v in sorted(tally.items()))
 
 
+def autotune_mean(result: dict) -> float:
+    """autotune's mean test accuracy over every split it finished. A published figure is set
+    beside this, not the mean over the splits where every method finished: which splits
+    fastText's autotune finished says nothing about textnn's."""
+    values = [f["autotune"]["accuracy"] for f in result["folds"]]
+    values = [v for v in values if v is not None]
+    return sum(values) / len(values)
+
+
 def vectors_gap(name: str, accuracy: float) -> str:
     """How far a gap to Kim's figure is his 300-d vectors: his CNN without them, against ours."""
     above = 100 * accuracy - KIM_RAND[name]
@@ -197,10 +206,12 @@ def autotune(data: dict) -> list[str]:
         if missing:
             lines.append(f"Over all {len(result['folds'])} splits: {all_splits(result)}.")
         if name in KIM:
-            gap = 100 * s["autotune"]["mean"] - KIM[name]
+            mean = autotune_mean(result)
+            gap = 100 * mean - KIM[name]
             lines.append(
-                f"Kim 2014's CNN: {KIM[name]} (300-d word2vec); autotune {gap:+.1f} points"
-                + ("." if gap >= 0 else f" ({vectors_gap(name, s['autotune']['mean'])}).")
+                f"Kim 2014's CNN: {KIM[name]} (300-d word2vec); autotune {gap:+.1f} points "
+                f"({mean:.4f}, its mean over all the splits it finished)"
+                + ("." if gap >= 0 else f"; {vectors_gap(name, mean)}.")
             )
         if name == "imdb":
             lines.append(
@@ -227,7 +238,9 @@ def autotune_targets(data: dict | None) -> list[tuple[str, str, str]]:
     # dates "YYYY-MM-DD HH:MM UTC" compare as strings
     older = [n for n, r in data["datasets"].items() if r["date"] < DEFAULTS_SINCE]
     caveat = f" ({', '.join(older)}: measured before {DEFAULTS_SINCE})" if older else ""
-    kim = {n: 100 * summaries[n]["autotune"]["mean"] - KIM[n] for n in KIM if n in summaries}
+    kim = {
+        n: 100 * autotune_mean(data["datasets"][n]) - KIM[n] for n in KIM if n in data["datasets"]
+    }
     rows = [
         (
             "autotune at or above the better of TF-IDF + LR and fastText's autotune, on every "
@@ -248,7 +261,8 @@ def autotune_targets(data: dict | None) -> list[tuple[str, str, str]]:
                 f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN "
                 "(300-d word2vec), or above",
                 ", ".join(f"{n} {d:+.1f}" for n, d in kim.items())
-                + " (GloVe 50d at most; how much the vectors explain: the autotune section)",
+                + " (mean over all the splits autotune finished; GloVe 50d at most; how much "
+                "the vectors explain: the autotune section)",
                 "met" if min(kim.values()) >= -WANT["kim_within_points"] else "**NOT met**",
             )
         )

@@ -92,12 +92,16 @@ def test_run_directory_loads_and_predicts(tuned):
 
 
 def test_the_first_trials_are_the_plain_runs_models(tuned):
-    # A search with time for two trials has plain `textnn train`'s pair (runs/partner.py)
-    # and their vote to choose from, so it does not answer worse than the plain run.
+    # A search with time for three trials has plain `textnn train`'s fits (nbsvm with and
+    # without its decay, runs/rival.py; the textcnn partner, runs/partner.py) and their vote
+    # to choose from, so it does not answer worse than the plain run.
     result = tuned[0]
-    first = sorted(result.trials, key=lambda r: r["trial"])[:2]
-    assert [r["model"] for r in first] == ["nbsvm", "textcnn"]
-    assert first[1]["params"]["textcnn_vectors"] == "glove-6b-50d"
+    first = sorted(result.trials, key=lambda r: r["trial"])[:3]
+    assert [r["model"] for r in first] == ["nbsvm", "nbsvm", "textcnn"]
+    assert [r["params"]["nbsvm_decay"] for r in first[:2]] == ["l2", "none"]
+    assert first[0]["params"]["nbsvm_weight_decay"] == 1e-3
+    assert "nbsvm_weight_decay" not in first[1]["params"]
+    assert first[2]["params"]["textcnn_vectors"] == "glove-6b-50d"
 
 
 def test_trials_are_pruned():
