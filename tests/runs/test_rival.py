@@ -60,6 +60,8 @@ def test_only_a_decay_left_to_the_data_gets_a_second_fit():
         (asked, resolved, False),  # nothing to choose on
         (asked.with_overrides({"train.refit": True}), resolved, True),
         (asked.with_overrides({"init": "runs/source"}), resolved, True),
+        # the second fit would have the teacher label the unlabelled texts again
+        (asked.with_overrides({"teacher": "runs/teacher"}), resolved, True),
         (asked, resolved.with_overrides({"model": "textcnn"}), True),
         (asked, resolved.with_overrides({"train.weight_decay": 0.0}), True),
     ]

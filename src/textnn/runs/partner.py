@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -32,7 +31,6 @@ from textnn.runs.adaptive import AUTO, DataProfile
 from textnn.runs.directory import MEMBERS, VOTE_FILE, VOTE_FORMAT, finish_run, save_run
 from textnn.runs.ensemble import Ensemble, vote
 from textnn.runs.predictor import Predictor
-from textnn.train.checkpoint import latest
 
 PARTNER = "partner"  # the key of its config in the run's checkpoints
 MOST_TOKENS = 1_000_000  # training tokens (texts x median length) up to which it is trained
@@ -63,36 +61,6 @@ def partner_config(
     if text.tokenizer == RunConfig().text.tokenizer and asked.embeddings in GLOVE_TOKENS:
         text = dataclasses.replace(text, tokenizer=GLOVE_TOKENS[asked.embeddings])
     return dataclasses.replace(asked, model=FAMILY, text=text)
-
-
-def train_partner(
-    train: Callable,
-    config: RunConfig,
-    where: Path | None,
-    dataset,
-    echo,
-    stop,
-    label: str = FAMILY,
-):
-    """Train the partner (`train`: `runs.pipeline.train`) on the same data and split, into
-    `where` (None: nowhere), its lines echoed after `label`; a partner stopped by a crash goes
-    on from its checkpoint, one that had none trains again from the start (the same result:
-    runs are seeded)."""
-    resume_from = None
-    if where is not None and (found := latest(where)) is not None:
-        arrays, state, _ = found
-        resume_from = (arrays, state)
-    result = train(
-        config,
-        where,
-        dataset=dataset,
-        echo=lambda line: echo(f"  {label}: {line}"),
-        progress=False,
-        overwrite=True,
-        stop=stop,
-        resume_from=resume_from,
-    )
-    return result  # a runs.pipeline.TrainResult
 
 
 def validation_accuracy(labels: np.ndarray, probabilities: np.ndarray) -> float:
@@ -148,9 +116,3 @@ def save_with_partner(out: Path, outputs: Ensemble, configs: list[RunConfig], da
     save_run(out, main, dataset=data, config_dict=configs[0].to_dict(), finished=False)
     commit_vote(out, outputs.weights)
     finish_run(out, None)
-
-
-def drop(out: Path | None) -> None:
-    """Remove a partner that the vote did not keep."""
-    if out is not None and (out / FOLDER).is_dir():
-        shutil.rmtree(out / FOLDER)

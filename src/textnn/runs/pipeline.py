@@ -21,17 +21,19 @@ from textnn.models.params import head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
+from textnn.runs.beside import drop_member, train_beside
 from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
 from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.ensemble import Ensemble
 from textnn.runs.evaluate import evaluate
 from textnn.runs.fit import Fit
+from textnn.runs.partner import FAMILY as PARTNER_FAMILY
 from textnn.runs.partner import FOLDER as PARTNER_FOLDER
-from textnn.runs.partner import PARTNER, commit_vote, decide, drop, partner_config, train_partner
+from textnn.runs.partner import PARTNER, commit_vote, decide, partner_config
 from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, texts_to_label
+from textnn.runs.rival import FOLDER as RIVAL_FOLDER
 from textnn.runs.rival import RIVAL, adopt_log, better, rival_config, train_rival
-from textnn.runs.rival import drop as drop_rival
 from textnn.runs.transfer import inherited_settings
 from textnn.text.tokenize import Tokenizer
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
@@ -242,7 +244,7 @@ def train(
             if keep_second:
                 predictor, history, config = second.predictor, second.history, second.config
                 adopt_log(out if writes else None)
-            drop_rival(out if writes else None)
+            drop_member(out if writes else None, RIVAL_FOLDER)
         thresholds = None
         if train_ex.multilabel and val_ex is not None:
             thresholds = tune_thresholds(val_ex.labels, predictor.predict_proba(val_ex.texts))
@@ -282,7 +284,9 @@ def train(
     outputs, kept = predictor, None
     if partner is not None:
         where = out / PARTNER_FOLDER if writes else None
-        second = train_partner(train, RunConfig.from_dict(partner), where, dataset, echo, stop)
+        second = train_beside(
+            train, RunConfig.from_dict(partner), where, dataset, echo, stop, PARTNER_FAMILY
+        )
         weights = decide(predictor, second.predictor, val_ex, echo)
         if weights is not None:
             outputs = Ensemble([predictor, second.predictor], ["the run", "its partner"], weights)
@@ -290,7 +294,7 @@ def train(
             if writes:
                 commit_vote(out, weights)
         else:
-            drop(out if writes else None)
+            drop_member(out if writes else None, PARTNER_FOLDER)
     fit_seconds = time.perf_counter() - started
 
     report = probabilities = None

@@ -23,8 +23,8 @@ import shutil
 from pathlib import Path
 
 from textnn.config import RunConfig
+from textnn.runs.beside import train_beside
 from textnn.runs.directory import LOG, MEMBERS
-from textnn.runs.partner import train_partner
 
 RIVAL = "rival"  # the key of its config in the run's checkpoints
 FOLDER = f"{MEMBERS}/rival-no-decay"
@@ -34,13 +34,16 @@ MODEL = "nbsvm"
 def rival_config(asked: RunConfig, config: RunConfig, has_validation: bool) -> RunConfig | None:
     """The second fit's config: `config` (the run's, defaults resolved) without weight decay;
     None where there is none: the model is not nbsvm, the user gave the decay (`asked`), there
-    is no validation split to choose on, the run refits on it, or it starts from another run."""
+    is no validation split to choose on, the run refits on it, it starts from another run, or
+    it learns from a teacher (a second fit would have the teacher label every unlabelled text
+    again: on IMDb's 50,000 a minute or more, for a choice worth about nothing there)."""
     if (
         config.model != MODEL
         or asked.train.weight_decay is not None
         or not has_validation
         or asked.train.refit
         or asked.init
+        or asked.teacher
         or not config.train.weight_decay
     ):
         return None
@@ -51,7 +54,7 @@ def train_rival(train, config: RunConfig, out: Path | None, dataset, echo, stop)
     """Train the second fit (`train`: `runs.pipeline.train`) on the same data and split into
     `out`'s FOLDER (None: nowhere), going on from its checkpoint after a crash."""
     where = None if out is None else out / FOLDER
-    return train_partner(train, config, where, dataset, echo, stop, label="no decay")
+    return train_beside(train, config, where, dataset, echo, stop, label="no decay")
 
 
 def better(kept_score: float | None, rival_score: float | None) -> bool:
@@ -65,9 +68,3 @@ def adopt_log(out: Path | None) -> None:
     """The run's epoch log becomes the second fit's, whose parameters the run keeps."""
     if out is not None:
         shutil.copyfile(out / FOLDER / LOG, out / LOG)
-
-
-def drop(out: Path | None) -> None:
-    """Remove the second fit's folder once the choice is made."""
-    if out is not None and (out / FOLDER).is_dir():
-        shutil.rmtree(out / FOLDER)
