@@ -56,6 +56,9 @@ WEIGHT_DECAY = (
 # When plain `train` began to choose nbsvm's decay on validation (runs/rival.py, aca12f8).
 RIVAL_SINCE = "2026-12-06 08:21 UTC"
 
+# When autotune began to try nbsvm without a decay (tune/space.py, 1fda0a5).
+SEARCH_NO_DECAY_SINCE = "2026-12-06 11:05 UTC"
+
 # Printed by `choose_on_held_out.py DATA K --plain` with a third setting (2026-12-06 08:11
 # UTC); quoted, not rendered from a results file.
 DECAY_CHOSEN = (
@@ -158,6 +161,10 @@ def autotune(data: dict) -> list[str]:
         "(`choose_on_held_out.py`, figures below); earlier rows trained `nbsvm` without it. "
         f"Plain `train` measured since {RIVAL_SINCE} (the line under each table says when) "
         "fits `nbsvm` with and without the decay and keeps the better on validation (below). "
+        f"Rows since {SEARCH_NO_DECAY_SINCE} also let autotune fit `nbsvm` without a decay: "
+        "its first trials are plain `train`'s three fits (`nbsvm` with 1e-3, `nbsvm` without, "
+        "the `textcnn`), and its search draws no decay or one of 1e-5..1e-2; earlier rows "
+        "searched 1e-5..1e-2 only, after one `nbsvm` trial with 1e-3. "
         f"{protocols(data)} Accuracy on test, "
         "mean (std) over the folds; seconds per fold, training included.",
         "",
