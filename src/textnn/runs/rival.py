@@ -36,7 +36,7 @@ def rival_config(asked: RunConfig, config: RunConfig, has_validation: bool) -> R
     None where there is none: the model is not nbsvm, the user gave the decay (`asked`), there
     is no validation split to choose on, the run refits on it, it starts from another run, or
     it learns from a teacher (a second fit would have the teacher label every unlabelled text
-    again: on IMDb's 50,000 a minute or more, for a choice worth about nothing there)."""
+    again)."""
     if (
         config.model != MODEL
         or asked.train.weight_decay is not None
