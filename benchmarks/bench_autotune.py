@@ -121,7 +121,7 @@ def autotuned(dataset: Dataset, budget: float) -> dict:
     return {
         "accuracy": tuned.report["accuracy"],
         "seconds": round(time.perf_counter() - started, 1),
-        "chosen": " + ".join(m.config.model for m in tuned.members),
+        "chosen": " + ".join(named(m.config) for m in tuned.members),
         "trials": len(tuned.trials),
         "pruned": sum(r["state"] == "pruned" for r in tuned.trials),
         "validation": round(tuned.validation_score, 4),
@@ -139,14 +139,18 @@ def plain_defaults(dataset: Dataset) -> dict:
     }
 
 
+def named(config: RunConfig) -> str:
+    """A model's name, and "(no decay)" for an nbsvm fitted without a weight decay (plain
+    train's second fit, runs/rival.py; a trial of autotune's search, tune/space.py)."""
+    no_decay = config.model == "nbsvm" and config.train.weight_decay == 0  # None: the default
+    return config.model + (" (no decay)" if no_decay else "")
+
+
 def answered_by(plain) -> str:
     """The models a plain run answers with: its own, its partner's (runs/partner.py) where
     the vote kept it; a model of weight 0 in the vote is left out (the partner alone). An
     nbsvm kept without its weight decay says so."""
-    own = plain.config.model
-    if own == "nbsvm" and not plain.config.train.weight_decay:
-        own += " (no decay)"  # the second fit won on validation (runs/rival.py)
-    models = [own] + ([plain.partner.config.model] if plain.partner else [])
+    models = [named(plain.config)] + ([plain.partner.config.model] if plain.partner else [])
     weights = getattr(plain.outputs, "weights", None) or [1.0] * len(models)
     return " + ".join(m for m, w in zip(models, weights, strict=True) if w > 0)
 
