@@ -39,7 +39,7 @@ demo: $(STAMP)
 datasets: $(STAMP)
 	$(BIN)/textnn datasets --stats
 
-# pytest-xdist: one worker per core, 4 at most (2 on CI: the suite in under 8 minutes, where one
+# pytest-xdist: one worker per core, 4 at most (2 on CI: the suite in 8 to 9 minutes, where one
 # worker took 13 to 15).
 PYTEST := $(BIN)/python -m pytest -q -n auto --maxprocesses 4
 test: $(STAMP)
