@@ -147,12 +147,9 @@ def named(config: RunConfig) -> str:
 
 
 def answered_by(plain) -> str:
-    """The models a plain run answers with: its own, its partner's (runs/partner.py) where
-    the vote kept it; a model of weight 0 in the vote is left out (the partner alone). An
-    nbsvm kept without its weight decay says so."""
-    models = [named(plain.config)] + ([plain.partner.config.model] if plain.partner else [])
-    weights = getattr(plain.outputs, "weights", None) or [1.0] * len(models)
-    return " + ".join(m for m, w in zip(models, weights, strict=True) if w > 0)
+    """The models a plain run answers with: its own, and its partners (runs/partner.py) where
+    the vote kept them. An nbsvm kept without its weight decay says so."""
+    return " + ".join([named(plain.config), *(p.config.model for p in plain.partners)])
 
 
 def shown(result: dict) -> str:

@@ -163,10 +163,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             progress=bool(self.verbose),
             devices=self.devices,
         )
-        self.predictor_ = result.outputs  # the model, or its vote with a partner (small data)
+        self.predictor_ = result.outputs  # the model, or its vote with partners (small data)
         self.history_ = result.history.epochs
         self.config_ = result.config
-        self.partner_config_ = None if result.partner is None else result.partner.config
+        self.partner_configs_ = [partner.config for partner in result.partners]
         self.autotune_ = None
         return self
 
@@ -213,7 +213,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         """A run directory (`textnn predict` and `textnn.load` read it) plus this estimator's
         parameters and classes."""
         from textnn.runs.directory import save_run
-        from textnn.runs.partner import save_with_partner
+        from textnn.runs.partner import save_with_partners
         from textnn.tune.output import write_autotune_run
 
         check_is_fitted(self, "predictor_")
@@ -222,9 +222,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         if tuned is not None:
             summary = {"chosen": [m.number for m in tuned.members], "metric": self.metric}
             write_autotune_run(path, tuned.members, tuned.trials, summary, None, "in-memory")
-        elif getattr(self, "partner_config_", None) is not None:
-            configs = [self.config_, self.partner_config_]
-            save_with_partner(path, self.predictor_, configs, "in-memory")
+        elif getattr(self, "partner_configs_", None):
+            configs = [self.config_, *self.partner_configs_]
+            save_with_partners(path, self.predictor_, configs, "in-memory")
         else:
             save_run(path, self.predictor_, dataset="in-memory", config_dict=self.config_.to_dict())
         record = {

@@ -1,5 +1,6 @@
-"""Plain `train`'s partner on small data: trained beside the n-gram model only where its rule
-says, kept as a vote only when validation says so, and resumed like the rest of a run."""
+"""Plain `train`'s partners on small data: trained beside the n-gram model only where their
+rule says, kept as a vote unless validation prefers the n-gram model alone, and resumed like
+the rest of a run."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.helpers import toy_csv
 from tests.runs.test_resume import assert_same_run, stop_at_a_line_then_resume
@@ -18,24 +21,29 @@ from textnn.runs.adaptive import DataProfile
 from textnn.runs.data import named_dataset, split_data, with_absolute_paths
 from textnn.runs.directory import load
 from textnn.runs.ensemble import Ensemble, load_outputs
-from textnn.runs.partner import FOLDER, MOST_TOKENS, partner_config
+from textnn.runs.partner import FAMILIES, MOST_TOKENS, clearly_better, folder, partner_configs
 from textnn.runs.pipeline import train
 
-SCORES = re.compile(r"nbsvm ([\d.]+), textcnn ([\d.]+), their vote ([\d.]+)")
+SCORES = re.compile(r"nbsvm ([\d.]+), textcnn ([\d.]+), bilstm ([\d.]+), their vote ([\d.]+)")
+MEMBERS = [folder(family) for family in FAMILIES]
 
 
 def profile(examples=1_000, p50=10, multilabel=False) -> DataProfile:
     return DataProfile(examples, 2, p50, 2 * p50, 4 * p50, multilabel, (100, 100, 100))
 
 
-def test_only_a_model_left_to_the_data_on_small_single_label_data_gets_one():
+def test_only_a_model_left_to_the_data_on_small_single_label_data_gets_them():
     plain = RunConfig()
-    found = partner_config(plain, profile(), has_validation=True)
-    assert found is not None and found.model == "textcnn"
-    assert found.embeddings == plain.embeddings and found.text.tokenizer == "glove"
-    assert found.data == plain.data and found.train.seed == plain.train.seed
+    found = partner_configs(plain, profile(), has_validation=True)
+    assert [c.model for c in found] == ["textcnn", "bilstm"]
+    for config in found:
+        assert config.embeddings == plain.embeddings and config.text.tokenizer == "glove"
+        assert config.data == plain.data and config.train.seed == plain.train.seed
+    assert found[1].model_options == {"hidden": 64, "head": "max", "dropout": 0.2}
     mine = plain.with_overrides({"embeddings": "my.vec"})
-    assert partner_config(mine, profile(), True).text.tokenizer == plain.text.tokenizer
+    assert {c.text.tokenizer for c in partner_configs(mine, profile(), True)} == {
+        plain.text.tokenizer
+    }
     big = profile(examples=MOST_TOKENS // 10 + 1, p50=10)
     refused = [
         (plain.with_overrides({"model": "nbsvm"}), profile(), True),
@@ -45,7 +53,42 @@ def test_only_a_model_left_to_the_data_on_small_single_label_data_gets_one():
         (plain.with_overrides({"train.refit": True}), profile(), True),
     ]
     for config, data, validation in refused:
-        assert partner_config(config, data, validation) is None
+        assert partner_configs(config, data, validation) == []
+
+
+def one_hot(right: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Probabilities <float32>[n, 2] that are right where `right` says."""
+    predicted = np.where(right, labels, 1 - labels)
+    return np.eye(2, dtype=np.float32)[predicted]
+
+
+@given(st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=300))
+def test_the_model_alone_is_clearly_better_only_by_more_than_chance(rights):
+    """Alone over the vote only where the texts only it gets right outnumber those only the
+    vote gets right by over the square root of their sum; never both ways; a text that only
+    the model alone gets right never turns "clearly better" into not."""
+    right_alone, right_voted = (np.array(r) for r in zip(*rights, strict=True))
+    labels = np.zeros(len(rights), np.int64)
+    alone, voted = one_hot(right_alone, labels), one_hot(right_voted, labels)
+    better = clearly_better(labels, alone, voted)
+    only_alone = int(np.sum(right_alone & ~right_voted))
+    only_voted = int(np.sum(right_voted & ~right_alone))
+    if only_alone <= only_voted + 1:  # one text more is never clear: 1 > sqrt(1) is false
+        assert not better
+    assert not (better and clearly_better(labels, voted, alone))
+    if better and not right_alone.all():
+        wrong = int(np.flatnonzero(~right_alone)[0])
+        right_alone[wrong], right_voted[wrong] = True, False
+        assert clearly_better(labels, one_hot(right_alone, labels), one_hot(right_voted, labels))
+
+
+def test_nine_texts_more_right_of_nine_that_differ_is_clearly_better():
+    labels = np.zeros(20, np.int64)
+    both = np.arange(20) >= 9  # the last 11 right either way
+    alone, voted = one_hot(np.ones(20, bool), labels), one_hot(both, labels)
+    assert clearly_better(labels, alone, voted)  # 9 - 0 > sqrt(9)
+    assert not clearly_better(labels, voted, alone)
+    assert not clearly_better(labels, alone, alone)
 
 
 def plain_settings(data: Path) -> RunConfig:
@@ -98,21 +141,18 @@ def test_the_run_answers_as_its_log_says_with_the_vote_or_alone(tmp_path, make):
     said = [line for line in lines if line.startswith("validation accuracy: nbsvm")]
     assert len(said) == 1
     answers = load_outputs(tmp_path / "run")
-    alone, partner, vote = map(float, SCORES.search(said[0]).groups())
-    if said[0].endswith("the run answers with nbsvm alone"):
-        assert alone >= max(partner, vote), said
-        assert not (tmp_path / "run" / FOLDER).exists() and not isinstance(answers, Ensemble)
+    alone, _, _, vote = map(float, SCORES.search(said[0]).groups())
+    if said[0].endswith("the run answers with nbsvm alone (clearly better)"):
+        assert alone > vote, said
+        assert not isinstance(answers, Ensemble) and not result.partners
+        assert not any((tmp_path / "run" / member).exists() for member in MEMBERS)
     else:
+        assert said[0].endswith("the run answers with the vote"), said
         assert isinstance(answers, Ensemble) and isinstance(result.outputs, Ensemble)
         document = json.loads((tmp_path / "run/vote.json").read_text())
-        assert document["members"] == [FOLDER]
-        assert load(tmp_path / "run" / FOLDER).model_name == "textcnn"
-        if said[0].endswith("the run answers with textcnn alone"):
-            assert partner > alone and partner >= vote, said
-            assert document["weights"] == [0.0, 1.0] and answers.weights == [0.0, 1.0]
-        else:
-            assert said[0].endswith("the run answers with the vote"), said
-            assert vote > max(alone, partner) and "weights" not in document, said
+        assert document["members"] == MEMBERS and "weights" not in document
+        assert [load(tmp_path / "run" / m).model_name for m in MEMBERS] == list(FAMILIES)
+        assert [p.config.model for p in result.partners] == list(FAMILIES)
     # the report is the answer's: what loads gives the test split the probabilities it had
     config = with_absolute_paths(plain_settings(data).validated())
     *_, test = split_data(config, lambda _: None, named_dataset(config))
@@ -125,55 +165,61 @@ def test_vectors_that_know_what_counts_cannot_learn_make_the_vote(tmp_path):
     lines: list[str] = []
     result = train(rare_words_data(tmp_path), tmp_path / "run", echo=lines.append)
     said = next(line for line in lines if line.startswith("validation accuracy: nbsvm"))
-    alone, partner, vote = map(float, SCORES.search(said).groups())
-    assert partner > alone and vote > alone, said
+    alone, cnn, lstm, vote = map(float, SCORES.search(said).groups())
+    assert max(cnn, lstm) > alone and vote > alone, said
     assert isinstance(result.outputs, Ensemble) and isinstance(
         load_outputs(tmp_path / "run"), Ensemble
     )
     assert result.report["accuracy"] > 0.65  # chance: 0.5
 
 
-def test_a_stop_in_the_partners_training_then_resume_gives_the_same_run(tmp_path):
-    stop_at_a_line_then_resume(rare_words_data(tmp_path), tmp_path, "  textcnn: epoch 2 ", FOLDER)
+@pytest.mark.parametrize("family", list(FAMILIES))
+def test_a_stop_in_a_partners_training_then_resume_gives_the_same_run(tmp_path, family):
+    stop_at_a_line_then_resume(
+        rare_words_data(tmp_path), tmp_path, f"  {family}: epoch 2 ", folder(family)
+    )
     assert (tmp_path / "whole/vote.json").exists()
-    assert_same_run(tmp_path / "run" / FOLDER, tmp_path / "whole" / FOLDER)
+    for member in MEMBERS:
+        assert_same_run(tmp_path / "run" / member, tmp_path / "whole" / member)
     assert (tmp_path / "run/vote.json").read_text() == (tmp_path / "whole/vote.json").read_text()
 
 
-def test_uci_sentences_answer_with_a_vote_better_than_nbsvm_alone_on_validation(mirror, tmp_path):
+def test_uci_sentences_answer_with_the_vote_unless_nbsvm_alone_is_better(mirror, tmp_path):
     lines: list[str] = []
     result = train(
         RunConfig().with_overrides({"data.name": "uci_sentences"}), None, echo=lines.append
     )
     said = next(line for line in lines if line.startswith("validation accuracy: nbsvm"))
-    alone, partner, vote = map(float, SCORES.search(said).groups())
-    assert isinstance(result.outputs, Ensemble) == (max(partner, vote) > alone)
+    alone, _, _, vote = map(float, SCORES.search(said).groups())
+    if not isinstance(result.outputs, Ensemble):
+        assert said.endswith("nbsvm alone (clearly better)") and alone > vote, said
     assert result.report["accuracy"] > 0.8
 
 
 def test_the_vote_files_weights_decide_what_answers_everywhere(tmp_path):
-    """A partner that answers alone (weights 0 and 1 in vote.json) is what the library, the
-    report's figures and the server's engine all answer with; damaged weights are refused."""
+    """A partner that answers alone (vote.json naming it alone, with weights 0 and 1) is what
+    the library, the report's figures and the server's engine all answer with; damaged
+    weights are refused."""
     from textnn.analysis.figures import RunView
     from textnn.runs import manifest
     from textnn.runs.directory import VOTE_FILE, VOTE_FORMAT
     from textnn.serve.engine import Engine
 
     def vote_file(weights) -> None:
-        document = {"format": VOTE_FORMAT, "version": 1, "members": [FOLDER], "weights": weights}
+        document = {"format": VOTE_FORMAT, "version": 1, "members": MEMBERS[:1], "weights": weights}
         manifest.commit(run, {VOTE_FILE: json.dumps(document).encode()}, finished=True)
 
     run = tmp_path / "run"
     train(rare_words_data(tmp_path), run, echo=lambda _: None)
     texts = ["the film was good7", "a plot with bad12 actors", "it"]
-    partner = load(run / FOLDER).predict_proba(texts)
+    partner = load(run / MEMBERS[0]).predict_proba(texts)
     vote_file([0.0, 1.0])
     answers = load_outputs(run)
     np.testing.assert_allclose(answers.predict_proba(texts), partner, rtol=1e-6)
     np.testing.assert_allclose(Engine(answers, 8).probabilities(texts), partner, atol=1e-5)
     assert RunView(run).outputs.weights == [0.0, 1.0]
     # a run joining with --vote-with weighs as much as the run's own voters on average
-    joined = load_outputs(run, [run / FOLDER])
+    joined = load_outputs(run, [run / MEMBERS[0]])
     assert joined.weights == pytest.approx([0.0, 2 / 3, 1 / 3])
     for bad in ([1.0], [0.0, 0.0], [-1.0, 2.0], "0.5", [True, 1.0]):
         vote_file(bad)

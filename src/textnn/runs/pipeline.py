@@ -27,9 +27,7 @@ from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.ensemble import Ensemble
 from textnn.runs.evaluate import evaluate
 from textnn.runs.fit import Fit
-from textnn.runs.partner import FAMILY as PARTNER_FAMILY
-from textnn.runs.partner import FOLDER as PARTNER_FOLDER
-from textnn.runs.partner import PARTNER, commit_vote, decide, partner_config
+from textnn.runs.partner import PARTNER, commit_vote, decide, folder, partner_configs
 from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, texts_to_label
 from textnn.runs.rival import FOLDER as RIVAL_FOLDER
@@ -55,9 +53,9 @@ class TrainResult:
     test_probabilities: np.ndarray | None = None
     # the config the run was trained with: defaults resolved, a source run's settings inherited
     config: RunConfig | None = None
-    # what answers for the run: the predictor, or its soft vote with a partner (runs/partner.py)
+    # what answers for the run: the predictor, or its soft vote with partners (runs/partner.py)
     outputs: Outputs | None = None
-    partner: TrainResult | None = None  # the partner's run, when the vote kept it
+    partners: list[TrainResult] = dataclasses.field(default_factory=list)  # when the vote kept them
 
 
 def train(
@@ -72,7 +70,7 @@ def train(
     stop: threading.Event | None = None,
     resume_from: tuple[dict, LoopState] | None = None,
     on_epoch: Callable[[dict], None] | None = None,
-    partner: dict | None = None,
+    partners: list[dict] | None = None,
     rival: dict | None = None,
 ) -> TrainResult:
     """Train as `config` says and write the run directory `out` (None: write nothing); an
@@ -86,8 +84,8 @@ def train(
     `resume_from` (see `resume`) goes on from one. `on_epoch(record)` is called after each
     epoch's record is logged
     (autotune reports validation accuracy to its pruner there; what it raises ends the run).
-    `partner`, `rival`: with `resume_from`, the configs of the partner and of the second nbsvm
-    fit the stopped run was to train (`runs/partner.py`, `runs/rival.py`; its checkpoint
+    `partners`, `rival`: with `resume_from`, the configs of the partners and of the second
+    nbsvm fit the stopped run was to train (`runs/partner.py`, `runs/rival.py`; its checkpoint
     records them)."""
     started = time.perf_counter()
     _drop_compiled_code_near_the_map_limit()
@@ -143,14 +141,16 @@ def train(
         config = resolve_auto(config, profile, echo)
     if resume_from is None:
         has_validation = val_ex is not None and len(val_ex) > 0
-        found = has_auto(asked) and partner_config(asked, profile, has_validation)
-        partner = found.to_dict() if found else None
-        if partner is not None:
+        found = partner_configs(asked, profile, has_validation) if has_auto(asked) else []
+        partners = [c.to_dict() for c in found]
+        if partners:
             echo(
-                f"chosen from the data: a {partner['model']} over {asked.embeddings or 'no'} "
-                "word vectors trained beside it, kept as a soft vote if the vote scores better "
-                "on validation (small data)"
+                f"chosen from the data: a {' and a '.join(c.model for c in found)} over "
+                f"{asked.embeddings or 'no'} word vectors trained beside it, the run answering "
+                "with the vote of the three unless it scores better alone on validation (small "
+                "data)"
             )
+    partners = partners or []
     if config.train.learning_rate is None:  # "auto" resolved to a model without a rule of its own
         rate = default_learning_rate(config.train.freeze, fine_tuning=config.init is not None)
         config = dataclasses.replace(
@@ -186,7 +186,7 @@ def train(
         every, keep = config.train.checkpoint_minutes, config.train.checkpoint_keep
         recorded = (
             config.to_dict()
-            | ({PARTNER: partner} if partner else {})
+            | ({PARTNER: partners} if partners else {})
             | ({RIVAL: rival} if rival else {})
         )
         checkpoints = Checkpoints(out, every, keep, recorded)
@@ -281,20 +281,22 @@ def train(
         history.refit_epochs = epochs
         history.epochs += [{**record, "refit": True} for record in again.epochs]
     save(predictor)  # the best parameters (restored by fit), or the refitted ones
-    outputs, kept = predictor, None
-    if partner is not None:
-        where = out / PARTNER_FOLDER if writes else None
-        second = train_beside(
-            train, RunConfig.from_dict(partner), where, dataset, echo, stop, PARTNER_FAMILY
-        )
-        weights = decide(predictor, second.predictor, val_ex, echo)
-        if weights is not None:
-            outputs = Ensemble([predictor, second.predictor], ["the run", "its partner"], weights)
-            kept = second
+    outputs, kept = predictor, []
+    if partners:
+        trained = []
+        for settings in partners:
+            family, beside = settings["model"], RunConfig.from_dict(settings)
+            where = out / folder(family) if writes else None
+            trained.append(train_beside(train, beside, where, dataset, echo, stop, family))
+        if decide(predictor, [t.predictor for t in trained], val_ex, echo):
+            names = ["the run", *(f"its {t.config.model} partner" for t in trained)]
+            outputs = Ensemble([predictor, *(t.predictor for t in trained)], names)
+            kept = trained
             if writes:
-                commit_vote(out, weights)
+                commit_vote(out, [t.config.model for t in trained])
         else:
-            drop_member(out if writes else None, PARTNER_FOLDER)
+            for settings in partners:
+                drop_member(out if writes else None, folder(settings["model"]))
     fit_seconds = time.perf_counter() - started
 
     report = probabilities = None
@@ -358,7 +360,9 @@ def resume(
         )
     arrays, state, config_dict = found
     echo(f"resuming {run_dir} at epoch {state.epoch}, after {state.seen:,} examples of it")
-    partner = config_dict.pop(PARTNER, None)
+    partners = config_dict.pop(PARTNER, None)
+    if isinstance(partners, dict):  # a checkpoint of a run with one partner (until 2026-12-06)
+        partners = [partners]
     rival = config_dict.pop(RIVAL, None)
     config = RunConfig.from_dict(config_dict, where=str(run_dir / "checkpoints"))
     return train(
@@ -369,6 +373,6 @@ def resume(
         devices=devices,
         stop=stop,
         resume_from=(arrays, state),
-        partner=partner,
+        partners=partners,
         rival=rival,
     )
