@@ -1,0 +1,131 @@
+"""How plain `textnn train` answers on small data, chosen without looking at test data.
+
+Inside each of the first K folds of bench_accuracy's 10-fold split (seed 0), 10% of the
+fold's training part is held out as the judge (as `choose_on_held_out.py` does); the rest is
+split again into training and validation (10%, seed 0). On them the three models plain
+`train` fits on small data are trained: its `nbsvm` (with its choice of weight decay,
+runs/rival.py) and the partners of runs/partner.py (a TextCNN and a BiLSTM over GloVe 50d).
+Each rule for answering then decides on the validation split and is scored on the judge:
+
+- `earlier`: the best on validation of nbsvm alone, the TextCNN alone and their vote (a tie
+  keeps the first; plain `train` until 2026-12-06);
+- `vote unless clearly`: the vote of the three unless nbsvm alone is clearly better on
+  validation (runs/partner.py's `clearly_better`; plain `train` since);
+- `vote of three`: always; `best of seven`: the best on validation of each model alone and
+  each vote of two or three.
+
+Writes benchmarks/results/choose_partners.json (docs/benchmarks.md quotes it); the test split
+is never read.
+
+    python benchmarks/choose_partners.py uci_sentences 10 cr 5 mr 4 subj 2 mpqa 3
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+from bench_autotune import STAND_INS
+
+from textnn.config import RunConfig
+from textnn.data import load_dataset, stratified_kfold, train_validation_split
+from textnn.data.dataset import Dataset
+from textnn.runs.adaptive import DataProfile
+from textnn.runs.ensemble import Ensemble, vote
+from textnn.runs.partner import clearly_better, partner_configs
+from textnn.runs.pipeline import train
+from textnn.text.tokenize import Tokenizer
+
+RULES = ("earlier", "vote unless clearly", "vote of three", "best of seven")
+
+
+def right(labels: np.ndarray, probabilities: np.ndarray) -> float:
+    return float((probabilities.argmax(axis=1) == labels).mean())
+
+
+def models(name: str, fold: Dataset) -> tuple[list, dict[str, float]]:
+    """plain `train`'s nbsvm and its partners, trained on `fold`; seconds each."""
+    plain = RunConfig().with_overrides({"data.name": name})
+    fit = fold["train"]
+    profile = DataProfile.of(fit.texts, fit.labels, Tokenizer(plain.text.tokenizer))
+    partners = partner_configs(plain, profile, has_validation=True)
+    if not partners:
+        sys.exit(f"{name}: too large for plain `train`'s partners (runs/partner.py)")
+    configs = [plain.with_overrides({"model": "nbsvm", "embeddings": None}), *partners]
+    trained, seconds = [], {}
+    for config in configs:
+        started = time.perf_counter()
+        trained.append(train(config, None, dataset=fold, echo=lambda _: None).predictor)
+        seconds[config.model] = round(time.perf_counter() - started, 1)
+    return trained, seconds
+
+
+def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
+    """Judge accuracy of each rule, given each model's probabilities on validation (`each_v`)
+    and on the judge (`each_j`), in the order nbsvm, textcnn, bilstm."""
+    combos = [c for n in (1, 2, 3) for c in itertools.combinations(range(3), n)]
+    on_val = {c: right(labels_v, vote([each_v[i] for i in c])) for c in combos}
+    on_judge = {c: right(labels_j, vote([each_j[i] for i in c])) for c in combos}
+
+    def best(choices):  # the best on validation; a tie keeps the first
+        return max(choices, key=lambda c: (on_val[c], -choices.index(c)))
+
+    three = (0, 1, 2)
+    alone = clearly_better(labels_v, each_v[0], vote(each_v))
+    return {
+        "earlier": on_judge[best([(0,), (1,), (0, 1)])],
+        "vote unless clearly": on_judge[(0,) if alone else three],
+        "vote of three": on_judge[three],
+        "best of seven": on_judge[best(combos)],
+        "nbsvm": on_judge[(0,)],
+        "textcnn": on_judge[(1,)],
+        "bilstm": on_judge[(2,)],
+    }
+
+
+def run(name: str, folds: int) -> dict:
+    data = STAND_INS[name]() if name in STAND_INS else load_dataset(name)
+    examples = data.train
+    parts = [t for t, _ in stratified_kfold(examples.labels, 10, seed=0)]
+    rows = []
+    for k, train_idx in enumerate(parts[:folds]):
+        rest, judge = train_validation_split(examples.subset(train_idx), 0.1, seed=123)
+        fit, val = train_validation_split(rest, 0.1, seed=0)
+        fold = Dataset(name, data.label_names, {"train": fit, "validation": val, "test": judge})
+        trained, seconds = models(name, fold)
+        voters = Ensemble(trained)
+        row = judged(
+            val.labels,
+            voters.member_probabilities(val.texts),
+            judge.labels,
+            voters.member_probabilities(judge.texts),
+        )
+        rows.append({"fold": k, **row, "seconds": seconds})
+        print(f"{name} fold {k}: " + ", ".join(f"{r} {row[r]:.4f}" for r in RULES), flush=True)
+    keys = [k for k in rows[0] if k not in ("fold", "seconds")]
+    mean = {k: round(statistics.mean(r[k] for r in rows), 4) for k in keys}
+    return {"folds": rows, "mean": mean}
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if not args or len(args) % 2:
+        sys.exit(__doc__.split("\n\n")[-1])
+    path = common.RESULTS / "choose_partners.json"
+    results = json.loads(path.read_text())["datasets"] if path.is_file() else {}
+    for name, folds in zip(args[::2], args[1::2], strict=True):
+        results[name] = {**run(name, int(folds)), "date": common.machine()["date"]}
+        print(name, results[name]["mean"], flush=True)
+        common.write("choose_partners", {"datasets": results})
+
+
+if __name__ == "__main__":
+    main()
