@@ -44,7 +44,10 @@ class Int8Table(nnx.Module):
         table = np.asarray(table, np.float32)
         axis = 1 if table.shape[1] >= WIDE else 0
         top = np.abs(table).max(axis=axis, keepdims=True)
-        scales = np.where(top > 0, top / 127.0, 1.0).astype(np.float32)
+        # a scale of 0 (a zero row, or one so small that top / 127 underflows) would divide
+        # by zero: such a row's codes are 0 at a scale of 1, within half a step of it
+        scales = (top / np.float32(127.0)).astype(np.float32)
+        scales = np.where(scales > 0, scales, np.float32(1.0)).astype(np.float32)
         codes = np.clip(np.rint(table / scales), -127, 127).astype(np.int8)
         return cls(jnp.asarray(codes), jnp.asarray(scales))
 
