@@ -148,8 +148,9 @@ def named(config: RunConfig) -> str:
 
 def answered_by(plain) -> str:
     """The models a plain run answers with: its own, and its partners (runs/partner.py) where
-    the vote kept them. An nbsvm kept without its weight decay says so."""
-    return " + ".join([named(plain.config), *(p.config.model for p in plain.partners)])
+    the vote kept them, the nbsvm fit it passed over among them. An nbsvm without a weight
+    decay says so."""
+    return " + ".join(named(c) for c in (plain.config, *(p.config for p in plain.partners)))
 
 
 def shown(result: dict) -> str:

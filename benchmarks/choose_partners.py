@@ -10,9 +10,12 @@ Each rule for answering then decides on the validation split and is scored on th
 - `earlier`: the best on validation of nbsvm alone, the TextCNN alone and their vote (a tie
   keeps the first; plain `train` until 2026-12-06);
 - `vote unless clearly`: the vote of the three unless nbsvm alone is clearly better on
-  validation (runs/partner.py's `clearly_better`; plain `train` since);
+  validation (runs/partner.py's `clearly_better`);
 - `vote of three`: always; `best of seven`: the best on validation of each model alone and
-  each vote of two or three.
+  each vote of two or three;
+- `vote of four`: always the vote of the three and the nbsvm fit that plain `train` did not
+  keep (with its decay or without); `four unless clearly`: that vote unless nbsvm alone is
+  clearly better (plain `train` since 2026-12-06).
 
 Writes benchmarks/results/choose_partners.json (docs/benchmarks.md quotes it); the test split
 is never read.
@@ -36,6 +39,7 @@ import common
 from bench_autotune import STAND_INS
 
 from textnn.config import RunConfig
+from textnn.config.run_config import default_weight_decay
 from textnn.data import load_dataset, stratified_kfold, train_validation_split
 from textnn.data.dataset import Dataset
 from textnn.runs.adaptive import DataProfile
@@ -44,7 +48,14 @@ from textnn.runs.partner import clearly_better, partner_configs
 from textnn.runs.pipeline import train
 from textnn.text.tokenize import Tokenizer
 
-RULES = ("earlier", "vote unless clearly", "vote of three", "best of seven")
+RULES = (
+    "earlier",
+    "vote unless clearly",
+    "vote of three",
+    "best of seven",
+    "vote of four",
+    "four unless clearly",
+)
 
 
 def right(labels: np.ndarray, probabilities: np.ndarray) -> float:
@@ -52,39 +63,52 @@ def right(labels: np.ndarray, probabilities: np.ndarray) -> float:
 
 
 def models(name: str, fold: Dataset) -> tuple[list, dict[str, float]]:
-    """plain `train`'s nbsvm and its partners, trained on `fold`; seconds each."""
+    """plain `train`'s models, trained on `fold`: its nbsvm (the fit with the better best
+    validation score of the default decay and none, a tie keeping the decay: runs/rival.py),
+    its partners, and the nbsvm fit it did not keep; seconds each (nbsvm: both fits)."""
     plain = RunConfig().with_overrides({"data.name": name})
     fit = fold["train"]
     profile = DataProfile.of(fit.texts, fit.labels, Tokenizer(plain.text.tokenizer))
     partners = partner_configs(plain, profile, has_validation=True)
     if not partners:
         sys.exit(f"{name}: too large for plain `train`'s partners (runs/partner.py)")
-    configs = [plain.with_overrides({"model": "nbsvm", "embeddings": None}), *partners]
-    trained, seconds = [], {}
-    for config in configs:
+    linear = plain.with_overrides({"model": "nbsvm", "embeddings": None})
+    fits = [
+        linear.with_overrides({"train.weight_decay": default_weight_decay("nbsvm")}),
+        linear.with_overrides({"train.weight_decay": 0.0}),
+    ]
+    results, seconds = [], {}
+    for config in [*fits, *partners]:
         started = time.perf_counter()
-        trained.append(train(config, None, dataset=fold, echo=lambda _: None).predictor)
-        seconds[config.model] = round(time.perf_counter() - started, 1)
-    return trained, seconds
+        results.append(train(config, None, dataset=fold, echo=lambda _: None))
+        spent = round(time.perf_counter() - started, 1)
+        seconds[config.model] = seconds.get(config.model, 0.0) + spent
+    decayed, undecayed, *others = results
+    if undecayed.history.best_val_accuracy > decayed.history.best_val_accuracy:
+        decayed, undecayed = undecayed, decayed
+    return [r.predictor for r in (decayed, *others, undecayed)], seconds
 
 
 def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
     """Judge accuracy of each rule, given each model's probabilities on validation (`each_v`)
-    and on the judge (`each_j`), in the order nbsvm, textcnn, bilstm."""
-    combos = [c for n in (1, 2, 3) for c in itertools.combinations(range(3), n)]
+    and on the judge (`each_j`), in the order nbsvm, textcnn, bilstm, the other nbsvm fit."""
+    combos = [c for n in (1, 2, 3) for c in itertools.combinations(range(3), n)] + [(0, 1, 2, 3)]
     on_val = {c: right(labels_v, vote([each_v[i] for i in c])) for c in combos}
     on_judge = {c: right(labels_j, vote([each_j[i] for i in c])) for c in combos}
 
     def best(choices):  # the best on validation; a tie keeps the first
         return max(choices, key=lambda c: (on_val[c], -choices.index(c)))
 
-    three = (0, 1, 2)
-    alone = clearly_better(labels_v, each_v[0], vote(each_v))
+    three, four = (0, 1, 2), (0, 1, 2, 3)
+    alone = clearly_better(labels_v, each_v[0], vote(each_v[:3]))
+    alone_of_four = clearly_better(labels_v, each_v[0], vote(each_v))
     return {
         "earlier": on_judge[best([(0,), (1,), (0, 1)])],
         "vote unless clearly": on_judge[(0,) if alone else three],
         "vote of three": on_judge[three],
-        "best of seven": on_judge[best(combos)],
+        "best of seven": on_judge[best(combos[:7])],
+        "vote of four": on_judge[four],
+        "four unless clearly": on_judge[(0,) if alone_of_four else four],
         "nbsvm": on_judge[(0,)],
         "textcnn": on_judge[(1,)],
         "bilstm": on_judge[(2,)],

@@ -13,7 +13,7 @@ import common
 from keys import load
 
 from render.accuracy import accuracy
-from render.autotune import autotune
+from render.autotune import autotune, partners
 from render.basics import explain, first_result, foundation, models, transfer
 from render.multilabel import multilabel
 from render.presets import presets
@@ -43,6 +43,7 @@ def render() -> None:
         ("presets", presets),
         ("accuracy", accuracy),
         ("autotune", autotune),
+        ("choose_partners", partners),
         ("multilabel", multilabel),
         ("quantize", quantize),
         ("serve", serve),

@@ -56,6 +56,10 @@ WEIGHT_DECAY = (
 # When plain `train` began to choose nbsvm's decay on validation (runs/rival.py, aca12f8).
 RIVAL_SINCE = "2026-12-06 08:21 UTC"
 
+# When plain `train` began to train a bilstm partner too and to answer with the vote of the
+# three unless nbsvm alone is clearly better on validation (runs/partner.py, 072eff5).
+PARTNERS_SINCE = "2026-12-06 17:29 UTC"
+
 # When autotune began to try nbsvm without a decay (tune/space.py, 1fda0a5).
 SEARCH_NO_DECAY_SINCE = "2026-12-06 11:05 UTC"
 
@@ -165,6 +169,11 @@ def autotune(data: dict) -> list[str]:
         "its first trials are plain `train`'s three fits (`nbsvm` with 1e-3, `nbsvm` without, "
         "the `textcnn`), and its search draws no decay or one of 1e-5..1e-2; earlier rows "
         "searched 1e-5..1e-2 only, after one `nbsvm` trial with 1e-3. "
+        f"Plain `train` measured since {PARTNERS_SINCE} also trains a `bilstm` beside the "
+        "`textcnn` on small data and answers with the vote of the three unless `nbsvm` alone is "
+        "clearly better on validation (the section after the tables: chosen on held-out parts "
+        "of training splits); earlier it answered with the best on validation of `nbsvm`, the "
+        "`textcnn` and their vote. "
         f"{protocols(data)} Accuracy on test, "
         "mean (std) over the folds; seconds per fold, training included.",
         "",
@@ -283,3 +292,58 @@ def autotune_targets(data: dict | None) -> list[tuple[str, str, str]]:
             )
         )
     return rows
+
+
+PARTNER_RULES = {
+    "earlier": "the best on validation of nbsvm, textcnn and their vote (until 2026-12-06)",
+    "vote unless clearly": "the vote of nbsvm, textcnn, bilstm unless nbsvm is clearly better",
+    "vote of three": "always the vote of nbsvm, textcnn, bilstm",
+    "best of seven": "the best on validation of each of the three and each vote of them",
+    "vote of four": "always the vote of the three and the nbsvm fit passed over",
+    "four unless clearly": "the vote of the four unless nbsvm is clearly better (now)",
+    "nbsvm": "nbsvm alone",
+}
+
+
+def partners(data: dict) -> list[str]:
+    """How plain `train` answers on small data: each rule's judge accuracy."""
+    names = list(data["datasets"])
+    lines = [
+        "### How plain `train` answers on small data (`benchmarks/choose_partners.py`)",
+        "",
+        machine_line(data),
+        "",
+        "Judged on held-out parts of training splits, never a test split: in each of the first "
+        "K folds of bench_accuracy's 10-fold split, 10% of the training part is the judge; "
+        "plain `train`'s `nbsvm` (both fits: with its weight decay and without) and its two "
+        "partners (a `textcnn` and a `bilstm` over GloVe 50d, runs/partner.py) train on the "
+        "rest and each rule decides on their validation split. Judge accuracy, mean over the "
+        "folds (how many in brackets):",
+        "",
+        "| rule | "
+        + " | ".join(f"{n} ({len(data['datasets'][n]['folds'])})" for n in names)
+        + " | mean |",
+        "| --- |" + " ---: |" * (len(names) + 1),
+    ]
+    for rule, label in PARTNER_RULES.items():
+        values = [data["datasets"][n]["mean"][rule] for n in names]
+        cells = " | ".join(f"{v:.4f}" for v in values)
+        lines.append(f"| {label} | {cells} | {sum(values) / len(values):.4f} |")
+    lines += [
+        "",
+        "Clearly better: of the validation texts that one of nbsvm and the vote gets right and "
+        "the other wrong, nbsvm gets more right by over the square root of their number (one "
+        "standard deviation, as McNemar's test has it). Seconds per fold to train nbsvm (both "
+        "fits), textcnn, bilstm: "
+        + "; ".join(
+            f"{n} "
+            + ", ".join(
+                f"{sum(f['seconds'][m] for f in d['folds']) / len(d['folds']):.0f}"
+                for m in ("nbsvm", "textcnn", "bilstm")
+            )
+            for n, d in data["datasets"].items()
+        )
+        + ".",
+        "",
+    ]
+    return lines

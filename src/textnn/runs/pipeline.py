@@ -21,13 +21,21 @@ from textnn.models.params import head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
-from textnn.runs.beside import drop_member, train_beside
+from textnn.runs.beside import drop_member
 from textnn.runs.data import named_dataset, sentences_of, split_data, with_absolute_paths
 from textnn.runs.directory import finish_run, load, prepare_run_dir, save_run
 from textnn.runs.ensemble import Ensemble
 from textnn.runs.evaluate import evaluate
 from textnn.runs.fit import Fit
-from textnn.runs.partner import PARTNER, commit_vote, decide, folder, partner_configs
+from textnn.runs.partner import (
+    PARTNER,
+    decide,
+    drop_members,
+    fit_name,
+    keep_members,
+    partner_configs,
+    train_partners,
+)
 from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, texts_to_label
 from textnn.runs.rival import FOLDER as RIVAL_FOLDER
@@ -147,8 +155,8 @@ def train(
             echo(
                 f"chosen from the data: a {' and a '.join(c.model for c in found)} over "
                 f"{asked.embeddings or 'no'} word vectors trained beside it, the run answering "
-                "with the vote of the three unless it scores better alone on validation (small "
-                "data)"
+                "with the vote of them and its fits unless it is clearly better alone on "
+                "validation (small data)"
             )
     partners = partners or []
     if config.train.learning_rate is None:  # "auto" resolved to a model without a rule of its own
@@ -199,6 +207,7 @@ def train(
                 out, predictor, dataset=config.data.name, config_dict=config_dict, finished=False
             )
 
+    passed_over = None  # the nbsvm fit the run did not keep (runs/rival.py)
     if in_refit:
         first = resumed.first
         history = History(
@@ -241,7 +250,9 @@ def train(
                 f"{first:.4f}, without {other:.4f}: the run keeps the fit "
                 + ("without it" if keep_second else "with it")
             )
+            passed_over = second  # the fit not kept: a voter where the run has partners
             if keep_second:
+                passed_over = TrainResult(predictor, history, None, 0.0, 0.0, None, config)
                 predictor, history, config = second.predictor, second.history, second.config
                 adopt_log(out if writes else None)
             drop_member(out if writes else None, RIVAL_FOLDER)
@@ -283,20 +294,17 @@ def train(
     save(predictor)  # the best parameters (restored by fit), or the refitted ones
     outputs, kept = predictor, []
     if partners:
-        trained = []
-        for settings in partners:
-            family, beside = settings["model"], RunConfig.from_dict(settings)
-            where = out / folder(family) if writes else None
-            trained.append(train_beside(train, beside, where, dataset, echo, stop, family))
-        if decide(predictor, [t.predictor for t in trained], val_ex, echo):
-            names = ["the run", *(f"its {t.config.model} partner" for t in trained)]
-            outputs = Ensemble([predictor, *(t.predictor for t in trained)], names)
-            kept = trained
+        # the partners and, where nbsvm was fitted twice, the fit passed over (runs/partner.py)
+        voters = train_partners(train, partners, out if writes else None, dataset, echo, stop)
+        voters += [passed_over] if passed_over is not None else []
+        names = [fit_name(c) for c in (config, *(v.config for v in voters))]
+        if decide(predictor, [v.predictor for v in voters], names, val_ex, echo):
+            outputs = Ensemble([predictor, *(v.predictor for v in voters)], names)
+            kept = voters
             if writes:
-                commit_vote(out, [t.config.model for t in trained])
+                keep_members(out, voters, config.data.name, _report_on(test_ex, label_names))
         else:
-            for settings in partners:
-                drop_member(out if writes else None, folder(settings["model"]))
+            drop_members(out if writes else None, voters)
     fit_seconds = time.perf_counter() - started
 
     report = probabilities = None
@@ -312,6 +320,17 @@ def train(
     return TrainResult(
         predictor, history, report, seconds, fit_seconds, probabilities, config, outputs, kept
     )
+
+
+def _report_on(test, label_names: list[str]) -> Callable[[Predictor], dict | None]:
+    """A model -> its report on the `test` examples (None without them)."""
+
+    def report(model: Predictor) -> dict | None:
+        if test is None:
+            return None
+        return evaluate(test.labels, model.predict_proba(test.texts), label_names)
+
+    return report
 
 
 def _also(log: Callable[[dict], None], then: Callable[[dict], None]) -> Callable[[dict], None]:

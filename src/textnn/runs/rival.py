@@ -13,7 +13,8 @@ as long again as the first, or up to twice (without the decay it trains more epo
 early stopping).
 
 The second fit is a run of its own under `RUN/members/` while it trains (so a crash resumes
-it from its checkpoints); the fit that loses is removed, and the one kept is the run.
+it from its checkpoints); the one kept is the run, and the other is removed, or on small data
+votes beside the run's partners (runs/partner.py).
 """
 
 from __future__ import annotations
