@@ -57,8 +57,8 @@ WEIGHT_DECAY = (
 RIVAL_SINCE = "2026-12-06 08:21 UTC"
 
 # When plain `train` began to train a bilstm partner too and to answer with the vote of the
-# three unless nbsvm alone is clearly better on validation (runs/partner.py, 072eff5).
-PARTNERS_SINCE = "2026-12-06 17:29 UTC"
+# partners and both nbsvm fits unless nbsvm alone is clearly better (runs/partner.py, b856d94).
+PARTNERS_SINCE = "2026-12-06 18:08 UTC"
 
 # When autotune began to try nbsvm without a decay (tune/space.py, 1fda0a5).
 SEARCH_NO_DECAY_SINCE = "2026-12-06 11:05 UTC"
@@ -82,9 +82,11 @@ DECAY_CHOSEN = (
 
 
 def counted(choices: list[str]) -> str:
-    """ "a + b (2x), c (1x)": each choice with how many splits made it."""
+    """ "a + b (2x), c (1x)": each choice with how many splits made it; a vote's members in
+    alphabetical order, so that one vote found in another order counts once."""
     tally: dict[str, int] = {}
     for choice in choices:
+        choice = " + ".join(sorted(choice.split(" + ")))
         tally[choice] = tally.get(choice, 0) + 1
     return ", ".join(f"{k} ({v}x)" for k, v in sorted(tally.items()))
 
