@@ -21,7 +21,14 @@ from textnn.runs.adaptive import DataProfile
 from textnn.runs.data import named_dataset, split_data, with_absolute_paths
 from textnn.runs.directory import load
 from textnn.runs.ensemble import Ensemble, load_outputs
-from textnn.runs.partner import FAMILIES, MOST_TOKENS, clearly_better, folder, partner_configs
+from textnn.runs.partner import (
+    FAMILIES,
+    MOST_TOKENS,
+    clearly_better,
+    folder,
+    keep_members,
+    partner_configs,
+)
 from textnn.runs.pipeline import train
 
 FIT = r"nbsvm \((?:no decay|decay [\d.e-]+)\)"  # runs/partner.py's fit_name
@@ -231,3 +238,20 @@ def test_the_vote_files_weights_decide_what_answers_everywhere(tmp_path):
         vote_file(bad)
         with pytest.raises(DataError, match="'weights' must be 2 numbers of at least 0"):
             load_outputs(run)
+
+
+def test_the_passed_over_fit_is_written_again_over_a_torn_folder(tmp_path):
+    """A crash while the nbsvm fit the run passed over was being written leaves a torn folder;
+    writing the members again (as a resumed run does) replaces it with a whole run."""
+    run = tmp_path / "run"
+    result = train(rare_words_data(tmp_path), run, echo=lambda _: None)
+    member = run / folder("nbsvm")
+    whole = load(member).predict_proba(["the film was good7"])
+    (member / "params.safetensors").write_bytes(b"torn")
+    with pytest.raises(DataError):
+        load(member)
+    passed_over = result.partners[-1]
+    keep_members(run, result.partners, passed_over, "data", lambda _: None)
+    np.testing.assert_array_equal(load(member).predict_proba(["the film was good7"]), whole)
+    logged = (member / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(line) for line in logged] == passed_over.history.epochs

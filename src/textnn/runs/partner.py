@@ -35,7 +35,15 @@ from textnn.data.dataset import Examples
 from textnn.runs import manifest
 from textnn.runs.adaptive import AUTO, DataProfile
 from textnn.runs.beside import drop_member, train_beside
-from textnn.runs.directory import LOG, MEMBERS, VOTE_FILE, VOTE_FORMAT, finish_run, save_run
+from textnn.runs.directory import (
+    LOG,
+    MEMBERS,
+    VOTE_FILE,
+    VOTE_FORMAT,
+    finish_run,
+    prepare_run_dir,
+    save_run,
+)
 from textnn.runs.ensemble import Ensemble, vote
 from textnn.runs.predictor import Predictor
 
@@ -145,18 +153,20 @@ def train_partners(train, partners: Sequence[dict], out: Path | None, dataset, e
     return trained
 
 
-def keep_members(out: Path, voters: Sequence, data: str, report_of: Callable) -> None:
-    """Name the `voters` (`TrainResult`s: the partners, written where they trained, and the
-    nbsvm fit the run passed over, written here with its epochs' log and its test report,
-    `report_of(predictor)`, where it has none) in the run's vote file."""
-    for voter in voters:
-        where = out / folder(voter.config.model)
-        if not where.is_dir():
-            save_run(where, voter.predictor, dataset=data, config_dict=voter.config.to_dict())
-            log = "".join(json.dumps(record) + "\n" for record in voter.history.epochs)
-            (where / LOG).write_text(log, encoding="utf-8")
-            report = voter.report if voter.report is not None else report_of(voter.predictor)
-            finish_run(where, report)
+def keep_members(out: Path, voters: Sequence, passed_over, data: str, report_of: Callable) -> None:
+    """Name the `voters` (`TrainResult`s: the partners, written where they trained, and
+    `passed_over`, the nbsvm fit the run did not keep, or None) in the run's vote file; write
+    `passed_over` into its folder first, with its epochs' log and its test report
+    (`report_of(predictor)` where it has none), over anything a crash left there."""
+    if passed_over is not None:
+        where = out / folder(passed_over.config.model)
+        prepare_run_dir(where, overwrite=True)
+        config = passed_over.config.to_dict()
+        save_run(where, passed_over.predictor, dataset=data, config_dict=config)
+        log = "".join(json.dumps(record) + "\n" for record in passed_over.history.epochs)
+        (where / LOG).write_text(log, encoding="utf-8")
+        report = passed_over.report
+        finish_run(where, report if report is not None else report_of(passed_over.predictor))
     commit_vote(out, [voter.config.model for voter in voters])
 
 

@@ -302,7 +302,8 @@ def train(
             outputs = Ensemble([predictor, *(v.predictor for v in voters)], names)
             kept = voters
             if writes:
-                keep_members(out, voters, config.data.name, _report_on(test_ex, label_names))
+                report_of = _report_on(test_ex, label_names)
+                keep_members(out, voters, passed_over, config.data.name, report_of)
         else:
             drop_members(out if writes else None, voters)
     fit_seconds = time.perf_counter() - started
