@@ -46,6 +46,7 @@ from textnn.runs.adaptive import DataProfile
 from textnn.runs.ensemble import Ensemble, vote
 from textnn.runs.partner import clearly_better, partner_configs
 from textnn.runs.pipeline import train
+from textnn.runs.rival import better
 from textnn.text.tokenize import Tokenizer
 
 RULES = (
@@ -83,10 +84,10 @@ def models(name: str, fold: Dataset) -> tuple[list, dict[str, float]]:
         results.append(train(config, None, dataset=fold, echo=lambda _: None))
         spent = round(time.perf_counter() - started, 1)
         seconds[config.model] = seconds.get(config.model, 0.0) + spent
-    decayed, undecayed, *others = results
-    if undecayed.history.best_val_accuracy > decayed.history.best_val_accuracy:
-        decayed, undecayed = undecayed, decayed
-    return [r.predictor for r in (decayed, *others, undecayed)], seconds
+    kept, passed_over, *others = results
+    if better(kept.history.best_val_accuracy, passed_over.history.best_val_accuracy):
+        kept, passed_over = passed_over, kept  # plain train's own rule (runs/rival.py)
+    return [r.predictor for r in (kept, *others, passed_over)], seconds
 
 
 def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
