@@ -257,7 +257,7 @@ def cross_validate(
             )
         args = (train_ex.texts, train_ex.labels, test_ex.texts, test_ex.labels)
         methods["TF-IDF + LR"].append(tfidf_lr(*args))
-        methods["fastText (bigrams)"].append(fasttext_cli(*args, ngrams=2, epochs=25))
+        methods["fastText (bigrams)"].append(fasttext_cli(*args, ngrams=2, epochs=25, quick=quick))
         scores = ", ".join(f"{m} {r[-1]['accuracy']:.4f}" for m, r in methods.items())
         print(f"{name} fold {k}: {scores}", flush=True)
     return {
@@ -295,7 +295,9 @@ def imdb(quick: bool, models: list[str], rows: dict, vectors: Path | None = None
         rows = {name: row for name, row in rows.items() if name.startswith("textnn ")}
         rows["TF-IDF (1-2 grams) + LR"] = tfidf_lr(*args)
         for ngrams, name in ((1, "unigrams"), (2, "bigrams")):
-            rows[f"fastText ({name}, defaults)"] = fasttext_cli(*args, ngrams=ngrams, epochs=5)
+            rows[f"fastText ({name}, defaults)"] = fasttext_cli(
+                *args, ngrams=ngrams, epochs=5, quick=quick
+            )
             print(json.dumps(rows), flush=True)
         tuned = fasttext_validated(data.train, data.test.texts, data.test.labels, 2, quick)
         rows["fastText (bigrams, epochs and lr chosen on validation)"] = tuned
