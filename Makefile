@@ -132,6 +132,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/fuzz_inputs.py --quick
 	$(BIN)/python benchmarks/bench_resume.py --quick
 	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
+	$(BIN)/python benchmarks/choose_autotune.py --quick
 	$(BIN)/python benchmarks/bench_multilabel.py --quick
 	$(BIN)/python benchmarks/bench_serve.py --quick
 	$(BIN)/python benchmarks/bench_quantize.py --quick

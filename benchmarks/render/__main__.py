@@ -13,8 +13,9 @@ import common
 from keys import load
 
 from render.accuracy import accuracy
-from render.autotune import autotune, partners
+from render.autotune import autotune
 from render.basics import explain, first_result, foundation, models, transfer
+from render.choices import autotune_choice, partners
 from render.multilabel import multilabel
 from render.presets import presets
 from render.quantize import quantize
@@ -44,6 +45,7 @@ def render() -> None:
         ("accuracy", accuracy),
         ("autotune", autotune),
         ("choose_partners", partners),
+        ("choose_autotune", autotune_choice),
         ("multilabel", multilabel),
         ("quantize", quantize),
         ("serve", serve),

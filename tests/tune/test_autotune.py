@@ -92,16 +92,25 @@ def test_run_directory_loads_and_predicts(tuned):
 
 
 def test_the_first_trials_are_the_plain_runs_models(tuned):
-    # A search with time for three trials has plain `textnn train`'s fits (nbsvm with and
-    # without its decay, runs/rival.py; the textcnn partner, runs/partner.py) and their vote
-    # to choose from, so it does not answer worse than the plain run.
+    # A search with time for four trials has plain `textnn train`'s fits (nbsvm with and
+    # without its decay, runs/rival.py; the textcnn and bilstm partners, runs/partner.py) and
+    # their vote to answer with, so it does not answer worse than the plain run.
     result = tuned[0]
-    first = sorted(result.trials, key=lambda r: r["trial"])[:3]
-    assert [r["model"] for r in first] == ["nbsvm", "nbsvm", "textcnn"]
+    first = sorted(result.trials, key=lambda r: r["trial"])[:4]
+    assert [r["model"] for r in first] == ["nbsvm", "nbsvm", "textcnn", "bilstm"]
     assert [r["params"]["nbsvm_decay"] for r in first[:2]] == ["l2", "none"]
     assert first[0]["params"]["nbsvm_weight_decay"] == 1e-3
     assert "nbsvm_weight_decay" not in first[1]["params"]
     assert first[2]["params"]["textcnn_vectors"] == "glove-6b-50d"
+    assert first[3]["params"]["bilstm_vectors"] == "glove-6b-50d"
+
+
+def test_the_plain_fits_stay_kept_for_their_vote(tuned):
+    result = tuned[0]
+    finished = {r["trial"] for r in result.trials if r["state"] == "complete"}
+    kept = {c.number for c in result.candidates}
+    assert {n for n in finished if n < 4} <= kept
+    assert {m.number for m in result.members} <= kept
 
 
 def test_trials_are_pruned():

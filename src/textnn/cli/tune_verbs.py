@@ -93,10 +93,11 @@ def autotune(
     fasttext and bilstm with their settings (each at its defaults first, then Optuna's TPE
     search; bad trials pruned after their second epoch), judged on a validation split
     carved from the training data (k-fold cross-validation under 5,000 texts, given 10
-    minutes or more); the best model, or the soft vote of the best two or three, refitted on
-    all the training data when time allows. The test split is read once, at the end.
-    Writes a normal run directory (predict, evaluate, explain, report and finetune read it)
-    with every trial in autotune.jsonl.
+    minutes or more); the answer, the soft vote of plain train's four fits (the first
+    trials) unless the best trial or a vote of the best two or three is better on validation
+    by over three standard deviations, is refitted on all the training data when time
+    allows. The test split is read once, at the end. Writes a normal run directory (predict,
+    evaluate, explain, report and finetune read it) with every trial in autotune.jsonl.
 
     \b
     Examples:

@@ -96,17 +96,19 @@ def validation_accuracy(labels: np.ndarray, probabilities: np.ndarray) -> float:
     return float((probabilities.argmax(axis=1) == labels).mean())
 
 
-def clearly_better(labels: np.ndarray, alone: np.ndarray, voted: np.ndarray) -> bool:
+def clearly_better(
+    labels: np.ndarray, alone: np.ndarray, voted: np.ndarray, deviations: float = 1.0
+) -> bool:
     """Whether the model alone (probabilities `alone` <float32>[n, classes]) is clearly better
     than the vote (`voted`) on texts of `labels` <int>[n]: of the texts that one of them gets
-    right and the other wrong, it gets more right by over one standard deviation of that count
-    (sqrt(b + c), as McNemar's test has it). A margin that follows from the data: on a few
-    hundred validation texts a point or two of accuracy is noise."""
+    right and the other wrong, it gets more right by over `deviations` standard deviations of
+    that count (sqrt(b + c), as McNemar's test has it). A margin that follows from the data: on
+    a few hundred validation texts a point or two of accuracy is noise."""
     right_alone = alone.argmax(axis=1) == labels
     right_voted = voted.argmax(axis=1) == labels
     only_alone = int(np.sum(right_alone & ~right_voted))
     only_voted = int(np.sum(right_voted & ~right_alone))
-    return only_alone - only_voted > np.sqrt(only_alone + only_voted)
+    return only_alone - only_voted > deviations * np.sqrt(only_alone + only_voted)
 
 
 def fit_name(config: RunConfig) -> str:

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import optuna
-from optuna.trial import TrialState
 
 from textnn.config import RunConfig
 from textnn.data import train_validation_split
@@ -32,13 +32,15 @@ from textnn.runs.predictor import Outputs
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
-from textnn.tune.choose import Candidate, choose, outputs_of, refit, reserve
+from textnn.tune.choose import Candidate, choose, outputs_of, reserve
+from textnn.tune.choose import refit as refit_members
 from textnn.tune.judge import FOLD_STEP, SMALL, Judge, folds_for
 from textnn.tune.output import write_autotune_run
 from textnn.tune.own_vectors import LazyVectors
-from textnn.tune.progress import SearchLog, kept_runs, load_state
-from textnn.tune.scores import METRICS, score
-from textnn.tune.space import enqueued, first_trials, suggest
+from textnn.tune.progress import SearchLog, load_state
+from textnn.tune.restore import restored
+from textnn.tune.scores import METRICS
+from textnn.tune.space import PLAIN_TRIALS, enqueued, first_trials, suggest
 from textnn.tune.table import TrialTable
 from textnn.tune.workers import Either, run_workers
 
@@ -56,6 +58,10 @@ class AutotuneResult:
     seconds: float
     refitted: int  # how many of the members were trained again on train + validation
     label_names: list[str] = field(default_factory=list)
+    # the trials whose models were kept (best first), the members among them (refitted or not)
+    candidates: list[Candidate] = field(default_factory=list)
+    # <int>[n]: the validation labels that the candidates' probabilities were judged on
+    validation_labels: np.ndarray | None = None
 
 
 def autotune(
@@ -71,6 +77,7 @@ def autotune(
     stop: threading.Event | None = None,
     workers: int = 1,
     folds: int | None = None,
+    refit: bool = True,
 ) -> AutotuneResult:
     """Search for `budget` seconds (wall clock, data loading and compiling included; a trial
     in hand stops at the deadline) for the model that scores best by `metric` on validation
@@ -84,7 +91,9 @@ def autotune(
     depends on which finish first, so only `workers=1` repeats its trials exactly. `folds`:
     how trials are judged (`tune/judge.py`): 1, on one validation split held out from the
     training data; k > 1, by k-fold cross-validation over all of it; None: 5 folds under 5,000
-    training texts with a budget of 10 minutes or more, else one split."""
+    training texts with a budget of 10 minutes or more, else one split. `refit`: train the
+    chosen models again on all the training data, as far as the budget allows (False: keep
+    them as judged, trained on the training part)."""
     for name, value in (("workers", workers), ("folds", 1 if folds is None else folds)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise DataError(f"{name} must be a whole number from 1, got {value!r}", field=name)
@@ -104,6 +113,7 @@ def autotune(
         stop=stop,
         workers=workers,
         folds=folds,
+        refit=refit,
     )
 
 
@@ -161,6 +171,7 @@ def _autotune(
     stop: threading.Event | None = None,
     workers: int = 1,
     folds: int | None = None,
+    refit: bool = True,
 ) -> AutotuneResult:
     config = with_absolute_paths(config.validated())
     if out is not None:
@@ -313,7 +324,9 @@ def _autotune(
         with lock:  # several workers: one changes the kept models at a time
             kept.append(candidate)
             kept.sort(key=lambda c: -c.score)
-            del kept[KEEP:]  # the rest are dropped: a search may train dozens of models
+            # the rest are dropped (a search may train dozens of models), but for plain
+            # train's fits, whose vote is the answer unless another is clearly better
+            kept[:] = [c for i, c in enumerate(kept) if i < KEEP or c.number < PLAIN_TRIALS]
         return value
 
     if resumed is None:
@@ -344,14 +357,14 @@ def _autotune(
             f"no trial finished within the budget ({len(records)} trials: {counts or 'none'} "
             f"in {deadline.elapsed():.0f} s): give a larger --budget"
         )
-    members, val_score = choose(kept, judge.labels, metric)
+    members, val_score, why = choose(kept, judge.labels, metric)
     names = ", ".join(f"trial {m.number} ({m.config.model})" for m in members)
     echo(
-        f"chosen on validation: {'a soft vote of ' if len(members) > 1 else ''}{names}, "
-        f"validation {metric} {val_score:.4f} ({len(records)} trials in "
+        f"chosen on validation: {'a soft vote of ' if len(members) > 1 else ''}{names} "
+        f"({why}), validation {metric} {val_score:.4f} ({len(records)} trials in "
         f"{deadline.elapsed():.0f} s)"
     )
-    refitted = refit(members, train_all, trial_data, deadline, echo)
+    refitted = refit_members(members, train_all, trial_data, deadline, echo) if refit else 0
     # Each member's config as its run records it: the user's data settings with the split the
     # search used, so that `textnn evaluate RUN` finds the same validation and test texts.
     data = dataclasses.replace(config.data, validation_fraction=fraction)
@@ -376,38 +389,14 @@ def _autotune(
         progress.remove()  # the run is complete: nothing left to resume
     seconds = deadline.elapsed()
     return AutotuneResult(
-        outputs, members, records, val_score, report, seconds, refitted, label_names
+        outputs,
+        members,
+        records,
+        val_score,
+        report,
+        seconds,
+        refitted,
+        label_names,
+        kept,
+        judge.labels,
     )
-
-
-def restored(
-    resumed: dict,
-    study: optuna.Study,
-    table: TrialTable,
-    out: Path,
-    progress: SearchLog,
-    judge: Judge,
-    metric: str,
-) -> tuple[list[dict], list[Candidate]]:
-    """The trial records and the kept models (best first) of the search stopped in `out`,
-    whose saved state is `resumed`; the trials in hand at the stop are recorded as killed."""
-    records = [table.row(r) for r in resumed["records"]]
-    for trial in study.get_trials(deepcopy=False, states=[TrialState.RUNNING]):
-        study.tell(trial.number, state=TrialState.FAIL)  # in hand at the stop
-        records.append(
-            table.row({"trial": trial.number, "model": trial.params.get("model", "-"),
-                       "params": trial.params, "state": "killed"})
-        )  # fmt: skip
-    kept = []
-    for number, predictor, epochs in kept_runs(out, resumed["kept"]):
-        record = next(r for r in records if r["trial"] == number)
-        probabilities = progress.probabilities(number)
-        if probabilities is None:  # saved before they were kept beside it: one held-out split
-            probabilities = predictor.predict_proba(judge.validation[0].texts)
-        kept.append(
-            Candidate(number, RunConfig.from_dict(record["config"]), predictor, probabilities,
-                      score(metric, judge.labels, probabilities), record["best_epoch"], epochs,
-                      record.get("fit_seconds", record["seconds"]))
-        )  # fmt: skip
-    kept.sort(key=lambda c: -c.score)
-    return records, kept

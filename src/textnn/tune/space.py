@@ -20,10 +20,11 @@ from textnn.tune.own_vectors import NAME as SKIPGRAM
 
 FAMILIES = ("nbsvm", "fasttext", "textcnn", "bilstm")
 # A family's defaults are tried in this order: first the fits that plain `textnn train` makes
-# on small data (nbsvm with and without its weight decay, runs/rival.py; the textcnn partner,
-# runs/partner.py), so that even a search with time for three trials has the plain run's
-# models and their vote to choose from; then the others.
-FIRST = ("nbsvm", "textcnn", "fasttext", "bilstm")
+# on small data (nbsvm with and without its weight decay, runs/rival.py; the textcnn and
+# bilstm partners, runs/partner.py), so that even a short search has the plain run's models
+# and their vote (tune/choose.py) to choose from; then the others.
+FIRST = ("nbsvm", "textcnn", "bilstm", "fasttext")
+PLAIN_TRIALS = 4  # the first trials: plain train's four fits (first_trials)
 GLOVE = "glove-6b-50d"
 
 DEFAULTS: dict[str, dict[str, Any]] = {
