@@ -19,7 +19,6 @@ PARTNER_RULES = {
 
 def partners(data: dict) -> list[str]:
     """How plain `train` answers on small data: each rule's judge accuracy."""
-    names = list(data["datasets"])
     lines = [
         "### How plain `train` answers on small data (`benchmarks/choose_partners.py`)",
         "",
@@ -32,15 +31,8 @@ def partners(data: dict) -> list[str]:
         "rest and each rule decides on their validation split. Judge accuracy, mean over the "
         "folds (how many in brackets):",
         "",
-        "| rule | "
-        + " | ".join(f"{n} ({len(data['datasets'][n]['folds'])})" for n in names)
-        + " | mean |",
-        "| --- |" + " ---: |" * (len(names) + 1),
+        *rule_table(data, PARTNER_RULES),
     ]
-    for rule, label in PARTNER_RULES.items():
-        values = [data["datasets"][n]["mean"][rule] for n in names]
-        cells = " | ".join(f"{v:.4f}" for v in values)
-        lines.append(f"| {label} | {cells} | {sum(values) / len(values):.4f} |")
     lines += [
         "",
         "Clearly better: of the validation texts that one of nbsvm and the vote gets right and "
@@ -76,7 +68,6 @@ AUTOTUNE_RULES = {
 
 def autotune_choice(data: dict) -> list[str]:
     """How autotune answers: each rule's judge accuracy."""
-    names = list(data["datasets"])
     budgets = sorted({d["budget_seconds"] for d in data["datasets"].values()})
     lines = [
         "### How autotune answers (`benchmarks/choose_autotune.py`)",
@@ -89,15 +80,8 @@ def autotune_choice(data: dict) -> list[str]:
         "share of bench_autotune's budget) without its refit, and each rule decides on the "
         "search's validation split. Judge accuracy, mean over the folds (how many in brackets):",
         "",
-        "| rule | "
-        + " | ".join(f"{n} ({len(data['datasets'][n]['folds'])})" for n in names)
-        + " | mean |",
-        "| --- |" + " ---: |" * (len(names) + 1),
+        *rule_table(data, AUTOTUNE_RULES),
     ]
-    for rule, label in AUTOTUNE_RULES.items():
-        values = [data["datasets"][n]["mean"][rule] for n in names]
-        cells = " | ".join(f"{v:.4f}" for v in values)
-        lines.append(f"| {label} | {cells} | {sum(values) / len(values):.4f} |")
     trials = [f["trials"] for d in data["datasets"].values() for f in d["folds"]]
     lines += [
         "",
@@ -108,4 +92,20 @@ def autotune_choice(data: dict) -> list[str]:
         "partly luck: the larger margin did better on the judges.",
         "",
     ]
+    return lines
+
+
+def rule_table(data: dict, rules: dict[str, str]) -> list[str]:
+    """Markdown rows: each rule's mean judge accuracy per dataset, and their mean."""
+    names = list(data["datasets"])
+    lines = [
+        "| rule | "
+        + " | ".join(f"{n} ({len(data['datasets'][n]['folds'])})" for n in names)
+        + " | mean |",
+        "| --- |" + " ---: |" * (len(names) + 1),
+    ]
+    for rule, label in rules.items():
+        values = [data["datasets"][n]["mean"][rule] for n in names]
+        cells = " | ".join(f"{v:.4f}" for v in values)
+        lines.append(f"| {label} | {cells} | {sum(values) / len(values):.4f} |")
     return lines
