@@ -60,6 +60,10 @@ RIVAL_SINCE = "2026-12-06 08:21 UTC"
 # partners and both nbsvm fits unless nbsvm alone is clearly better (runs/partner.py, b856d94).
 PARTNERS_SINCE = "2026-12-06 18:08 UTC"
 
+# When autotune began to answer with the vote of plain train's four fits unless the greedy
+# answer is better by over 3 standard deviations (tune/choose.py, 6a06e85).
+PLAIN_VOTE_SINCE = "2026-12-06 20:50 UTC"
+
 # When autotune began to try nbsvm without a decay (tune/space.py, 1fda0a5).
 SEARCH_NO_DECAY_SINCE = "2026-12-06 11:05 UTC"
 
@@ -176,6 +180,12 @@ def autotune(data: dict) -> list[str]:
         "clearly better on validation (the section after the tables: chosen on held-out parts "
         "of training splits); earlier it answered with the best on validation of `nbsvm`, the "
         "`textcnn` and their vote. "
+        f"Autotune rows since {PLAIN_VOTE_SINCE} (the line under each table says when) try "
+        "plain `train`'s four fits first (`nbsvm` with and without the decay, the `textcnn`, "
+        "the `bilstm`) and answer with their vote unless the best trial or a vote grown "
+        "greedily from it is better on validation by over 3 standard deviations (chosen on "
+        "held-out parts of training splits: the section after the tables); earlier rows "
+        "answered with that greedy answer. "
         f"{protocols(data)} Accuracy on test, "
         "mean (std) over the folds; seconds per fold, training included.",
         "",

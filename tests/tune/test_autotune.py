@@ -132,7 +132,12 @@ def test_trials_are_pruned():
 
 def test_the_same_seed_repeats_its_trials(tuned):
     result = tuned[0]
-    again = autotune(RunConfig(), None, budget=12, dataset=small_dataset(), echo=lambda _: None)
+    again = autotune(
+        RunConfig(), None, budget=12, dataset=small_dataset(), echo=lambda _: None, refit=False
+    )
+    # without the refit the members are the models as judged, with their validation outputs
+    assert again.refitted == 0 and all(not m.refitted for m in again.members)
+    assert all(len(c.probabilities) == len(again.validation_labels) for c in again.candidates)
     first = {r["trial"]: r for r in result.trials if r["state"] == "complete"}
     both = [r for r in again.trials if r["state"] == "complete" and r["trial"] in first]
     assert both, "no trial finished in both searches"
