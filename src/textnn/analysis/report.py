@@ -62,13 +62,17 @@ def write_report(
 
     With `vote_with` (other run directories), the test results and explanations are those of
     the soft vote of the run and those runs, on the run's test split, with each voter's own
-    accuracy beside the vote's (default out: RUN_DIR/report-vote.html)."""
+    accuracy beside the vote's (default out: RUN_DIR/report-vote.html). A run that is a vote
+    itself (autotune's, or plain `train`'s with partners) is reported as one, to report.html."""
     from textnn.analysis.explain import explain
 
     started = time.perf_counter()
     view = RunView(run_dir, vote_with)
     voting = len(view.voters) > 1
-    out = Path(out) if out else view.run_dir / ("report-vote.html" if voting else "report.html")
+    # a run that is a vote itself (its members under RUN/members/) keeps report.html: only
+    # voters added here make the page a different one
+    added = bool(vote_with)
+    out = Path(out) if out else view.run_dir / ("report-vote.html" if added else "report.html")
     names = view.outputs.label_names
     config = view.config
     title = " + ".join(d.name for d in view.voters)
