@@ -16,7 +16,7 @@ decides on the search's own validation split and is scored on the judge:
 Writes benchmarks/results/choose_autotune.json (docs/benchmarks.md quotes it); the test split
 is never read.
 
-    python benchmarks/choose_autotune.py uci_sentences 6 cr 4 mr 4 subj 3 mpqa 3
+    python benchmarks/choose_autotune.py uci_sentences 6 cr 4 mr 4 subj 3 mpqa 3 ag_news_test 3
     python benchmarks/choose_autotune.py --quick   # a smoke run: 300 texts, 1 fold, seconds
 """
 
@@ -27,8 +27,6 @@ import statistics
 import sys
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 from bench_autotune import STAND_INS
@@ -37,6 +35,7 @@ from textnn.config import RunConfig
 from textnn.data import load_dataset, stratified_kfold, train_validation_split
 from textnn.data.dataset import Dataset
 from textnn.runs.ensemble import vote
+from textnn.runs.partner import validation_accuracy
 from textnn.tune import autotune
 from textnn.tune.choose import choose, plain, selected
 
@@ -48,10 +47,6 @@ RULES = (
     "plain vote",
     "best trial",
 )
-
-
-def right(labels: np.ndarray, probabilities: np.ndarray) -> float:
-    return float((probabilities.argmax(axis=1) == labels).mean())
 
 
 def judged(candidates, val_labels, judge) -> tuple[dict[str, float], dict[str, list[int]]]:
@@ -67,7 +62,7 @@ def judged(candidates, val_labels, judge) -> tuple[dict[str, float], dict[str, l
     }
     on_judge = {c.number: c.predictor.predict_proba(judge.texts) for c in candidates}
     scores = {
-        rule: right(judge.labels, vote([on_judge[m.number] for m in members]))
+        rule: validation_accuracy(judge.labels, vote([on_judge[m.number] for m in members]))
         for rule, members in answers.items()
     }
     return scores, {rule: sorted(m.number for m in members) for rule, members in answers.items()}
