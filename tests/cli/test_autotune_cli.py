@@ -69,3 +69,29 @@ def test_resume_and_its_errors(tmp_path, args, message):
     args = [str(tmp_path / a) if a == "RUN" else a for a in args]
     result = CliRunner().invoke(main, ["autotune", *args])
     assert result.exit_code == 2 and message in result.output, result.output
+
+
+def test_given_vectors_are_the_networks_first_choice_and_a_missing_file_is_a_usage_error(
+    tmp_path,
+):
+    data = toy_csv(tmp_path / "toy.csv", n=200)
+    runner = CliRunner()
+    vectors = tmp_path / "toy-vectors.txt"
+    made = runner.invoke(
+        main, ["vectors", "--input", str(data), "--dim", "8", "--min-count", "1",
+               "--workers", "1", "--out", str(vectors)]
+    )  # fmt: skip
+    assert made.exit_code == 0, made.output
+    run = tmp_path / "run"
+    args = ["autotune", "--data", str(data), "--budget", "12s", "--out", str(run)]
+    result = runner.invoke(main, [*args, "--embeddings", str(vectors)])
+    assert result.exit_code == 0, result.output
+    trials = [json.loads(line) for line in (run / "autotune.jsonl").read_text().splitlines()]
+    textcnn = next(t for t in trials if t.get("model") == "textcnn")
+    assert textcnn["params"]["textcnn_vectors"] == "toy-vectors.txt"
+    assert textcnn["state"] != "failed", textcnn  # read the file (cut or pruned are fine)
+    missing = runner.invoke(
+        main, [*args[:-1], str(tmp_path / "r2"), "--embeddings", str(tmp_path / "no.vec")]
+    )
+    assert missing.exit_code == 2 and "no.vec" in missing.output, missing.output
+    assert not (tmp_path / "r2").exists()

@@ -57,6 +57,16 @@ from textnn.errors import DataError
     help="Trials run at once, each in a thread: for machines with cores to spare. With more "
     "than one the trials drawn depend on which finish first; --workers 1 repeats them.",
 )
+@click.option(
+    "--embeddings",
+    default="glove-6b-50d",
+    show_default=True,
+    help="Pretrained word vectors the textcnn and bilstm trials start from (the search also "
+    "tries none, and skip-gram vectors of your training text): a built-in name, a file "
+    "(GloVe/word2vec/fastText text or word2vec binary; a `textnn vectors` file brings its "
+    "tokenizer, another is read with the words tokenizer unless --set "
+    "text.tokenizer=NAME), or none.",
+)
 @click.option("--out", type=click.Path(file_okay=False), help="Run directory to write.")
 @click.option("--overwrite", is_flag=True, help="Replace the run in --out.")
 @click.option(
@@ -82,6 +92,7 @@ def autotune(
     seed,
     folds,
     workers,
+    embeddings,
     out,
     overwrite,
     resume,
@@ -103,6 +114,8 @@ def autotune(
     Examples:
       textnn autotune --data reviews.csv --option text_column=review --out runs/best
       textnn autotune --data mr --budget 5m --out runs/mr-auto
+      textnn vectors --data reviews.csv --input more-reviews.txt --out runs/vec.txt
+      textnn autotune --data reviews.csv --embeddings runs/vec.txt --out runs/best
       textnn autotune --data tickets.jsonl --metric macro_f1 --budget 1h --out runs/tickets
       textnn autotune --data big.csv --budget 2h --workers 4 --out runs/big   (16 cores)
       textnn predict runs/best "a text to classify"
@@ -127,7 +140,7 @@ def autotune(
         seconds = parse_budget(budget)
     except DataError as err:
         raise click.BadParameter(str(err).split(": ", 1)[-1], param_hint="--budget") from None
-    values = {"data.name": data, "train.seed": seed}
+    values = {"data.name": data, "train.seed": seed, "embeddings": embeddings}
     if test is not None:
         values["data.test"] = test
     reader = reader_settings(encoding, reader_options)

@@ -46,6 +46,7 @@ from textnn.runs.directory import (
 )
 from textnn.runs.ensemble import Ensemble, vote
 from textnn.runs.predictor import Predictor
+from textnn.vectors.made_with import made_with
 
 Echo = Callable[[str], None]
 PARTNER = "partner"  # the key of their configs in the run's checkpoints
@@ -55,7 +56,6 @@ FAMILIES: dict[str, dict] = {
     "textcnn": {},
     "bilstm": {"hidden": 64, "head": "max", "dropout": 0.2},
 }
-GLOVE_TOKENS = {"glove-6b-50d": "glove"}  # built-in vectors -> the tokenizer they were made with
 
 
 def folder(family: str) -> str:
@@ -82,8 +82,9 @@ def partner_configs(
     ):
         return []
     text = asked.text
-    if text.tokenizer == RunConfig().text.tokenizer and asked.embeddings in GLOVE_TOKENS:
-        text = dataclasses.replace(text, tokenizer=GLOVE_TOKENS[asked.embeddings])
+    tokens = made_with(asked.embeddings)  # the vectors' own tokens, where the user left them
+    if text.tokenizer == RunConfig().text.tokenizer and tokens is not None:
+        text = dataclasses.replace(text, tokenizer=tokens)
     return [
         dataclasses.replace(
             asked, model=family, text=text, model_options={**options, **asked.model_options}

@@ -40,9 +40,10 @@ from textnn.tune.own_vectors import LazyVectors
 from textnn.tune.progress import SearchLog, load_state
 from textnn.tune.restore import restored
 from textnn.tune.scores import METRICS
-from textnn.tune.space import PLAIN_TRIALS, enqueued, first_trials, suggest
+from textnn.tune.space import PLAIN_TRIALS, enqueued, first_trials, given_vectors, suggest
 from textnn.tune.table import TrialTable
 from textnn.tune.workers import Either, run_workers
+from textnn.vectors.pretrained import check_vectors
 
 Echo = Callable[[str], None]
 KEEP = 5  # trials whose models stay in memory, for the vote
@@ -174,6 +175,8 @@ def _autotune(
     refit: bool = True,
 ) -> AutotuneResult:
     config = with_absolute_paths(config.validated())
+    if config.embeddings is not None:  # the networks' trials would each fail on it
+        check_vectors(config.embeddings)
     if out is not None:
         out = Path(out)
         if resumed is None:
@@ -238,7 +241,7 @@ def _autotune(
     table = TrialTable(echo, metric)
     before = 0.0  # seconds the search ran before this process (a resumed one)
     if resumed is None:
-        for params in first_trials():
+        for params in first_trials(given_vectors(base)):
             study.enqueue_trial(enqueued(params))
     else:
         before = resumed["elapsed"]

@@ -10,6 +10,7 @@ that follow from the data (max length, epochs, n-gram table rows) come from
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import optuna
@@ -17,6 +18,8 @@ import optuna
 from textnn.config import RunConfig
 from textnn.runs.adaptive import DataProfile, table_cap
 from textnn.tune.own_vectors import NAME as SKIPGRAM
+from textnn.vectors.made_with import made_with
+from textnn.vectors.pretrained import BUILTIN
 
 FAMILIES = ("nbsvm", "fasttext", "textcnn", "bilstm")
 # A family's defaults are tried in this order: first the fits that plain `textnn train` makes
@@ -52,12 +55,24 @@ DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
-def first_trials() -> list[dict[str, Any]]:
-    """Parameters of the trials enqueued first: each family at its defaults; nbsvm's second
-    time without its weight decay, the fit plain `train` also tries."""
+def given_vectors(base: RunConfig) -> str:
+    """The search's name for the pretrained vectors the networks start from: the user's
+    (`embeddings`: a built-in name, or a file, named by its file name), GloVe 50d by default,
+    or "none" where the user chose none."""
+    if not base.embeddings or base.embeddings.lower() == "none":
+        return "none"
+    return base.embeddings if base.embeddings in BUILTIN else Path(base.embeddings).name
+
+
+def first_trials(vectors: str = GLOVE) -> list[dict[str, Any]]:
+    """Parameters of the trials enqueued first: each family at its defaults, its networks over
+    `vectors` (`given_vectors`); nbsvm's second time without its weight decay, the fit plain
+    `train` also tries."""
     trials: list[dict[str, Any]] = []
     for family in FIRST:
         params = {"model": family, **DEFAULTS[family]}
+        if "vectors" in params:
+            params["vectors"] = vectors
         trials.append(params)
         if family == "nbsvm":  # plain `train`'s second fit (runs/rival.py)
             kept = {k: v for k, v in params.items() if k != "weight_decay"}
@@ -74,18 +89,25 @@ def suggest(
     """The run config of one trial: `base` (the data, the seed) with a family and its settings
     drawn by `trial`. `own_vectors()`: the path of skip-gram vectors trained on the search's
     training text (`tune.own_vectors`), asked for only when a trial draws them; None: the
-    networks choose between GloVe and no vectors."""
-    vector_choices = [GLOVE, "none"] + ([SKIPGRAM] if own_vectors is not None else [])
+    networks choose between the given vectors (`base.embeddings`: GloVe 50d by default) and
+    none."""
+    given = given_vectors(base)
+    vector_choices = list(dict.fromkeys([given, "none"]))
+    vector_choices += [SKIPGRAM] if own_vectors is not None else []
 
     def word_vectors(name: str, values: dict[str, Any]) -> None:
         vectors = trial.suggest_categorical(name + "vectors", vector_choices)
         if vectors == SKIPGRAM:
             values["embeddings"] = own_vectors()
         else:
-            values["embeddings"] = None if vectors == "none" else vectors
-        # GloVe's tokens are its own (lower-cased, its punctuation); skip-gram vectors were
-        # trained on "words" tokens
-        values["text.tokenizer"] = "glove" if vectors == GLOVE else "words"
+            values["embeddings"] = None if vectors == "none" else base.embeddings
+        # Vectors are found by their own tokens: GloVe's (lower-cased, its punctuation), or
+        # those a `textnn vectors` file records; the search's skip-gram vectors were trained
+        # on "words" tokens, and a file of unknown make gets the tokenizer the user set.
+        if vectors == SKIPGRAM or vectors == "none":
+            values["text.tokenizer"] = "words"
+        else:
+            values["text.tokenizer"] = made_with(base.embeddings) or base.text.tokenizer
 
     family = trial.suggest_categorical("model", FAMILIES)
     length_choice = trial.suggest_categorical("length", ["p50x2", "p95", "max"])

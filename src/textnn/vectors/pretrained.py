@@ -130,12 +130,20 @@ def load_vectors(
     name = str(name_or_path)
     if name in BUILTIN:
         return _load_builtin(BUILTIN[name], data_dir, download, cache)
+    check_vectors(name)
     path = Path(name).expanduser()
-    if not path.exists():
-        if os.sep not in name and "." not in name:
-            raise NotFoundError("vectors", name, BUILTIN, hint="Or pass a path to a vector file.")
-        raise DataError("no such vector file", path=path)
     return _load_file(path, member=member, binary=binary, cache=cache, name=name)
+
+
+def check_vectors(name: str) -> None:
+    """Raises the error `load_vectors(name)` would for a name that is neither built in nor a
+    file, before any work is done with it."""
+    path = Path(name).expanduser()
+    if name in BUILTIN or path.exists():
+        return
+    if os.sep not in name and "." not in name:
+        raise NotFoundError("vectors", name, BUILTIN, hint="Or pass a path to a vector file.")
+    raise DataError("no such vector file", path=path)
 
 
 def _load_builtin(spec: BuiltinVectors, data_dir, download: bool, cache: bool) -> Vectors:
