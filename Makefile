@@ -108,6 +108,7 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_autotune.py --only cr,mpqa,subj,mr,uci_sentences,ag_news_test \
 	  --folds 10 --budget 10m
 	$(BIN)/python benchmarks/bench_autotune.py --only imdb,goemotions_single --budget 10m
+	$(BIN)/python benchmarks/bench_given_vectors.py --vectors $(VECTORS) --folds 10 --budget 10m
 	$(BIN)/python benchmarks/bench_serve.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 	$(BIN)/python benchmarks/bench_multilabel.py
 	$(BIN)/python benchmarks/bench_quantize.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
@@ -132,6 +133,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/fuzz_inputs.py --quick
 	$(BIN)/python benchmarks/bench_resume.py --quick
 	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
+	$(BIN)/python benchmarks/bench_given_vectors.py --quick --only cr --vectors runs/quick-vectors.txt
 	$(BIN)/python benchmarks/choose_autotune.py --quick
 	$(BIN)/python benchmarks/bench_multilabel.py --quick
 	$(BIN)/python benchmarks/bench_serve.py --quick

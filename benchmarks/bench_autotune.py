@@ -115,9 +115,10 @@ def one_split(
     return row
 
 
-def autotuned(dataset: Dataset, budget: float) -> dict:
+def autotuned(dataset: Dataset, budget: float, config: RunConfig | None = None) -> dict:
+    """Autotune on `dataset` (`config`: its settings, the defaults if None)."""
     started = time.perf_counter()
-    tuned = autotune(RunConfig(), None, budget=budget, dataset=dataset, echo=quiet)
+    tuned = autotune(config or RunConfig(), None, budget=budget, dataset=dataset, echo=quiet)
     return {
         "accuracy": tuned.report["accuracy"],
         "seconds": round(time.perf_counter() - started, 1),

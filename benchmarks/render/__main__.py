@@ -16,6 +16,7 @@ from render.accuracy import accuracy
 from render.autotune import autotune
 from render.basics import explain, first_result, foundation, models, transfer
 from render.choices import autotune_choice, partners
+from render.given_vectors import given_vectors
 from render.multilabel import multilabel
 from render.presets import presets
 from render.quantize import quantize
@@ -44,6 +45,7 @@ def render() -> None:
         ("presets", presets),
         ("accuracy", accuracy),
         ("autotune", autotune),
+        ("given_vectors", given_vectors),
         ("choose_partners", partners),
         ("choose_autotune", autotune_choice),
         ("multilabel", multilabel),

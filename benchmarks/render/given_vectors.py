@@ -1,0 +1,81 @@
+"""The section on autotune with vectors the user gives (bench_given_vectors.py), beside
+autotune with its default GloVe 50d (bench_autotune.py) and Kim 2014's CNN."""
+
+from __future__ import annotations
+
+from keys import load
+
+from render.autotune import KIM, WANT, autotune_mean, counted
+from render.basics import machine_line
+
+
+def described(vectors: dict) -> str:
+    """The vectors file in words, from the record `textnn vectors` wrote beside it."""
+    record = vectors.get("record") or {}
+    settings = record.get("skipgram", {})
+    if not settings:
+        return f"`{vectors['file']}` (sha256 {vectors['sha256'][:12]}...)"
+    return (
+        f"`{vectors['file']}` ({settings['dim']}-d skip-gram vectors of {record['words']:,} "
+        f"words, learnt from {record['texts']:,} texts by `textnn vectors`: window "
+        f"{settings['window']}, {settings['epochs']} epochs, min count {settings['min_count']}; "
+        f"sha256 {vectors['sha256'][:12]}...)"
+    )
+
+
+def given_vectors(data: dict) -> list[str]:
+    default = load("autotune") or {"datasets": {}}
+    lines = [
+        "## Autotune with vectors you give (`benchmarks/bench_given_vectors.py`)",
+        "",
+        machine_line(data),
+        "",
+        "`textnn autotune --embeddings FILE` starts its textcnn and bilstm trials from your "
+        "vectors instead of GloVe 6B 50d (the search still tries none and skip-gram vectors "
+        f"of the training text). Here FILE is {described(data['vectors'])}: the Makefile's "
+        "`runs/imdb-skipgram-100d.txt`, from IMDb's 75,000 training and unlabelled reviews, "
+        "no labels and no text of these datasets. Kim 2014's vectors were 300-d word2vec "
+        "from about 100 billion words of news; these come from about 20 million words of "
+        "movie reviews, text of MR's kind (MR and Subj's subjective half are Rotten Tomatoes "
+        "snippets; CR is product reviews, MPQA news phrases). Same splits, budget and "
+        "protocol as the autotune section (10 folds, 60 s a fold); the GloVe column is that "
+        "section's autotune row (its mean over all the splits it finished), measured in "
+        "another run.",
+        "",
+        "| dataset | autotune (GloVe 50d) | autotune (these vectors) | std | seconds | Kim 2014 "
+        "| gap to Kim |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, result in data["datasets"].items():
+        glove = default["datasets"].get(name)
+        shown = f"{autotune_mean(glove):.4f}" if glove else "-"
+        lines.append(
+            f"| {name} | {shown} | {result['mean']:.4f} | {result['std']:.4f} | "
+            f"{result['seconds']:.1f} | {KIM[name]} | {100 * result['mean'] - KIM[name]:+.1f} |"
+        )
+    lines.append("")
+    for name, result in data["datasets"].items():
+        lines.append(
+            f"{name} ({result['protocol']}, {result['date']}): chosen {counted(result['chosen'])}."
+        )
+    lines.append("")
+    return lines
+
+
+def given_vectors_target(data: dict | None) -> list[tuple[str, str, str]]:
+    """The Kim target measured with the vectors given: one scorecard line."""
+    if not data or not data["datasets"]:
+        return []
+    gaps = {n: 100 * r["mean"] - KIM[n] for n, r in data["datasets"].items()}
+    missing = [n for n in KIM if n not in gaps]
+    met = min(gaps.values()) >= -WANT["kim_within_points"] and not missing
+    return [
+        (
+            f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN, given "
+            "skip-gram vectors from IMDb's reviews (`--embeddings`)",
+            ", ".join(f"{n} {d:+.1f}" for n, d in gaps.items())
+            + (f" ({', '.join(missing)}: not measured)" if missing else "")
+            + " (the section on vectors you give)",
+            "met" if met else "**NOT met**",
+        )
+    ]
