@@ -50,6 +50,9 @@ def test_the_networks_first_trials_start_from_the_given_vectors(tmp_path):
     label = given_vectors(base)
     assert label == "mine.txt" and given_vectors(RunConfig()) == GLOVE
     assert given_vectors(RunConfig().with_overrides({"embeddings": "none"})) == "none"
+    for clash in ("none", "skipgram"):  # a file named as another choice is still the file
+        named = RunConfig().with_overrides({"embeddings": str(tmp_path / clash)})
+        assert given_vectors(named) == f"file {clash}"
     first = first_trials(label)
     networks = [p for p in first if p["model"] in ("textcnn", "bilstm")]
     assert [p["vectors"] for p in networks] == [label, label]

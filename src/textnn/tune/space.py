@@ -61,7 +61,10 @@ def given_vectors(base: RunConfig) -> str:
     or "none" where the user chose none."""
     if not base.embeddings or base.embeddings.lower() == "none":
         return "none"
-    return base.embeddings if base.embeddings in BUILTIN else Path(base.embeddings).name
+    if base.embeddings in BUILTIN:
+        return base.embeddings
+    name = Path(base.embeddings).name
+    return name if name not in ("none", SKIPGRAM) else f"file {name}"  # not the other choices
 
 
 def first_trials(vectors: str = GLOVE) -> list[dict[str, Any]]:
