@@ -28,6 +28,17 @@ STAND_INS = {
     "list",
 }
 WANT = TARGETS["autotune"]
+# Rows the issue does not list: shown, and judged apart from the issue's datasets.
+BEYOND_THE_ISSUE = ("goemotions_single",)
+
+
+def verdict(values: dict[str, float], floor: float) -> str:
+    """ "met" where every one of the issue's datasets is at or above `floor`; a dataset beyond
+    the issue's list that is below it is named."""
+    listed = [v for n, v in values.items() if n not in BEYOND_THE_ISSUE]
+    below = [n for n, v in values.items() if n in BEYOND_THE_ISSUE and v < floor]
+    met = "met" if min(listed) >= floor else "**NOT met**"
+    return met + (f" ({', '.join(below)}, beyond the issue's list: not met)" if below else "")
 IMDB_TARGET = 100 * WANT["imdb"]
 
 
@@ -274,13 +285,13 @@ def autotune_targets(data: dict | None) -> list[tuple[str, str, str]]:
             "autotune at or above the better of TF-IDF + LR and fastText's autotune, on every "
             "dataset",
             ", ".join(f"{n} {100 * d:+.1f}" for n, d in above.items()) + caveat,
-            "met" if min(above.values()) >= 0 else "**NOT met**",
+            verdict(above, 0.0),
         ),
         (
             f"plain `textnn train` within {WANT['plain_within_points']} points of autotune, on "
             "every dataset",
             ", ".join(f"{n} {100 * d:+.1f}" for n, d in plain.items()) + caveat,
-            "met" if min(plain.values()) >= -WANT["plain_within_points"] / 100 else "**NOT met**",
+            verdict(plain, -WANT["plain_within_points"] / 100),
         ),
     ]
     if kim:
