@@ -39,6 +39,8 @@ def verdict(values: dict[str, float], floor: float) -> str:
     below = [n for n, v in values.items() if n in BEYOND_THE_ISSUE and v < floor]
     met = "met" if min(listed) >= floor else "**NOT met**"
     return met + (f" ({', '.join(below)}, beyond the issue's list: not met)" if below else "")
+
+
 IMDB_TARGET = 100 * WANT["imdb"]
 
 
