@@ -3,7 +3,8 @@
 A text's tokens must be the vectors' tokens for the vectors to be found: GloVe's are lower-cased
 with its punctuation rules (our "glove" tokenizer), and vectors from `textnn vectors` were
 trained on the tokens of the tokenizer its record names (the `FILE.json` written beside them,
-vectors/skipgram.py). Callers use this only where the user left the tokenizer at its default.
+vectors/skipgram.py). Plain `train`'s partners take it where the user left the tokenizer at
+its default; autotune's network trials always (the search sets each trial's tokenizer).
 """
 
 from __future__ import annotations
