@@ -23,6 +23,21 @@ def described(vectors: dict) -> str:
     )
 
 
+# What the Makefile's IMDb vectors are, said where the results are of them.
+IMDB_VECTORS = (
+    ": the Makefile's `runs/imdb-skipgram-100d.txt`, from IMDb's 75,000 training and "
+    "unlabelled reviews, no labels and no text of these datasets. Kim 2014's vectors were "
+    "300-d word2vec from about 100 billion words of news; these come from about 20 million "
+    "words of movie reviews, text of MR's kind (MR and Subj's subjective half are Rotten "
+    "Tomatoes snippets; CR is product reviews, MPQA news phrases)."
+)
+
+
+def learnt_from(vectors: dict) -> str | None:
+    """The dataset the vectors were learnt from, as `textnn vectors` recorded it."""
+    return (vectors.get("record") or {}).get("data")
+
+
 def given_vectors(data: dict) -> list[str]:
     default = load("autotune") or {"datasets": {}}
     lines = [
@@ -32,15 +47,11 @@ def given_vectors(data: dict) -> list[str]:
         "",
         "`textnn autotune --embeddings FILE` starts its textcnn and bilstm trials from your "
         "vectors instead of GloVe 6B 50d (the search still tries none and skip-gram vectors "
-        f"of the training text). Here FILE is {described(data['vectors'])}: the Makefile's "
-        "`runs/imdb-skipgram-100d.txt`, from IMDb's 75,000 training and unlabelled reviews, "
-        "no labels and no text of these datasets. Kim 2014's vectors were 300-d word2vec "
-        "from about 100 billion words of news; these come from about 20 million words of "
-        "movie reviews, text of MR's kind (MR and Subj's subjective half are Rotten Tomatoes "
-        "snippets; CR is product reviews, MPQA news phrases). Same splits, budget and "
-        "protocol as the autotune section (10 folds, 60 s a fold); the GloVe column is that "
-        "section's autotune row (its mean over all the splits it finished), measured in "
-        "another run.",
+        f"of the training text). Here FILE is {described(data['vectors'])}"
+        + (IMDB_VECTORS if learnt_from(data["vectors"]) == "imdb" else ".")
+        + " Same splits, budget and protocol as the autotune section (10 folds, 60 s a "
+        "fold); the GloVe column is that section's autotune row (its mean over all the "
+        "splits it finished), measured in another run.",
         "",
         "| dataset | autotune (GloVe 50d) | autotune (these vectors) | std | seconds | Kim 2014 "
         "| gap to Kim |",
@@ -94,7 +105,8 @@ def given_vectors_target(data: dict | None) -> list[tuple[str, str, str]]:
     return [
         (
             f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN, given "
-            "skip-gram vectors from IMDb's reviews (`--embeddings`)",
+            f"vectors learnt from `{learnt_from(data['vectors']) or data['vectors']['file']}` "
+            "(`--embeddings`)",
             ", ".join(f"{n} {d:+.1f}" for n, d in gaps.items())
             + (f" ({', '.join(missing)}: not measured)" if missing else "")
             + " (the section on vectors you give)",
