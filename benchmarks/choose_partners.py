@@ -15,7 +15,14 @@ Each rule for answering then decides on the validation split and is scored on th
   each vote of two or three;
 - `vote of four`: always the vote of the three and the nbsvm fit that plain `train` did not
   keep (with its decay or without); `four unless clearly`: that vote unless nbsvm alone is
-  clearly better (plain `train` since 2026-12-06).
+  clearly better (plain `train` since 2026-12-06);
+- `four unless greedy (k sd)`: the vote of the four unless the vote grown greedily from the
+  best of them on validation (autotune's `selected`, tune/choose.py) is better than it by over
+  k standard deviations (autotune's rule for its answer, with plain `train`'s fits only);
+  `four unless grown from nbsvm (k sd)`: the same with the vote grown from the kept nbsvm.
+
+Each fold's models' probabilities are kept in runs/choose_partners/ (ignored by git), so a
+rule added later is scored without training again; delete the folder to train anew.
 
 Writes benchmarks/results/choose_partners.json (docs/benchmarks.md quotes it); the test split
 is never read.
@@ -43,7 +50,7 @@ from textnn.config.run_config import default_weight_decay
 from textnn.data import load_dataset, stratified_kfold, train_validation_split
 from textnn.data.dataset import Dataset
 from textnn.runs.adaptive import DataProfile
-from textnn.runs.ensemble import Ensemble, vote
+from textnn.runs.ensemble import Ensemble, grown_vote, vote
 from textnn.runs.partner import clearly_better, partner_configs
 from textnn.runs.pipeline import train
 from textnn.runs.rival import better
@@ -56,7 +63,10 @@ RULES = (
     "best of seven",
     "vote of four",
     "four unless clearly",
+    *(f"four unless greedy ({k} sd)" for k in (1, 2, 3)),
+    *(f"four unless grown from nbsvm ({k} sd)" for k in (1, 3)),
 )
+CACHE = Path("runs/choose_partners")
 
 
 def right(labels: np.ndarray, probabilities: np.ndarray) -> float:
@@ -90,6 +100,14 @@ def models(name: str, fold: Dataset) -> tuple[list, dict[str, float]]:
     return [r.predictor for r in (kept, *others, passed_over)], seconds
 
 
+def greedy(labels: np.ndarray, each: list[np.ndarray], start: int | None = None) -> tuple:
+    """The vote grown greedily (runs/ensemble.py's `grown_vote`, up to 3 members) from the best
+    model on validation, as autotune's `selected` grows it, or from model `start`."""
+    scores = [right(labels, p) for p in each]
+    first = max(range(len(each)), key=lambda i: (scores[i], -i)) if start is None else start
+    return tuple(grown_vote(each, lambda p: right(labels, p), first, 3)[0])
+
+
 def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
     """Judge accuracy of each rule, given each model's probabilities on validation (`each_v`)
     and on the judge (`each_j`), in the order nbsvm, textcnn, bilstm, the other nbsvm fit."""
@@ -103,6 +121,11 @@ def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
     three, four = (0, 1, 2), (0, 1, 2, 3)
     alone = clearly_better(labels_v, each_v[0], vote(each_v[:3]))
     alone_of_four = clearly_better(labels_v, each_v[0], vote(each_v))
+    grown, from_nbsvm = greedy(labels_v, each_v), greedy(labels_v, each_v, start=0)
+    for members in (grown, from_nbsvm):
+        on_judge[members] = right(labels_j, vote([each_j[i] for i in members]))
+    grown_v = vote([each_v[i] for i in grown])
+    from_nbsvm_v = vote([each_v[i] for i in from_nbsvm])
     return {
         "earlier": on_judge[best([(0,), (1,), (0, 1)])],
         "vote unless clearly": on_judge[(0,) if alone else three],
@@ -110,6 +133,18 @@ def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
         "best of seven": on_judge[best(combos[:7])],
         "vote of four": on_judge[four],
         "four unless clearly": on_judge[(0,) if alone_of_four else four],
+        **{
+            f"four unless greedy ({k} sd)": on_judge[
+                grown if clearly_better(labels_v, grown_v, vote(each_v), k) else four
+            ]
+            for k in (1, 2, 3)
+        },
+        **{
+            f"four unless grown from nbsvm ({k} sd)": on_judge[
+                from_nbsvm if clearly_better(labels_v, from_nbsvm_v, vote(each_v), k) else four
+            ]
+            for k in (1, 3)
+        },
         "nbsvm": on_judge[(0,)],
         "textcnn": on_judge[(1,)],
         "bilstm": on_judge[(2,)],
@@ -125,14 +160,20 @@ def run(name: str, folds: int) -> dict:
         rest, judge = train_validation_split(examples.subset(train_idx), 0.1, seed=123)
         fit, val = train_validation_split(rest, 0.1, seed=0)
         fold = Dataset(name, data.label_names, {"train": fit, "validation": val, "test": judge})
-        trained, seconds = models(name, fold)
-        voters = Ensemble(trained)
-        row = judged(
-            val.labels,
-            voters.member_probabilities(val.texts),
-            judge.labels,
-            voters.member_probabilities(judge.texts),
-        )
+        cached = CACHE / f"{name}-{k}.npz"
+        if cached.is_file():
+            kept = np.load(cached)
+            each_v, each_j = list(kept["validation"]), list(kept["judge"])
+            seconds = json.loads(str(kept["seconds"]))
+        else:
+            trained, seconds = models(name, fold)
+            voters = Ensemble(trained)
+            each_v = voters.member_probabilities(val.texts)
+            each_j = voters.member_probabilities(judge.texts)
+            CACHE.mkdir(parents=True, exist_ok=True)
+            np.savez(cached, validation=np.stack(each_v), judge=np.stack(each_j),
+                     seconds=json.dumps(seconds))  # fmt: skip
+        row = judged(val.labels, each_v, judge.labels, each_j)
         rows.append({"fold": k, **row, "seconds": seconds})
         print(f"{name} fold {k}: " + ", ".join(f"{r} {row[r]:.4f}" for r in RULES), flush=True)
     keys = [k for k in rows[0] if k not in ("fold", "seconds")]

@@ -12,7 +12,16 @@ PARTNER_RULES = {
     "vote of three": "always the vote of nbsvm, textcnn, bilstm",
     "best of seven": "the best on validation of each of the three and each vote of them",
     "vote of four": "always the vote of the three and the nbsvm fit passed over",
-    "four unless clearly": "the vote of the four unless nbsvm is clearly better (now)",
+    "four unless clearly": "the vote of the four unless nbsvm is clearly better (1 sd; until "
+    "2026-12-07)",
+    "four unless greedy (1 sd)": "the vote of the four unless the vote grown from the best of "
+    "them is better by over 1 sd",
+    "four unless greedy (3 sd)": "the vote of the four unless the vote grown from the best of "
+    "them is better by over 3 sd",
+    "four unless grown from nbsvm (1 sd)": "the vote of the four unless the vote grown from "
+    "nbsvm is better by over 1 sd",
+    "four unless grown from nbsvm (3 sd)": "the vote of the four unless the vote grown from "
+    "nbsvm is better by over 3 sd (now)",
     "nbsvm": "nbsvm alone",
 }
 
@@ -35,10 +44,14 @@ def partners(data: dict) -> list[str]:
     ]
     lines += [
         "",
-        "Clearly better: of the validation texts that one of nbsvm and the vote gets right and "
-        "the other wrong, nbsvm gets more right by over the square root of their number (one "
-        "standard deviation, as McNemar's test has it). Seconds per fold to train nbsvm (both "
-        "fits), textcnn, bilstm: "
+        "Better by over k standard deviations (sd): of the validation texts that one answer "
+        "gets right and the other wrong, it gets more right by over k times the square root of "
+        "their number (McNemar's test's standard deviation). A vote grown from a model adds, "
+        "one at a time, the fit that raises validation accuracy most, up to three voters, while "
+        "it rises (autotune's greedy selection, runs/ensemble.py's `grown_vote`); grown from "
+        "nbsvm, it always keeps plain `train`'s own model. The goemotions_single judges come "
+        "from its official training split (texts with one label, 28 classes). Seconds per fold "
+        "to train nbsvm (both fits), textcnn, bilstm: "
         + "; ".join(
             f"{n} "
             + ", ".join(

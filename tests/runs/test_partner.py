@@ -24,6 +24,7 @@ from textnn.runs.ensemble import Ensemble, load_outputs
 from textnn.runs.partner import (
     FAMILIES,
     MOST_TOKENS,
+    chosen_voters,
     clearly_better,
     folder,
     keep_members,
@@ -35,6 +36,7 @@ FIT = r"nbsvm \((?:no decay|decay [\d.e-]+)\)"  # runs/partner.py's fit_name
 SCORES = re.compile(
     rf"{FIT} ([\d.]+), textcnn ([\d.]+), bilstm ([\d.]+), {FIT} ([\d.]+), their vote ([\d.]+)"
 )
+SOME = re.compile(r"the run answers with the vote of (.+) \(([\d.]+), clearly better\)$")
 VOTERS = [*FAMILIES, "nbsvm"]  # the partners, then the nbsvm fit the run passed over
 MEMBERS = [folder(model) for model in VOTERS]
 
@@ -91,6 +93,34 @@ def test_the_model_alone_is_clearly_better_only_by_more_than_chance(rights):
         wrong = int(np.flatnonzero(~right_alone)[0])
         right_alone[wrong], right_voted[wrong] = True, False
         assert clearly_better(labels, one_hot(right_alone, labels), one_hot(right_voted, labels))
+
+
+def sure(right: np.ndarray, labels: np.ndarray, sure: float) -> np.ndarray:
+    """Probabilities <float32>[n, 2]: `sure` on the true label where `right`, else on the
+    other."""
+    predicted = np.where(right, labels, 1 - labels)
+    probabilities = np.full((len(labels), 2), 1 - sure, np.float32)
+    probabilities[np.arange(len(labels)), predicted] = sure
+    return probabilities
+
+
+def test_all_vote_unless_the_vote_grown_from_nbsvm_is_clearly_better():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 400)
+    # four voters about as good, with independent mistakes: all of them vote
+    each = [sure(rng.random(400) < 0.8, labels, p) for p in (0.8, 0.75, 0.7, 0.65)]
+    assert chosen_voters(labels, each, 1.0) == [0, 1, 2, 3]
+    # two good voters (the second better and surer: their vote is better than the first
+    # alone) and two that are sure and right half the time: the good two answer
+    bad = [sure(rng.random(400) < 0.5, labels, 0.95) for _ in range(2)]
+    good = [sure(rng.random(400) < 0.8, labels, 0.6), sure(rng.random(400) < 0.9, labels, 0.8)]
+    each = [good[0], bad[0], good[1], bad[1]]
+    assert chosen_voters(labels, each, 1.0) == [0, 2]
+    # the first right on every text, the others poor: it answers alone
+    each = [sure(np.ones(400, bool), labels, 0.6), *bad, sure(rng.random(400) < 0.6, labels, 0.9)]
+    assert chosen_voters(labels, each, 1.0) == [0]
+    # a margin too large for 400 texts keeps the vote of all
+    assert chosen_voters(labels, each, 50.0) == [0, 1, 2, 3]
 
 
 def test_nine_texts_more_right_of_nine_that_differ_is_clearly_better():
@@ -153,10 +183,19 @@ def test_the_run_answers_as_its_log_says_with_the_vote_or_alone(tmp_path, make):
     assert len(said) == 1
     answers = load_outputs(tmp_path / "run")
     alone, *_, vote = map(float, SCORES.search(said[0]).groups())
+    some = SOME.search(said[0])
     if said[0].endswith("alone (clearly better)"):
         assert alone > vote, said
         assert not isinstance(answers, Ensemble) and not result.partners
         assert not any((tmp_path / "run" / member).exists() for member in MEMBERS)
+    elif some:  # the vote of some: clearly better than the vote of all
+        assert float(some.group(2)) > vote, said
+        voting = [name.split(" (")[0] for name in some.group(1).split(" and ")[1:]]
+        assert [p.config.model for p in result.partners] == voting
+        document = json.loads((tmp_path / "run/vote.json").read_text())
+        assert document["members"] == [folder(model) for model in voting]
+        for model in VOTERS:
+            assert (tmp_path / "run" / folder(model)).exists() == (model in voting)
     else:
         assert said[0].endswith("the run answers with the vote"), said
         assert isinstance(answers, Ensemble) and isinstance(result.outputs, Ensemble)

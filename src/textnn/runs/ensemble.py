@@ -9,7 +9,7 @@ length) but must know the same classes; each keeps its own tokenizer and batches
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +96,35 @@ def vote(
     for probs, weight in zip(member_probabilities, weights, strict=True):
         total += np.float32(weight) * probs
     return total
+
+
+def grown_vote(
+    member_probabilities: Sequence[np.ndarray],
+    judge: Callable[[np.ndarray], float],
+    start: int,
+    size: int,
+    start_score: float | None = None,
+) -> tuple[list[int], float]:
+    """Caruana et al. 2004's ensemble selection, without repeats: from member `start` (its
+    score `start_score`, else `judge` of its probabilities), each step adds the member whose
+    joining raises `judge` of the vote (<float32>[n, classes] -> score) most, a tie going to
+    the first, up to `size` members, while it rises. Returns the members' indices, in the order
+    they joined, and the vote's score. Autotune's answer and plain `train`'s both grow it."""
+    members = [start]
+    best = judge(member_probabilities[start]) if start_score is None else start_score
+    while len(members) < size:
+        scored = [
+            (judge(vote([member_probabilities[m] for m in [*members, i]])), i)
+            for i in range(len(member_probabilities))
+            if i not in members
+        ]
+        if not scored:
+            break
+        value, joining = max(scored, key=lambda pair: pair[0])  # max keeps the first of a tie
+        if value <= best:
+            break
+        members, best = [*members, joining], value
+    return members, best
 
 
 def checked_weights(weights: Sequence[float] | None, count: int, what: str) -> list[float]:

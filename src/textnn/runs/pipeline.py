@@ -298,14 +298,18 @@ def train(
         voters = train_partners(train, partners, out if writes else None, dataset, echo, stop)
         voters += [passed_over] if passed_over is not None else []
         names = [fit_name(c) for c in (config, *(v.config for v in voters))]
-        if decide(predictor, [v.predictor for v in voters], names, val_ex, echo):
-            outputs = Ensemble([predictor, *(v.predictor for v in voters)], names)
-            kept = voters
+        chosen = decide(predictor, [v.predictor for v in voters], names, val_ex, echo)
+        kept = [voters[i] for i in chosen]
+        drop_members(out if writes else None, [v for i, v in enumerate(voters) if i not in chosen])
+        if kept:
+            outputs = Ensemble(
+                [predictor, *(v.predictor for v in kept)],
+                [names[0], *(names[i + 1] for i in chosen)],
+            )
             if writes:
                 report_of = _report_on(test_ex, label_names)
-                keep_members(out, voters, passed_over, config.data.name, report_of)
-        else:
-            drop_members(out if writes else None, voters)
+                voting = passed_over if any(v is passed_over for v in kept) else None
+                keep_members(out, kept, voting, config.data.name, report_of)
     fit_seconds = time.perf_counter() - started
 
     report = probabilities = None

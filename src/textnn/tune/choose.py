@@ -16,7 +16,7 @@ import numpy as np
 
 from textnn.config import RunConfig
 from textnn.data.dataset import Examples
-from textnn.runs.ensemble import Ensemble, vote
+from textnn.runs.ensemble import Ensemble, grown_vote, vote
 from textnn.runs.partner import clearly_better
 from textnn.runs.pipeline import train
 from textnn.runs.predictor import Outputs, Predictor
@@ -83,24 +83,17 @@ def choose(kept: list[Candidate], labels: np.ndarray, metric: str, deviations: f
 
 
 def selected(kept: list[Candidate], labels: np.ndarray, metric: str):
-    """The best trial alone, or a soft vote grown greedily from it (Caruana et al. 2004's
-    ensemble selection, without repeats): each step adds the kept trial that raises the
-    validation score most, up to VOTE_SIZE members, while it rises."""
-    members = [kept[0]]
-    best = kept[0].score
-    while len(members) < VOTE_SIZE:
-        trials = [c for c in kept if c not in members]
-        scored = [
-            (score(metric, labels, vote([m.probabilities for m in [*members, c]])), c)
-            for c in trials
-        ]
-        if not scored:
-            break
-        value, candidate = max(scored, key=lambda pair: pair[0])
-        if value <= best:
-            break
-        members, best = [*members, candidate], value
-    return members, best
+    """The best trial alone, or a soft vote grown greedily from it (runs/ensemble.py's
+    `grown_vote`): each step adds the kept trial that raises the validation score most, up to
+    VOTE_SIZE members, while it rises."""
+    indices, best = grown_vote(
+        [c.probabilities for c in kept],
+        lambda probabilities: score(metric, labels, probabilities),
+        0,
+        VOTE_SIZE,
+        kept[0].score,
+    )
+    return [kept[i] for i in indices], best
 
 
 def refit(members, train_all: Examples, trial_data, deadline: Deadline, echo) -> int:
