@@ -40,8 +40,9 @@ datasets: $(STAMP)
 	$(BIN)/textnn datasets --stats
 
 # pytest-xdist: one worker per core, 4 at most (2 on CI: the suite in 8 to 9 minutes, where one
-# worker took 13 to 15).
-PYTEST := $(BIN)/python -m pytest -q -n auto --maxprocesses 4
+# worker took 13 to 15); worksteal: an idle worker takes queued tests from a busy one, so the
+# slow real-data tests do not leave one core idle at the end.
+PYTEST := $(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist worksteal
 test: $(STAMP)
 	$(PYTEST)
 

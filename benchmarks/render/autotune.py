@@ -73,6 +73,10 @@ RIVAL_SINCE = "2026-12-06 08:21 UTC"
 # partners and both nbsvm fits unless nbsvm alone is clearly better (runs/partner.py, b856d94).
 PARTNERS_SINCE = "2026-12-06 18:08 UTC"
 
+# When plain `train` began to answer with the vote of its four fits unless the vote grown from
+# its nbsvm is better by over 3 standard deviations (runs/partner.py, e54436a).
+GROWN_SINCE = "2026-12-07 03:31 UTC"
+
 # When autotune began to answer with the vote of plain train's four fits unless the greedy
 # answer is better by over 3 standard deviations (tune/choose.py, 6a06e85).
 PLAIN_VOTE_SINCE = "2026-12-06 20:50 UTC"
@@ -193,6 +197,10 @@ def autotune(data: dict) -> list[str]:
         "clearly better on validation (the section after the tables: chosen on held-out parts "
         "of training splits); earlier it answered with the best on validation of `nbsvm`, the "
         "`textcnn` and their vote. "
+        f"Plain `train` measured since {GROWN_SINCE} answers with the vote of its four fits "
+        "unless the vote grown greedily from its `nbsvm` (it alone, or it and one or two of "
+        "the others) is better on validation by over 3 standard deviations; before, unless "
+        "`nbsvm` alone was better by over one (the section after the tables). "
         f"Autotune rows since {PLAIN_VOTE_SINCE} (the line under each table says when) try "
         "plain `train`'s four fits first (`nbsvm` with and without the decay, the `textcnn`, "
         "the `bilstm`) and answer with their vote unless the best trial or a vote grown "

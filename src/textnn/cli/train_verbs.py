@@ -150,8 +150,9 @@ def _run_training(
     help="Model name (textnn models); default auto: chosen from the data (nbsvm, fitted with "
     "and without weight decay, the better on validation kept, unless --set "
     "train.weight_decay=X or --teacher; on small data also a textcnn and a bilstm over "
-    "--embeddings, answering with the vote of them and both nbsvm fits unless nbsvm alone is "
-    "clearly better on validation), and the run says what it chose (textnn autotune "
+    "--embeddings, answering with the vote of them and both nbsvm fits unless a vote grown "
+    "from nbsvm (it alone, or it and some of them) is clearly better on validation), and the "
+    "run says what it chose (textnn autotune "
     "searches every family).",
 )
 @click.option("--embeddings", help="Pretrained vectors: glove-6b-50d, a file, or none.")

@@ -155,8 +155,8 @@ def train(
             echo(
                 f"chosen from the data: a {' and a '.join(c.model for c in found)} over "
                 f"{asked.embeddings or 'no'} word vectors trained beside it, the run answering "
-                "with the vote of them and its fits unless it is clearly better alone on "
-                "validation (small data)"
+                "with the vote of them and its fits unless a vote grown from it (it alone, "
+                "or it and some of them) is clearly better on validation (small data)"
             )
     partners = partners or []
     if config.train.learning_rate is None:  # "auto" resolved to a model without a rule of its own
