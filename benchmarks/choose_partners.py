@@ -27,7 +27,8 @@ rule added later is scored without training again; delete the folder to train an
 Writes benchmarks/results/choose_partners.json (docs/benchmarks.md quotes it); the test split
 is never read.
 
-    python benchmarks/choose_partners.py uci_sentences 10 cr 5 mr 4 subj 2 mpqa 3
+    python benchmarks/choose_partners.py goemotions_single 2 uci_sentences 10 cr 5 mr 4 \
+        subj 3 mpqa 3
 """
 
 from __future__ import annotations
