@@ -134,12 +134,9 @@ def chosen_voters(labels: np.ndarray, each: Sequence[np.ndarray], deviations: fl
     GROWN - 1 others) is clearly better than their vote (`clearly_better`, by `deviations`).
     Indices into `each`, in order; [0]: the first alone."""
     grown, _ = grown_vote(each, lambda p: validation_accuracy(labels, p), 0, GROWN)
-    everyone = list(range(len(each)))
-    if len(grown) == len(each):
-        return everyone
     if clearly_better(labels, vote([each[i] for i in grown]), vote(each), deviations):
-        return sorted(grown)
-    return everyone
+        return sorted(grown)  # never all of them: a vote is not clearly better than itself
+    return list(range(len(each)))
 
 
 def decide(
