@@ -47,21 +47,40 @@ def smoke_data(config):
     return smoke(named_dataset(config))
 
 
-def machine() -> dict:
-    cpu = platform.processor()
+# The widest vector instructions a CPU offers, widest first: XLA compiles for them, so the same
+# code gives results that differ in the last bits on CPUs with different ones (docs/benchmarks.md)
+VECTOR_SETS = ("avx512f", "avx2", "avx", "sse4_2")
+
+
+def cpu_info() -> dict[str, str]:
+    """The first processor's fields in /proc/cpuinfo (none where it cannot be read)."""
+    fields: dict[str, str] = {}
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
+            if not line.strip():
                 break
+            key, _, value = line.partition(":")
+            fields[key.strip()] = value.strip()
     except OSError:
         pass
+    return fields
+
+
+def machine() -> dict:
+    info = cpu_info()
+    cpu = info.get("model name") or platform.processor()
+    flags = set(info.get("flags", "").split())
+    widest = next((name for name in VECTOR_SETS if name in flags), "unknown")
     versions = {}
     for package in ("textnn", "numpy", "tokenizers", "jax", "flax"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[package] = metadata.version(package)
     return {
         "cpu": cpu,
+        # family and model tell CPUs of one name apart (e.g. AMD EPYC of two generations)
+        "cpu_model": f"family {info.get('cpu family', '?')}, model {info.get('model', '?')}",
+        "vector_isa": widest,
+        "xla_flags": os.environ.get("XLA_FLAGS", ""),
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

@@ -20,7 +20,7 @@ from render.given_vectors import given_vectors
 from render.multilabel import multilabel
 from render.presets import presets
 from render.quantize import quantize
-from render.robustness import fuzz, resume
+from render.robustness import fuzz, repeat, resume
 from render.scorecard import scorecard
 from render.serve import serve
 from render.speed import speed
@@ -54,6 +54,7 @@ def render() -> None:
         ("speed", speed),
         ("first_result", first_result),
         ("resume", resume),
+        ("repeat", repeat),
         ("fuzz", fuzz),
     )
     for name, section in sections:

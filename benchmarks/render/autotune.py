@@ -87,7 +87,13 @@ NOT_BIT_EQUAL = (
     "in all), CR 4, Subj 2, UCI 1, each a few texts either way; the earlier runs were made "
     "between 2026-12-06 18:13 and 21:23 UTC. MPQA's (full run at 00:11 UTC) and GoEmotions' "
     "(alone at 00:10 UTC) repeated exactly on every fold. So something that changed the models "
-    "a little lies between 21:23 and 00:10 (the code or the machine); the cause is not found."
+    "a little lies between 21:23 and 00:10 (the code or the machine). It was not the code: "
+    "plain `train` at the revision those runs used (eba33e3) and at today's gives every "
+    "voter's parameters bit for bit equal on one machine; but the same run compiled by XLA for "
+    "another CPU's vector instructions does not (the section on repeating runs, "
+    "`bench_repeat.py`). The sessions of 2026-12-06 ran on machines named alike ('AMD EPYC') "
+    "whose vector instructions were not recorded then (results files record them now), so the "
+    "likely cause is a machine with another CPU, not proven."
 )
 
 # When autotune began to answer with the vote of plain train's four fits unless the greedy

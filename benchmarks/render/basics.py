@@ -6,7 +6,10 @@ from __future__ import annotations
 
 def machine_line(data: dict) -> str:
     m = data["machine"]
-    return f"Machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, {m['date']}."
+    cpu = m["cpu"]
+    if "vector_isa" in m:  # recorded since 2026-12-07: results differ in the last bits across them
+        cpu += f" ({m['cpu_model']}, {m['vector_isa'].upper()})"
+    return f"Machine: {cpu}, {m['cores']} cores, Python {m['python']}, {m['date']}."
 
 
 def foundation(data: dict) -> list[str]:

@@ -66,3 +66,45 @@ def fuzz(data: dict) -> list[str]:
     total = sum(r["seconds"] for r in data["rows"])
     lines += ["", f"In all: {data['total_inputs']:,} inputs in {total:.0f} s.", ""]
     return lines
+
+
+def repeat(data: dict) -> list[str]:
+    ways = data["ways"]
+    first = next(iter(ways.values()))
+    lines = [
+        "## Do runs repeat bit for bit? (`benchmarks/bench_repeat.py`)",
+        "",
+        machine_line(data),
+        "",
+        f"Each row is a fresh `{data['command']}` process; `XLA_FLAGS=--xla_cpu_max_isa=...` "
+        "makes XLA compile for narrower vector instructions than this CPU's, as it would on an "
+        "older CPU.",
+        "",
+        "| how | parameters (sha256) | same as the first | test accuracy |",
+        "| --- | --- | --- | ---: |",
+    ]
+    for name, row in ways.items():
+        digest = row["params"]["params.safetensors"]
+        same = "yes" if row["params"] == first["params"] else "**no**"
+        lines.append(f"| {name} | `{digest}` | {same} | {row['accuracy']:.4f} |")
+    lines += [
+        "",
+        "So a run repeats exactly on one machine, and seeded runs on CPUs with other vector "
+        "instructions (AVX-512, AVX2, ...) may differ in the last bits, which training can grow "
+        "into a few texts' answers. Results files record the CPU's family, model and widest "
+        "vector instructions since 2026-12-07.",
+    ]
+    same = data.get("revision")
+    if same:
+        voters = ", ".join(
+            k.split("/")[-2] if "/" in k else "the run" for k in same["now"]["params"]
+        )
+        verdict = "equal, bit for bit" if same["equal"] else "**not equal**"
+        lines += [
+            "",
+            f"Plain `textnn train --data cr` at revision {same['revision']} and at "
+            f"{same.get('now_revision', 'this revision')}, on this machine: the parameters "
+            f"of every voter ({voters}) are {verdict}; test accuracy {same['then']['accuracy']:.4f} and "
+            f"{same['now']['accuracy']:.4f}.",
+        ]
+    return [*lines, ""]
