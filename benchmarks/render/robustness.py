@@ -104,7 +104,7 @@ def repeat(data: dict) -> list[str]:
             "",
             f"Plain `textnn train --data cr` at revision {same['revision']} and at "
             f"{same.get('now_revision', 'this revision')}, on this machine: the parameters "
-            f"of every voter ({voters}) are {verdict}; test accuracy {same['then']['accuracy']:.4f} and "
-            f"{same['now']['accuracy']:.4f}.",
+            f"of every voter ({voters}) are {verdict}; test accuracy "
+            f"{same['then']['accuracy']:.4f} and {same['now']['accuracy']:.4f}.",
         ]
     return [*lines, ""]
