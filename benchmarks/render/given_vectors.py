@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from keys import load
 
-from render.autotune import KIM, PLAIN_VOTE_SINCE, WANT, autotune_mean, counted
+from render.autotune import IMDB_TARGET, KIM, PLAIN_VOTE_SINCE, WANT, autotune_mean, counted
 from render.basics import machine_line
 
 
@@ -29,13 +29,26 @@ IMDB_VECTORS = (
     "unlabelled reviews, no labels and no text of these datasets. Kim 2014's vectors were "
     "300-d word2vec from about 100 billion words of news; these come from about 20 million "
     "words of movie reviews, text of MR's kind (MR and Subj's subjective half are Rotten "
-    "Tomatoes snippets; CR is product reviews, MPQA news phrases)."
+    "Tomatoes snippets; CR is product reviews, MPQA news phrases). On IMDb they are its own "
+    "unlabelled and training text, which the issue lets a run use."
 )
+MESNIL = 92.57  # Mesnil et al. 2014's ensemble on IMDb: the issue's "aiming past 92.6"
+
+
+def published(name: str) -> tuple[str, float]:
+    """The published figure a dataset's row is held to: Kim 2014's CNN, or for IMDb Mesnil et
+    al. 2014's ensemble."""
+    return ("Mesnil 2014", MESNIL) if name == "imdb" else ("Kim 2014", KIM[name])
 
 
 def learnt_from(vectors: dict) -> str | None:
     """The dataset the vectors were learnt from, as `textnn vectors` recorded it."""
     return (vectors.get("record") or {}).get("data")
+
+
+def spread(result: dict) -> str:
+    """The std over a dataset's splits, or "-" for one split (IMDb's official one)."""
+    return f"{result['std']:.4f}" if len(result["folds"]) > 1 else "-"
 
 
 def given_vectors(data: dict) -> list[str]:
@@ -50,19 +63,21 @@ def given_vectors(data: dict) -> list[str]:
         f"of the training text). Here FILE is {described(data['vectors'])}"
         + (IMDB_VECTORS if learnt_from(data["vectors"]) == "imdb" else ".")
         + " Same splits, budget and protocol as the autotune section (10 folds, 60 s a "
-        "fold); the GloVe column is that section's autotune row (its mean over all the "
-        "splits it finished), measured in another run.",
+        "fold; IMDb: its official split, 10 minutes); the GloVe column is that section's "
+        "autotune row (its mean over all the splits it finished), measured in another run.",
         "",
-        "| dataset | autotune (GloVe 50d) | autotune (these vectors) | std | seconds | Kim 2014 "
-        "| gap to Kim |",
+        "| dataset | autotune (GloVe 50d) | autotune (these vectors) | std | seconds | "
+        "published | gap |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name, result in data["datasets"].items():
         glove = default["datasets"].get(name)
         shown = f"{autotune_mean(glove):.4f}" if glove else "-"
+        source, figure = published(name)
         lines.append(
-            f"| {name} | {shown} | {result['mean']:.4f} | {result['std']:.4f} | "
-            f"{result['seconds']:.1f} | {KIM[name]} | {100 * result['mean'] - KIM[name]:+.1f} |"
+            f"| {name} | {shown} | {result['mean']:.4f} | {spread(result)} | "
+            f"{result['seconds']:.1f} | {figure} ({source}) | "
+            f"{100 * result['mean'] - figure:+.1f} |"
         )
     lines.append("")
     for name, result in data["datasets"].items():
@@ -91,18 +106,58 @@ def given_vectors(data: dict) -> list[str]:
             "voter of three; vectors of another kind of text (CR's products, MPQA's news) "
             "did no better than GloVe's Wikipedia and news here.",
         ]
+    lines += imdb_lines(data, default["datasets"].get("imdb"))
     lines.append("")
     return lines
+
+
+def imdb_lines(data: dict, glove: dict | None) -> list[str]:
+    """What the search on IMDb answered with, with these vectors and with GloVe's."""
+    ours = data["datasets"].get("imdb")
+    if not ours:
+        return []
+    row = ours["folds"][0]
+    said = (
+        f"On IMDb (one search of 10 minutes) it answered with {row['chosen']} (validation "
+        f"{row['validation']:.4f}; {row['refitted']} of them refitted on all the training "
+        f"texts in the time left; {row['trials']} trials)"
+    )
+    if glove:
+        theirs = glove["folds"][0]["autotune"]
+        said += (
+            f"; with GloVe 50d, {theirs['chosen']} (validation {theirs['validation']:.4f}; "
+            f"{theirs['refitted']} refitted; {theirs['trials']} trials; measured "
+            f"{glove['date']})"
+        )
+    seconds = (data["vectors"].get("record") or {}).get("train_seconds")
+    if seconds:
+        said += f". The vectors took {seconds:.0f} s to learn, once, outside the budget"
+    return ["", said + "."]
 
 
 def given_vectors_target(data: dict | None) -> list[tuple[str, str, str]]:
     """The Kim target measured with the vectors given: one scorecard line."""
     if not data or not data["datasets"]:
         return []
-    gaps = {n: 100 * r["mean"] - KIM[n] for n, r in data["datasets"].items()}
+    lines = []
+    imdb = data["datasets"].get("imdb")
+    if imdb:
+        lines.append(
+            (
+                f"IMDb: autotune past {MESNIL} (Mesnil et al. 2014's ensemble; the issue aims "
+                f"past 92.6, beyond its target {IMDB_TARGET}), given vectors learnt from its "
+                "own training and unlabelled reviews (`--embeddings`)",
+                f"{imdb['mean']:.4f} ({100 * imdb['mean'] - MESNIL:+.2f} points; chose "
+                f"{', '.join(imdb['chosen'])})",
+                "met" if 100 * imdb["mean"] > MESNIL else "**NOT met**",
+            )
+        )
+    gaps = {n: 100 * r["mean"] - KIM[n] for n, r in data["datasets"].items() if n in KIM}
+    if not gaps:
+        return lines
     missing = [n for n in KIM if n not in gaps]
     met = min(gaps.values()) >= -WANT["kim_within_points"] and not missing
-    return [
+    lines.append(
         (
             f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN, given "
             f"vectors learnt from `{learnt_from(data['vectors']) or data['vectors']['file']}` "
@@ -112,4 +167,5 @@ def given_vectors_target(data: dict | None) -> list[tuple[str, str, str]]:
             + " (the section on vectors you give)",
             "met" if met else "**NOT met**",
         )
-    ]
+    )
+    return lines
