@@ -19,7 +19,10 @@ Each rule for answering then decides on the validation split and is scored on th
 - `four unless greedy (k sd)`: the vote of the four unless the vote grown greedily from the
   best of them on validation (autotune's `selected`, tune/choose.py) is better than it by over
   k standard deviations (autotune's rule for its answer, with plain `train`'s fits only);
-  `four unless grown from nbsvm (k sd)`: the same with the vote grown from the kept nbsvm.
+  `four unless grown from nbsvm (k sd)`: the same with the vote grown from the kept nbsvm;
+- `four weighted (log loss)`: the four's probabilities averaged with weights fitted on
+  validation (those with the least log loss); `four weighted (ensemble selection)`: weights
+  from Caruana et al.'s ensemble selection with replacement (20 rounds, by accuracy).
 
 Each fold's models' probabilities are kept in runs/choose_partners/ (ignored by git), so a
 rule added later is scored without training again; delete the folder to train anew.
@@ -66,6 +69,8 @@ RULES = (
     "four unless clearly",
     *(f"four unless greedy ({k} sd)" for k in (1, 2, 3)),
     *(f"four unless grown from nbsvm ({k} sd)" for k in (1, 3)),
+    "four weighted (log loss)",
+    "four weighted (ensemble selection)",
 )
 CACHE = Path("runs/choose_partners")
 
@@ -109,6 +114,35 @@ def greedy(labels: np.ndarray, each: list[np.ndarray], start: int | None = None)
     return tuple(grown_vote(each, lambda p: right(labels, p), first, 3)[0])
 
 
+def log_loss_weights(labels: np.ndarray, each: list[np.ndarray], steps: int = 500) -> np.ndarray:
+    """Weights (summing to 1) of the average of `each` (<float32>[n, classes]) with the least
+    log loss on `labels`: gradient descent on their softmax parameters."""
+    stacked = np.stack(each).astype(np.float64)  # [models, n, classes]
+    right_p = stacked[:, np.arange(len(labels)), labels]  # [models, n]
+    z = np.zeros(len(each))
+    for _ in range(steps):
+        w = np.exp(z - z.max())
+        w /= w.sum()
+        mixed = w @ right_p + 1e-12  # [n]
+        grad_w = -(right_p / mixed).mean(axis=1)  # d loss / d w
+        z -= 0.5 * w * (grad_w - w @ grad_w)  # through the softmax
+    w = np.exp(z - z.max())
+    return w / w.sum()
+
+
+def selection_weights(labels: np.ndarray, each: list[np.ndarray], rounds: int = 20) -> np.ndarray:
+    """Caruana et al. 2004's ensemble selection with replacement: each round adds the model
+    that makes the running average most accurate on `labels` (a tie: the first); weights are
+    how often each was added."""
+    counts = np.zeros(len(each))
+    total = np.zeros_like(each[0], dtype=np.float64)
+    for n in range(1, rounds + 1):
+        best = max(range(len(each)), key=lambda i: (right(labels, (total + each[i]) / n), -i))
+        counts[best] += 1
+        total += each[best]
+    return counts / counts.sum()
+
+
 def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
     """Judge accuracy of each rule, given each model's probabilities on validation (`each_v`)
     and on the judge (`each_j`), in the order nbsvm, textcnn, bilstm, the other nbsvm fit."""
@@ -126,6 +160,10 @@ def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
     for members in (grown, from_nbsvm):
         on_judge[members] = right(labels_j, vote([each_j[i] for i in members]))
     grown_v = vote([each_v[i] for i in grown])
+
+    def weighted(w: np.ndarray) -> float:
+        return right(labels_j, np.tensordot(w, np.stack(each_j), axes=1))
+
     from_nbsvm_v = vote([each_v[i] for i in from_nbsvm])
     return {
         "earlier": on_judge[best([(0,), (1,), (0, 1)])],
@@ -146,6 +184,8 @@ def judged(labels_v, each_v, labels_j, each_j) -> dict[str, float]:
             ]
             for k in (1, 3)
         },
+        "four weighted (log loss)": weighted(log_loss_weights(labels_v, each_v)),
+        "four weighted (ensemble selection)": weighted(selection_weights(labels_v, each_v)),
         "nbsvm": on_judge[(0,)],
         "textcnn": on_judge[(1,)],
         "bilstm": on_judge[(2,)],
