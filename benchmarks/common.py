@@ -47,11 +47,6 @@ def smoke_data(config):
     return smoke(named_dataset(config))
 
 
-# The widest vector instructions a CPU offers, widest first: XLA compiles for them, so the same
-# code gives results that differ in the last bits on CPUs with different ones (docs/benchmarks.md)
-VECTOR_SETS = ("avx512f", "avx2", "avx", "sse4_2")
-
-
 def cpu_info() -> dict[str, str]:
     """The first processor's fields in /proc/cpuinfo (none where it cannot be read)."""
     fields: dict[str, str] = {}
@@ -67,10 +62,10 @@ def cpu_info() -> dict[str, str]:
 
 
 def machine() -> dict:
+    from textnn.train.compiled_for import vector_instructions
+
     info = cpu_info()
     cpu = info.get("model name") or platform.processor()
-    flags = set(info.get("flags", "").split())
-    widest = next((name for name in VECTOR_SETS if name in flags), "unknown")
     versions = {}
     for package in ("textnn", "numpy", "tokenizers", "jax", "flax"):
         with contextlib.suppress(metadata.PackageNotFoundError):
@@ -79,7 +74,8 @@ def machine() -> dict:
         "cpu": cpu,
         # family and model tell CPUs of one name apart (e.g. AMD EPYC of two generations)
         "cpu_model": f"family {info.get('cpu family', '?')}, model {info.get('model', '?')}",
-        "vector_isa": widest,
+        # XLA compiles for them: results differ in the last bits across them (bench_repeat.py)
+        "vector_isa": vector_instructions(),
         "xla_flags": os.environ.get("XLA_FLAGS", ""),
         "cores": os.cpu_count(),
         "python": sys.version.split()[0],

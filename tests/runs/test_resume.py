@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -122,6 +123,49 @@ def test_a_damaged_checkpoint_is_passed_over_for_the_one_before(whole, tmp_path)
     data_bytes[-5] ^= 0xFF
     newest.write_bytes(bytes(data_bytes))
     with pytest.warns(Warning, match="does not match its checksum"):
+        resume(out, echo=quiet)
+    assert_same_run(out, reference)
+
+
+STOPPED_ELSEWHERE = """
+import sys
+from pathlib import Path
+from tests.runs.test_resume import StopAfter, quiet, settings
+from textnn.runs.pipeline import train
+from textnn.train.signals import Interrupted
+try:
+    train(settings(Path(sys.argv[1])), Path(sys.argv[2]), echo=quiet, stop=StopAfter(8))
+except Interrupted:
+    sys.exit(0)
+sys.exit("the run was not stopped")
+"""
+
+
+def test_a_run_stopped_where_xla_compiled_for_other_instructions_says_so_on_resume(whole, tmp_path):
+    """Stopped in a process whose XLA compiles for SSE4.2 at most (as on an older CPU), resumed
+    in this one: the run finishes, and warns that it may differ in the last bits."""
+    data, _ = whole
+    out = tmp_path / "run"
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)]),
+        "XLA_FLAGS": "--xla_cpu_max_isa=SSE4_2",
+    }
+    command = [sys.executable, "-c", STOPPED_ELSEWHERE, str(data), str(out)]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    with pytest.warns(Warning, match=r"compiled for cpu: \S+ \(XLA_FLAGS: at most sse4_2\)"):
+        resume(out, echo=quiet)
+    assert parameters(out) and not (out / "checkpoints").exists()
+
+
+def test_a_run_resumed_where_it_was_stopped_gives_no_such_warning(whole, tmp_path):
+    data, reference = whole
+    out = tmp_path / "run"
+    with pytest.raises(Interrupted):
+        train(settings(data), out, echo=quiet, stop=StopAfter(8))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning fails the test
         resume(out, echo=quiet)
     assert_same_run(out, reference)
 

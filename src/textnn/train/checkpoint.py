@@ -7,7 +7,9 @@ sums, the early-stopping state, the epochs' records) with the run's config. It i
 safetensors file (arrays, and the counters as JSON in its metadata) written to a temporary
 name, flushed and renamed, then a small JSON file with its sha256, written the same way: a
 checkpoint is used only when its bytes match that sum, so one torn by a crash or damaged later
-is passed over for the one before. The last `keep` are kept.
+is passed over for the one before. The last `keep` are kept. Each records what XLA compiled
+the run for (train/compiled_for.py): a run resumed on another kind of machine says that its
+result may differ in the last bits from one never stopped.
 
 Why not Orbax: its CheckpointManager saves in background threads and a folder per step; here a
 checkpoint is a few arrays written between two steps, and one file plus its checksum is what a
@@ -30,6 +32,7 @@ from flax import nnx
 
 from textnn.errors import DataError, warn
 from textnn.files import write_atomic
+from textnn.train.compiled_for import compiled_for
 
 FOLDER = "checkpoints"
 # checkpoint-[PHASE-]EPOCH-STEP: phase 1 is a refit's second training (its epochs count again
@@ -109,7 +112,11 @@ class Checkpoints:
         )
         if best is not None:
             arrays |= {f"best/{name}": np.asarray(a) for name, a in best.items()}
-        meta = {"loop": json.dumps(state.__dict__), "config": json.dumps(self.config)}
+        meta = {
+            "loop": json.dumps(state.__dict__),
+            "config": json.dumps(self.config),
+            "compiled_for": compiled_for(),  # a resume elsewhere is not bit-equal: it says so
+        }
         data = save(arrays, metadata=meta)
         self.folder.mkdir(parents=True, exist_ok=True)
         phase = PHASES.index(state.phase)
@@ -168,5 +175,12 @@ def latest(run_dir: Path) -> tuple[dict[str, np.ndarray], LoopState, dict] | Non
         with safe_open(str(path), "numpy") as f:
             meta = f.metadata()
         state = LoopState(**json.loads(meta["loop"]))
+        saved_for, now = meta.get("compiled_for"), compiled_for()
+        if saved_for is not None and saved_for != now:
+            warn(
+                f"{path}: saved by a run compiled for {saved_for}; this machine's is {now}: the "
+                "run goes on, but its result may differ in the last bits from a run never "
+                "stopped (XLA rounds differently for other vector instructions or devices)"
+            )
         return load(data), state, json.loads(meta["config"])
     return None
