@@ -106,6 +106,7 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_first_result.py
 	$(BIN)/python benchmarks/fuzz_inputs.py --runs 25000
 	$(BIN)/python benchmarks/bench_resume.py --kills 25
+	$(BIN)/python benchmarks/bench_repeat.py
 	$(BIN)/python benchmarks/bench_autotune.py --only cr,mpqa,subj,mr,uci_sentences,ag_news_test \
 	  --folds 10 --budget 10m
 	$(BIN)/python benchmarks/bench_autotune.py --only imdb,goemotions_single --budget 10m
@@ -133,6 +134,7 @@ bench-quick: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_first_result.py --quick
 	$(BIN)/python benchmarks/fuzz_inputs.py --quick
 	$(BIN)/python benchmarks/bench_resume.py --quick
+	$(BIN)/python benchmarks/bench_repeat.py --quick
 	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
 	$(BIN)/python benchmarks/bench_given_vectors.py --quick --only cr --vectors runs/quick-vectors.txt
 	$(BIN)/python benchmarks/choose_autotune.py --quick

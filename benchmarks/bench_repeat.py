@@ -3,6 +3,7 @@ and across two revisions of the code.
 
     python benchmarks/bench_repeat.py                      # the same run, several ways
     python benchmarks/bench_repeat.py --revision eba33e3   # also: that revision against this tree
+    python benchmarks/bench_repeat.py --quick   # one epoch, two ways, no results
 
 Each run is a fresh `textnn train` process (`--data uci_sentences --model textcnn --epochs 3`):
 twice as it comes, then with `XLA_FLAGS=--xla_cpu_max_isa=AVX` and `=SSE4_2`, which make XLA
@@ -85,16 +86,22 @@ def head() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--revision", help="also compare plain `train` at this git revision")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: nothing written")
     args = parser.parse_args()
-    results: dict = {"command": "textnn train " + " ".join(RUN), "ways": {}}
+    run = [*RUN[:-1], "1"] if args.quick else RUN  # one epoch
+    ways = dict(list(WAYS.items())[::2]) if args.quick else WAYS  # as it comes; AVX
+    results: dict = {"command": "textnn train " + " ".join(run), "ways": {}}
     with tempfile.TemporaryDirectory() as scratch:
-        for k, (name, flags) in enumerate(WAYS.items()):
-            row = train(RUN, Path(scratch) / f"run-{k}", common.ROOT, flags)
+        for k, (name, flags) in enumerate(ways.items()):
+            row = train(run, Path(scratch) / f"run-{k}", common.ROOT, flags)
             results["ways"][name] = {"xla_flags": flags, **row}
             print(f"{name}: {row}", flush=True)
         if args.revision:
             results["revision"] = against(args.revision, Path(scratch))
             print(f"plain train at {args.revision} and now: {results['revision']}", flush=True)
+    if args.quick:
+        print("quick run: nothing written")
+        return
     print(common.write("repeat", results))
 
 
