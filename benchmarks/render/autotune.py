@@ -42,6 +42,7 @@ def verdict(values: dict[str, float], floor: float) -> str:
 
 
 IMDB_TARGET = 100 * WANT["imdb"]
+MESNIL = 92.57  # Mesnil et al. 2014's ensemble on IMDb: the issue aims "past 92.6"
 
 
 # The newest change to the defaults the rows measure (nbsvm's weight decay, commit 80795e5).
@@ -286,7 +287,7 @@ def autotune(data: dict) -> list[str]:
         if name == "imdb":
             lines.append(
                 f"The issue's IMDb target: {IMDB_TARGET} (NBSVM 91.2; Mesnil et al. 2014's "
-                f"ensemble 92.57); autotune {100 * s['autotune']['mean'] - IMDB_TARGET:+.1f} "
+                f"ensemble {MESNIL}); autotune {100 * s['autotune']['mean'] - IMDB_TARGET:+.1f} "
                 "points."
             )
         lines.append("")
