@@ -105,6 +105,11 @@ def autotune_choice(data: dict) -> list[str]:
         if all(rule in f for f in folds)
     )
     trials = [f["trials"] for f in folds]
+    greedy_better = [
+        n
+        for n, d in data["datasets"].items()
+        if d["mean"]["greedy"] > d["mean"][f"plain unless clearly ({CLEARLY:g} sd)"]
+    ]
     lines += [
         "",
         f"Mean over all {len(folds)} searches, each counted once: {per_search}. Trials "
@@ -112,8 +117,12 @@ def autotune_choice(data: dict) -> list[str]:
         "deviations: of the validation texts that one answer gets right and the other wrong, "
         "it gets more right by over k times the square root of their number. The greedy answer "
         "was picked from many on that same validation split, so its lead there is partly luck: "
-        "a margin did better on the judges than none, though on goemotions_single (28 "
-        "classes) the greedy answer was better.",
+        "a margin did better on the judges than none on the whole"
+        + (
+            f", though the greedy answer was better on {' and '.join(greedy_better)}."
+            if greedy_better
+            else "."
+        ),
         "",
     ]
     return lines
