@@ -116,31 +116,11 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	$(BIN)/python benchmarks/bench_quantize.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 
 # Every benchmark script in its --quick mode: tiny budgets, no timing asserted, no results
-# written. CI runs it so that the scripts keep working.
+# written. CI runs it so that the scripts keep working. The steps, and why they run side by
+# side (QUICK_JOBS at once; default: the cores, 4 at most): benchmarks/smoke.py.
+QUICK_JOBS ?=
 bench-quick: $(BENCH_STAMP)
-	$(BIN)/python benchmarks/bench_models.py --quick
-	$(BIN)/python benchmarks/bench_speed.py --quick
-	$(BIN)/textnn vectors --data uci_sentences --tokenizer glove --epochs 1 \
-	  --out runs/quick-vectors.txt
-	$(BIN)/textnn train --data uci_sentences --model textcnn --epochs 1 --out runs/quick-source --overwrite
-	$(BIN)/python benchmarks/bench_accuracy.py --quick --vectors runs/quick-vectors.txt \
-	  --imdb-source runs/quick-source
-	$(BIN)/python benchmarks/choose_on_held_out.py uci_sentences 1 '{"train.epochs": 1}'
-	$(BIN)/python benchmarks/bench_presets.py --quick
-	$(BIN)/python benchmarks/bench_presets.py --quick --only course-cnn-uci --seeds 1
-	$(BIN)/python benchmarks/bench_d2l_pytorch.py --quick
-	$(BIN)/python benchmarks/bench_transfer.py --quick
-	$(BIN)/python benchmarks/bench_explain.py --quick
-	$(BIN)/python benchmarks/bench_first_result.py --quick
-	$(BIN)/python benchmarks/fuzz_inputs.py --quick
-	$(BIN)/python benchmarks/bench_resume.py --quick
-	$(BIN)/python benchmarks/bench_repeat.py --quick
-	$(BIN)/python benchmarks/bench_autotune.py --quick --only cr
-	$(BIN)/python benchmarks/bench_given_vectors.py --quick --only cr --vectors runs/quick-vectors.txt
-	$(BIN)/python benchmarks/choose_autotune.py --quick
-	$(BIN)/python benchmarks/bench_multilabel.py --quick
-	$(BIN)/python benchmarks/bench_serve.py --quick
-	$(BIN)/python benchmarks/bench_quantize.py --quick
+	$(BIN)/python benchmarks/smoke.py $(if $(QUICK_JOBS),--jobs $(QUICK_JOBS))
 
 # docs/benchmarks.md from the results files (each benchmark script also does this as it writes).
 docs: $(STAMP)
