@@ -10,6 +10,14 @@ import pytest
 
 REAL_MIRROR = os.environ.get("TEXTNN_MIRROR")
 
+# The suite compiles many small XLA programs and runs each briefly, so compiling is most of its
+# time: without LLVM's optimisation passes the whole suite took 635 s against 866 s (one run each,
+# 2 workers on 2 cores, 2026-12-07), though the few tests that train long on real data run slower
+# (the longest, 71 s -> 120 s). The programs compute the same functions (floats may differ in the
+# last bits, as between machines). Set before JAX is imported here or in any process a test
+# starts; XLA_FLAGS of your own are kept as they are.
+os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
