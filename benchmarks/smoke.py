@@ -9,7 +9,7 @@ Why steps run side by side: a quick step spends most of its time compiling XLA p
 thread, so on 2 cores two steps at once took 426 s where one after another took 635 (2026-12-07).
 The steps whose budgets are wall clock run alone (ALONE).
 All steps share one XLA compilation cache (emptied first, as on a fresh clone), so a program one
-step compiled is read back by the next. Each step's output is printed whole when it ends, then
+step compiled can be read back by another. Each step's output is printed whole when it ends, then
 the seconds of every step; the first failure stops new steps from starting (exit 1).
 """
 
@@ -145,6 +145,7 @@ def main() -> None:
         state = "not run" if code is None else ("ok" if code == 0 else "FAILED")
         print(f"   {name:20s} {seconds:6.0f} s  {state}")
     print(f"   wall clock {time.perf_counter() - started:.0f} s")
+    shutil.rmtree(logs, ignore_errors=True)  # every step's output is printed above
     if failed or len(done) < len(wanted):
         raise SystemExit(1)
 
