@@ -6,7 +6,7 @@ tiny data, no timing asserted, no results written; it checks that every script s
     python benchmarks/smoke.py --only speed,serve
 
 Why steps run side by side: a quick step spends most of its time compiling XLA programs on one
-thread, so on 2 cores two steps at once took 426 s where one after another took 635 (2026-12-07).
+thread, so on 2 cores two steps at once took 443 s where one after another took 635 (2026-12-07).
 The steps whose budgets are wall clock run alone (ALONE).
 All steps share one XLA compilation cache (emptied first, as on a fresh clone), so a program one
 step compiled can be read back by another. Each step's output is printed whole when it ends, then
