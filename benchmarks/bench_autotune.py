@@ -142,9 +142,14 @@ def plain_defaults(dataset: Dataset) -> dict:
 
 def named(config: RunConfig) -> str:
     """A model's name, and "(no decay)" for an nbsvm fitted without a weight decay (plain
-    train's second fit, runs/rival.py; a trial of autotune's search, tune/space.py)."""
+    train's second fit, runs/rival.py; a trial of autotune's search, tune/space.py), or
+    "(fine-tuned)" for a network started from a given run (autotune --init)."""
     no_decay = config.model == "nbsvm" and config.train.weight_decay == 0  # None: the default
-    return config.model + (" (no decay)" if no_decay else "")
+    return (
+        config.model
+        + (" (no decay)" if no_decay else "")
+        + (" (fine-tuned)" if config.init else "")
+    )
 
 
 def answered_by(plain) -> str:

@@ -14,6 +14,13 @@ read once); bench_autotune's results (autotune.json) give the default's row besi
     python benchmarks/bench_given_vectors.py --vectors runs/imdb-skipgram-100d.txt --only mr,cr
     python benchmarks/bench_given_vectors.py --vectors runs/imdb-skipgram-100d.txt --only imdb
     python benchmarks/bench_given_vectors.py --quick --vectors runs/quick-vectors.txt
+
+`--init RUN` instead gives autotune a trained run to start from (`textnn autotune --init`):
+for example the Makefile's `runs/imdb-sentences-textcnn`, a TextCNN trained on the sentences
+of IMDb's labelled training reviews. That is transfer from other labelled data, which Kim's CNN
+did not have: its rows (given_run.json) are a separate measure, not his protocol.
+
+    python benchmarks/bench_given_vectors.py --init runs/imdb-sentences-textcnn --only mr,cr
 """
 
 from __future__ import annotations
@@ -49,12 +56,26 @@ def about(vectors: Path) -> dict:
     }
 
 
-def run_dataset(name: str, vectors: Path, budget: float, folds: int, quick: bool) -> dict:
-    """Autotune with `vectors` on each of the dataset's folds (bench_autotune's)."""
+def about_run(run: Path) -> dict:
+    """What the results say of the run given to start from: its folder, its data and model,
+    and a digest of its parameters."""
+    config = json.loads((run / "config.json").read_text())
+    return {
+        "run": run.name,
+        "data": config["data"]["name"],
+        "sentences": config["data"].get("sentences", False),
+        "model": config["model"],
+        "embeddings": config.get("embeddings"),
+        "sha256": hashlib.sha256((run / "params.safetensors").read_bytes()).hexdigest(),
+    }
+
+
+def run_dataset(name: str, config: RunConfig, budget: float, folds: int, quick: bool) -> dict:
+    """Autotune with `config` (the vectors or the run given) on each of the dataset's folds
+    (bench_autotune's)."""
     data = load_dataset(name)
     if quick:
         data = common.smoke(data)
-    config = RunConfig(embeddings=str(vectors))
     if name in OFFICIAL_SPLIT:
         splits = [Dataset(name, data.label_names, {"train": data.train, "test": data.test})]
         protocol = f"official split, train {len(data.train):,} / test {len(data.test):,}"
@@ -95,14 +116,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--vectors", type=Path, required=True, help="the vectors file to give")
+    given = parser.add_mutually_exclusive_group(required=True)
+    given.add_argument("--vectors", type=Path, help="the vectors file to give")
+    given.add_argument("--init", type=Path, help="a trained run to start from (given_run.json)")
     parser.add_argument("--only", default=",".join(KIM_DATASETS), help="comma-separated")
     parser.add_argument("--budget", default="10m", help="autotune's budget per dataset")
     parser.add_argument("--folds", type=int, default=10)
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    if not args.vectors.is_file():
+    if args.vectors is not None and not args.vectors.is_file():
         parser.error(f"--vectors: no such file {args.vectors} (make runs/imdb-skipgram-100d.txt)")
+    if args.init is not None and not (args.init / "params.safetensors").is_file():
+        parser.error(f"--init: no trained run in {args.init} (make {args.init}/params.safetensors)")
     names = [n.strip() for n in args.only.split(",") if n.strip()]
     known = (*KIM_DATASETS, *OFFICIAL_SPLIT)
     unknown = sorted(set(names) - set(known))
@@ -111,16 +136,21 @@ def main() -> None:
     budget, folds = parse_budget(args.budget), args.folds
     if args.quick:
         budget, folds = 16.0, 2  # 8 s a fold
-    path = common.RESULTS / "given_vectors.json"
+    if args.vectors is not None:
+        stem, key, given = "given_vectors", "vectors", about(args.vectors)
+        config = RunConfig(embeddings=str(args.vectors))
+    else:
+        stem, key, given = "given_run", "init", about_run(args.init)
+        config = RunConfig(init=str(args.init.resolve()))
+    path = common.RESULTS / f"{stem}.json"
     previous = {} if args.quick or not path.is_file() else json.loads(path.read_text())
-    vectors = about(args.vectors)
-    if previous and previous["vectors"]["sha256"] != vectors["sha256"]:
-        previous = {}  # other vectors: the earlier rows are of those, start again
+    if previous and previous[key]["sha256"] != given["sha256"]:
+        previous = {}  # other vectors or another run: the earlier rows are of those
     results = dict(previous.get("datasets", {}))
     for name in names:
-        results[name] = run_dataset(name, args.vectors, budget, folds, args.quick)
+        results[name] = run_dataset(name, config, budget, folds, args.quick)
         if not args.quick:
-            common.write("given_vectors", {"vectors": vectors, "datasets": results})
+            common.write(stem, {key: given, "datasets": results})
     if args.quick:
         print("quick run: nothing written")
 

@@ -67,6 +67,13 @@ from textnn.errors import DataError
     "tokenizer, another is read with the words tokenizer unless --set "
     "text.tokenizer=NAME), or none.",
 )
+@click.option(
+    "--init",
+    type=click.Path(file_okay=False),
+    help="A trained run to start from (say, a textcnn of related labelled texts): the search "
+    "also fine-tunes its network on your data (its vocabulary grown with your words, a new "
+    "head for your classes), in place of that family's first trial.",
+)
 @click.option("--out", type=click.Path(file_okay=False), help="Run directory to write.")
 @click.option("--overwrite", is_flag=True, help="Replace the run in --out.")
 @click.option(
@@ -93,6 +100,7 @@ def autotune(
     folds,
     workers,
     embeddings,
+    init,
     out,
     overwrite,
     resume,
@@ -116,6 +124,7 @@ def autotune(
       textnn autotune --data mr --budget 5m --out runs/mr-auto
       textnn vectors --data reviews.csv --input more-reviews.txt --out runs/vec.txt
       textnn autotune --data reviews.csv --embeddings runs/vec.txt --out runs/best
+      textnn autotune --data mr --init runs/imdb-sentences-textcnn --out runs/mr-auto
       textnn autotune --data tickets.jsonl --metric macro_f1 --budget 1h --out runs/tickets
       textnn autotune --data big.csv --budget 2h --workers 4 --out runs/big   (16 cores)
       textnn predict runs/best "a text to classify"
@@ -143,6 +152,8 @@ def autotune(
     values = {"data.name": data, "train.seed": seed, "embeddings": embeddings}
     if test is not None:
         values["data.test"] = test
+    if init is not None:
+        values["init"] = init
     reader = reader_settings(encoding, reader_options)
     if reader:
         values["data.options"] = reader

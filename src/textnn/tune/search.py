@@ -29,6 +29,7 @@ from textnn.runs.data import named_dataset, split_data, unlabeled_texts, with_ab
 from textnn.runs.directory import prepare_run_dir
 from textnn.runs.evaluate import evaluate
 from textnn.runs.predictor import Outputs
+from textnn.runs.transfer import source_config
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
@@ -177,6 +178,8 @@ def _autotune(
     config = with_absolute_paths(config.validated())
     if config.embeddings is not None:  # the networks' trials would each fail on it
         check_vectors(config.embeddings)
+    if config.init:  # not a run: said now, not by each fine-tuning trial
+        source_config(config.init)
     if out is not None:
         out = Path(out)
         if resumed is None:
@@ -241,7 +244,8 @@ def _autotune(
     table = TrialTable(echo, metric)
     before = 0.0  # seconds the search ran before this process (a resumed one)
     if resumed is None:
-        for params in first_trials(given_vectors(base)):
+        source = source_config(config.init).model if config.init else None
+        for params in first_trials(given_vectors(base), source):
             study.enqueue_trial(enqueued(params))
     else:
         before = resumed["elapsed"]

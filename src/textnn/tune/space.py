@@ -17,6 +17,7 @@ import optuna
 
 from textnn.config import RunConfig
 from textnn.runs.adaptive import DataProfile, table_cap
+from textnn.runs.transfer import source_config
 from textnn.tune.own_vectors import NAME as SKIPGRAM
 from textnn.vectors.made_with import made_with
 from textnn.vectors.pretrained import BUILTIN
@@ -29,6 +30,10 @@ FAMILIES = ("nbsvm", "fasttext", "textcnn", "bilstm")
 FIRST = ("nbsvm", "textcnn", "bilstm", "fasttext")
 PLAIN_TRIALS = 4  # the first trials: plain train's four fits (first_trials)
 GLOVE = "glove-6b-50d"
+# With a run to start from (`--init RUN`), one more family: that run's network fine-tuned on
+# the search's data (runs/transfer.py: its vocabulary grown with the new words, a new head).
+# Its first trial takes the place of its own family's (else the textcnn's) among the first.
+FINETUNE = "finetune"
 
 DEFAULTS: dict[str, dict[str, Any]] = {
     # nbsvm's learning rate and starting weight are multiples of the data's linear scale
@@ -52,6 +57,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "length": "p95",
     },
     "bilstm": {"vectors": GLOVE, "hidden": 64, "dropout": 0.2, "lr": 1e-3, "length": "p95"},
+    # the learning rate of bench_accuracy's fine-tuned rows (chosen there on held-out data)
+    FINETUNE: {"lr": 3e-4, "batch": 32, "length": "p95"},
 }
 
 
@@ -67,12 +74,18 @@ def given_vectors(base: RunConfig) -> str:
     return name if name not in ("none", SKIPGRAM) else f"file {name}"  # not the other choices
 
 
-def first_trials(vectors: str = GLOVE) -> list[dict[str, Any]]:
+def first_trials(vectors: str = GLOVE, init_model: str | None = None) -> list[dict[str, Any]]:
     """Parameters of the trials enqueued first: each family at its defaults, its networks over
     `vectors` (`given_vectors`); nbsvm's second time without its weight decay, the fit plain
-    `train` also tries."""
+    `train` also tries. `init_model`: the family of the run the search may start from
+    (`--init`): its fine-tuning takes the place of that family's first trial (of the
+    textcnn's, for another)."""
+    replaced = init_model if init_model in ("textcnn", "bilstm") else "textcnn"
     trials: list[dict[str, Any]] = []
     for family in FIRST:
+        if init_model is not None and family == replaced:
+            trials.append({"model": FINETUNE, **DEFAULTS[FINETUNE]})
+            continue
         params = {"model": family, **DEFAULTS[family]}
         if "vectors" in params:
             params["vectors"] = vectors
@@ -112,7 +125,7 @@ def suggest(
         else:
             values["text.tokenizer"] = made_with(base.embeddings) or base.text.tokenizer
 
-    family = trial.suggest_categorical("model", FAMILIES)
+    family = trial.suggest_categorical("model", FAMILIES + ((FINETUNE,) if base.init else ()))
     length_choice = trial.suggest_categorical("length", ["p50x2", "p95", "max"])
     wanted = {
         "p50x2": 2 * profile.length_p50,
@@ -125,9 +138,16 @@ def suggest(
         "train.epochs": profile.epochs(),
         "train.patience": 2,
         "text.tokenizer": "words",
+        "init": None,  # only the fine-tuning trials start from the given run
     }
     name = f"{family}_"  # Optuna's names are global: prefix each family's own settings
-    if family == "nbsvm":
+    if family == FINETUNE:
+        # The text, model and embedding settings are the source run's (runs/transfer.py);
+        # its new words get vectors from `base.embeddings` where those are the source's own.
+        values.update(init=base.init, extend_vocab=True, model=source_config(base.init).model)
+        values["train.learning_rate"] = trial.suggest_float(name + "lr", 1e-4, 1e-3, log=True)
+        values["train.batch_size"] = trial.suggest_categorical(name + "batch", [32, 64])
+    elif family == "nbsvm":
         scale = profile.linear_scale()
         values["embeddings"] = None
         values["text.min_freq"] = trial.suggest_int(name + "min_freq", 1, 2)
