@@ -111,6 +111,8 @@ bench: $(BENCH_STAMP) $(SELF_RUN)/params.safetensors $(SENTENCES_RUN)/params.saf
 	  --folds 10 --budget 10m
 	$(BIN)/python benchmarks/bench_autotune.py --only imdb,goemotions_single --budget 10m
 	$(BIN)/python benchmarks/bench_given_vectors.py --vectors $(VECTORS) --folds 10 --budget 10m
+	$(BIN)/python benchmarks/bench_given_vectors.py --init $(SENTENCES_RUN) --only mr,cr,mpqa,subj \
+	  --folds 10 --budget 10m
 	$(BIN)/python benchmarks/bench_serve.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm
 	$(BIN)/python benchmarks/bench_multilabel.py
 	$(BIN)/python benchmarks/bench_quantize.py --run $(DEMO_RUN) --nbsvm-run runs/imdb-nbsvm

@@ -16,6 +16,7 @@ from render.accuracy import accuracy
 from render.autotune import autotune
 from render.basics import explain, first_result, foundation, models, transfer
 from render.choices import autotune_choice, partners
+from render.given_run import given_run
 from render.given_vectors import given_vectors
 from render.multilabel import multilabel
 from render.presets import presets
@@ -48,6 +49,7 @@ def render() -> None:
         ("choose_partners", partners),
         ("choose_autotune", autotune_choice),
         ("given_vectors", given_vectors),
+        ("given_run", given_run),
         ("multilabel", multilabel),
         ("quantize", quantize),
         ("serve", serve),

@@ -18,6 +18,7 @@ from keys import (
 
 from render.accuracy import fasttext_comparisons
 from render.autotune import autotune_targets
+from render.given_run import given_run_target
 from render.given_vectors import given_vectors_target
 from render.presets import pytorch_accuracies, seed_accuracies, seed_list
 from render.speed import speed_ratio, speed_row
@@ -212,6 +213,7 @@ def scorecard() -> list[str]:
         )
     rows += autotune_targets(load("autotune"))
     rows += given_vectors_target(load("given_vectors"))
+    rows += given_run_target(load("given_run"))
     rows += robustness_rows()
     rows += multilabel_rows()
     rows += quantize_rows()

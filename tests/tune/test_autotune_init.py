@@ -13,6 +13,7 @@ from tests.tune.test_given_vectors import _profile
 from textnn.cli import main
 from textnn.config import RunConfig
 from textnn.data.dataset import Dataset
+from textnn.errors import DataError
 from textnn.runs.ensemble import load_outputs
 from textnn.runs.pipeline import train
 from textnn.tune import autotune
@@ -74,6 +75,18 @@ def test_init_that_is_not_a_run_is_a_usage_error(tmp_path):
     args = ["autotune", "--data", str(data), "--init", str(tmp_path / "empty"),
             "--out", str(tmp_path / "r")]  # fmt: skip
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2 and "not a run directory" in result.output, result.output
+    assert result.exit_code == 2 and "holds no run" in result.output, result.output
     assert str(tmp_path / "empty") in result.output
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_run_that_cannot_be_fine_tuned_is_refused_before_the_search(tmp_path):
+    nbsvm = tmp_path / "nbsvm"
+    other = texts_with(WORDS, ["neg", "pos"], 60, seed=7)
+    config = RunConfig(model="nbsvm").with_overrides({"train.epochs": 1})
+    train(config, nbsvm, dataset=Dataset("other", ["neg", "pos"], {"train": other}),
+          echo=lambda _: None)  # fmt: skip
+    base = RunConfig().with_overrides({"init": str(nbsvm)})
+    with pytest.raises(DataError, match="no separate classification head"):
+        autotune(base, tmp_path / "r", budget=20.0, dataset=small_dataset(), echo=lambda _: None)
     assert not (tmp_path / "r").exists()

@@ -17,7 +17,6 @@ from textnn.config import RunConfig
 from textnn.config.run_config import default_learning_rate
 from textnn.data.dataset import Dataset
 from textnn.errors import DataError
-from textnn.models.params import head
 from textnn.models.params import trainable as trainable_filter
 from textnn.models.registry import get as get_model
 from textnn.runs.adaptive import AUTO, DataProfile, has_auto, resolve_auto
@@ -40,7 +39,7 @@ from textnn.runs.predictor import Outputs, Predictor
 from textnn.runs.pseudo_label import check_teacher, load_teacher, pseudo_labelled, texts_to_label
 from textnn.runs.rival import FOLDER as RIVAL_FOLDER
 from textnn.runs.rival import RIVAL, adopt_log, better, rival_config, train_rival
-from textnn.runs.transfer import inherited_settings
+from textnn.runs.transfer import inherited_settings, source_run
 from textnn.text.tokenize import Tokenizer
 from textnn.train.checkpoint import Checkpoints, LoopState, latest
 from textnn.train.parallel import DataParallel, describe, select_devices
@@ -105,15 +104,9 @@ def train(
         out = Path(out)
         if resume_from is None:
             prepare_run_dir(out, overwrite)
-    source = load(config.init) if config.init else None
+    # a run that cannot start another fails here, before the data loads
+    source = source_run(config.init) if config.init else None
     if source is not None:
-        if source.quantized is not None:
-            raise DataError(
-                "a quantized run predicts but does not train further: start from the full run "
-                "it was quantized from",
-                path=config.init,
-            )
-        head(source.model)  # a model without a head to swap fails here, before the data loads
         config = inherited_settings(config, Path(config.init), echo)
     teacher = load_teacher(config) if config.teacher else None
     if config.model != AUTO:

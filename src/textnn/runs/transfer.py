@@ -9,7 +9,8 @@ from pathlib import Path
 
 from textnn.config import DataConfig, RunConfig, TrainConfig
 from textnn.errors import DataError
-from textnn.models.params import append_word_rows
+from textnn.models.params import append_word_rows, head
+from textnn.runs.directory import load
 from textnn.runs.predictor import Predictor
 from textnn.text.ragged import Ragged
 from textnn.text.vocab import Vocab, extend_and_encode
@@ -31,6 +32,20 @@ def source_config(run_dir: str | Path) -> RunConfig:
             path=run_dir,
         )
     return RunConfig.load(path)
+
+
+def source_run(run_dir: str | Path) -> Predictor:
+    """The run `run_dir`, loaded to start another from; a DataError for one that cannot: not a
+    run, a quantized run, or a model without a head to replace (nbsvm)."""
+    source = load(run_dir)
+    if source.quantized is not None:
+        raise DataError(
+            "a quantized run predicts but does not train further: start from the full run it "
+            "was quantized from",
+            path=run_dir,
+        )
+    head(source.model)
+    return source
 
 
 def finetune_config(

@@ -29,7 +29,7 @@ from textnn.runs.data import named_dataset, split_data, unlabeled_texts, with_ab
 from textnn.runs.directory import prepare_run_dir
 from textnn.runs.evaluate import evaluate
 from textnn.runs.predictor import Outputs
-from textnn.runs.transfer import source_config
+from textnn.runs.transfer import source_config, source_run
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
@@ -178,8 +178,8 @@ def _autotune(
     config = with_absolute_paths(config.validated())
     if config.embeddings is not None:  # the networks' trials would each fail on it
         check_vectors(config.embeddings)
-    if config.init:  # not a run: said now, not by each fine-tuning trial
-        source_config(config.init)
+    if config.init:  # a run that cannot start another: said now, not by each trial
+        source_run(config.init)
     if out is not None:
         out = Path(out)
         if resumed is None:
