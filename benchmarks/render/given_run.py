@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from keys import load
 
-from render.autotune import KIM, WANT, autotune_mean, counted
 from render.basics import machine_line
-from render.given_vectors import spread
+from render.given_vectors import beside_default, differences, kim_line
 
 
 def described(run: dict) -> str:
@@ -49,30 +48,16 @@ def given_run(data: dict) -> list[str]:
         "it finished), measured in another run.",
         "",
         "| dataset | autotune (defaults) | autotune (from this run) | std | seconds | "
-        "Kim 2014 | gap |",
+        "published | gap |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        *beside_default(data, default),
     ]
-    for name, result in data["datasets"].items():
-        plain = default["datasets"].get(name)
-        shown = f"{autotune_mean(plain):.4f}" if plain else "-"
-        lines.append(
-            f"| {name} | {shown} | {result['mean']:.4f} | {spread(result)} | "
-            f"{result['seconds']:.1f} | {KIM[name]} | {100 * result['mean'] - KIM[name]:+.1f} |"
-        )
-    lines.append("")
-    for name, result in data["datasets"].items():
-        lines.append(
-            f"{name} ({result['protocol']}, {result['date']}): chosen {counted(result['chosen'])}."
-        )
     measured = {n: default["datasets"][n] for n in data["datasets"] if n in default["datasets"]}
     if measured:
         lines += [
             "",
             "Against the defaults: "
-            + ", ".join(
-                f"{n} {100 * (data['datasets'][n]['mean'] - autotune_mean(r)):+.1f}"
-                for n, r in measured.items()
-            )
+            + differences(data, measured)
             + " points. The run's sentences are movie reviews, labelled by their review's "
             "polarity: MR's Rotten Tomatoes snippets are text and labels of that kind; CR's "
             "product reviews, MPQA's news phrases and Subj's subjective or objective sentences "
@@ -92,19 +77,10 @@ def given_run_target(data: dict | None) -> list[tuple[str, str, str]]:
     """The scorecard's line for Kim's CNN with a run given to start from."""
     if not data or not data["datasets"]:
         return []
-    gaps = {n: 100 * r["mean"] - KIM[n] for n, r in data["datasets"].items() if n in KIM}
-    if not gaps:
-        return []
-    missing = [n for n in KIM if n not in gaps]
-    met = min(gaps.values()) >= -WANT["kim_within_points"] and not missing
-    return [
-        (
-            f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN, "
-            f"starting from `runs/{data['init']['run']}` (`--init`: transfer from IMDb's "
-            "labels, which Kim's CNN did not have)",
-            ", ".join(f"{n} {d:+.1f}" for n, d in gaps.items())
-            + (f" ({', '.join(missing)}: not measured)" if missing else "")
-            + " (the section on a run you give)",
-            "met" if met else "**NOT met**",
-        )
-    ]
+    kim = kim_line(
+        data,
+        f"starting from `runs/{data['init']['run']}` (`--init`: transfer from "
+        f"`{data['init']['data']}`'s labels, which Kim's CNN did not have)",
+        "the section on a run you give",
+    )
+    return [kim] if kim else []

@@ -77,30 +77,14 @@ def given_vectors(data: dict) -> list[str]:
         "published | gap |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for name, result in data["datasets"].items():
-        glove = default["datasets"].get(name)
-        shown = f"{autotune_mean(glove):.4f}" if glove else "-"
-        source, figure = published(name)
-        lines.append(
-            f"| {name} | {shown} | {result['mean']:.4f} | {spread(result)} | "
-            f"{result['seconds']:.1f} | {figure} ({source}) | "
-            f"{100 * result['mean'] - figure:+.1f} |"
-        )
-    lines.append("")
-    for name, result in data["datasets"].items():
-        lines.append(
-            f"{name} ({result['protocol']}, {result['date']}): chosen {counted(result['chosen'])}."
-        )
+    lines += beside_default(data, default)
     measured = {n: default["datasets"][n] for n in data["datasets"] if n in default["datasets"]}
     if measured:
         older = [n for n, r in measured.items() if r["date"] < PLAIN_VOTE_SINCE]
         lines += [
             "",
             "Against GloVe 50d: "
-            + ", ".join(
-                f"{n} {100 * (data['datasets'][n]['mean'] - autotune_mean(r)):+.1f}"
-                for n, r in measured.items()
-            )
+            + differences(data, measured)
             + " points"
             + (
                 f" ({', '.join(older)}: the GloVe row predates autotune's plain vote rule, "
@@ -116,6 +100,51 @@ def given_vectors(data: dict) -> list[str]:
     lines += imdb_lines(data, default["datasets"].get("imdb"))
     lines.append("")
     return lines
+
+
+def beside_default(data: dict, default: dict) -> list[str]:
+    """The table's rows, each dataset's result beside autotune's with its defaults (`default`:
+    bench_autotune's results), then what each dataset's splits chose."""
+    lines = []
+    for name, result in data["datasets"].items():
+        plain = default["datasets"].get(name)
+        shown = f"{autotune_mean(plain):.4f}" if plain else "-"
+        source, figure = published(name)
+        lines.append(
+            f"| {name} | {shown} | {result['mean']:.4f} | {spread(result)} | "
+            f"{result['seconds']:.1f} | {figure} ({source}) | "
+            f"{100 * result['mean'] - figure:+.1f} |"
+        )
+    lines.append("")
+    for name, result in data["datasets"].items():
+        lines.append(
+            f"{name} ({result['protocol']}, {result['date']}): chosen {counted(result['chosen'])}."
+        )
+    return lines
+
+
+def differences(data: dict, measured: dict) -> str:
+    """ "mr +0.1, cr -0.4": each dataset's mean against autotune's with its defaults."""
+    return ", ".join(
+        f"{n} {100 * (data['datasets'][n]['mean'] - autotune_mean(r)):+.1f}"
+        for n, r in measured.items()
+    )
+
+
+def kim_line(data: dict, given: str, where: str) -> tuple[str, str, str] | None:
+    """The scorecard's line for Kim's CNN, measured with `given` (words for the scorecard)."""
+    gaps = {n: 100 * r["mean"] - KIM[n] for n, r in data["datasets"].items() if n in KIM}
+    if not gaps:
+        return None
+    missing = [n for n in KIM if n not in gaps]
+    met = min(gaps.values()) >= -WANT["kim_within_points"] and not missing
+    return (
+        f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN, {given}",
+        ", ".join(f"{n} {d:+.1f}" for n, d in gaps.items())
+        + (f" ({', '.join(missing)}: not measured)" if missing else "")
+        + f" ({where})",
+        "met" if met else "**NOT met**",
+    )
 
 
 def imdb_lines(data: dict, glove: dict | None) -> list[str]:
@@ -160,20 +189,10 @@ def given_vectors_target(data: dict | None) -> list[tuple[str, str, str]]:
                 "met" if 100 * imdb["mean"] > MESNIL else "**NOT met**",
             )
         )
-    gaps = {n: 100 * r["mean"] - KIM[n] for n, r in data["datasets"].items() if n in KIM}
-    if not gaps:
-        return lines
-    missing = [n for n in KIM if n not in gaps]
-    met = min(gaps.values()) >= -WANT["kim_within_points"] and not missing
-    lines.append(
-        (
-            f"autotune within {WANT['kim_within_points']} point of Kim 2014's best CNN, given "
-            f"vectors learnt from `{learnt_from(data['vectors']) or data['vectors']['file']}` "
-            "(`--embeddings`)",
-            ", ".join(f"{n} {d:+.1f}" for n, d in gaps.items())
-            + (f" ({', '.join(missing)}: not measured)" if missing else "")
-            + " (the section on vectors you give)",
-            "met" if met else "**NOT met**",
-        )
+    kim = kim_line(
+        data,
+        f"given vectors learnt from `{learnt_from(data['vectors']) or data['vectors']['file']}` "
+        "(`--embeddings`)",
+        "the section on vectors you give",
     )
-    return lines
+    return lines + ([kim] if kim else [])
