@@ -142,8 +142,8 @@ def suggest(
     }
     name = f"{family}_"  # Optuna's names are global: prefix each family's own settings
     if family == FINETUNE:
-        # The text, model and embedding settings are the source run's (runs/transfer.py);
-        # its new words get vectors from `base.embeddings` where those are the source's own.
+        # The text (max length too), model and embedding settings are the source run's
+        # (runs/transfer.py): the new words get vectors from the source's own embeddings.
         values.update(init=base.init, extend_vocab=True, model=source_config(base.init).model)
         values["train.learning_rate"] = trial.suggest_float(name + "lr", 1e-4, 1e-3, log=True)
         values["train.batch_size"] = trial.suggest_categorical(name + "batch", [32, 64])
