@@ -15,6 +15,7 @@ from textnn.config import RunConfig
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
 from textnn.runs.ensemble import Ensemble, load_outputs
+from textnn.train.signals import Interrupted
 from textnn.tune import autotune
 from textnn.tune.space import PLAIN_TRIALS, enqueued, first_trials
 
@@ -119,20 +120,34 @@ def test_the_plain_fits_stay_kept_for_their_vote(tuned):
 
 
 def test_trials_are_pruned():
-    lines = []
     # Optuna's pruner that stops every trial once it has reported an epoch: the search's
-    # wiring (report, should_prune, the record) is what is tested.
-    with pytest.raises(DataError, match="no trial finished"):
+    # wiring (report, should_prune, the record) is what is tested. The search is stopped once
+    # two trials are pruned, so a loaded machine only makes it slower (an 8-s budget once ran
+    # out on one before any trial reached its first epoch).
+    pruned, stop = [], threading.Event()
+
+    def echo(line: str) -> None:
+        if " pruned " in line:
+            pruned.append(line)
+            if len(pruned) == 2:
+                stop.set()
+
+    with pytest.raises(Interrupted, match="autotune stopped after"):
         autotune(
             RunConfig(),
             None,
-            budget=8,
+            budget=120,
             dataset=small_dataset(),
-            echo=lines.append,
+            echo=echo,
             pruner=optuna.pruners.ThresholdPruner(lower=1.5),
+            stop=stop,
         )
-    pruned = [line for line in lines if " pruned " in line]
-    assert len(pruned) >= 2
+    assert len(pruned) == 2
+
+
+def test_a_search_with_no_trial_finished_says_so():
+    with pytest.raises(DataError, match=r"no trial finished within the budget .*--budget"):
+        autotune(RunConfig(), None, budget=0.01, dataset=small_dataset(), echo=lambda _: None)
 
 
 def test_the_same_seed_repeats_its_trials(tuned):
