@@ -29,7 +29,7 @@ from textnn.runs.data import named_dataset, split_data, unlabeled_texts, with_ab
 from textnn.runs.directory import prepare_run_dir
 from textnn.runs.evaluate import evaluate
 from textnn.runs.predictor import Outputs
-from textnn.runs.transfer import source_config, source_run
+from textnn.runs.transfer import source_run
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
@@ -178,8 +178,9 @@ def _autotune(
     config = with_absolute_paths(config.validated())
     if config.embeddings is not None:  # the networks' trials would each fail on it
         check_vectors(config.embeddings)
-    if config.init:  # a run that cannot start another: said now, not by each trial
-        source_run(config.init)
+    # a run that cannot start another is said now, not by each trial; its family places its
+    # fine-tuning among the first trials (tune/space.py)
+    source_model = source_run(config.init).model_name if config.init else None
     if out is not None:
         out = Path(out)
         if resumed is None:
@@ -244,8 +245,7 @@ def _autotune(
     table = TrialTable(echo, metric)
     before = 0.0  # seconds the search ran before this process (a resumed one)
     if resumed is None:
-        source = source_config(config.init).model if config.init else None
-        for params in first_trials(given_vectors(base), source):
+        for params in first_trials(given_vectors(base), source_model):
             study.enqueue_trial(enqueued(params))
     else:
         before = resumed["elapsed"]
