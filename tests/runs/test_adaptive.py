@@ -1,6 +1,7 @@
 """Settings left at "auto" follow from the training data, and the run says what it chose."""
 
 import numpy as np
+import optuna
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,6 +10,7 @@ from tests.helpers import toy_csv
 from textnn.config import RunConfig
 from textnn.config.run_config import default_weight_decay
 from textnn.runs.adaptive import (
+    BAG_LIMIT,
     MIN_ROWS,
     DataProfile,
     has_auto,
@@ -17,6 +19,7 @@ from textnn.runs.adaptive import (
 )
 from textnn.runs.pipeline import train
 from textnn.text.tokenize import Tokenizer
+from textnn.tune.space import enqueued, first_trials, suggest
 
 
 def profile_of(lengths, classes=2):
@@ -32,6 +35,24 @@ def test_profile_measures_lengths_and_classes():
     assert p.max_length() == 96  # a multiple of 16 at or above the 95th percentile
     assert profile_of([3] * 10).max_length() == 16  # never below 16
     assert profile_of([5000] * 10).max_length() == 1000  # long documents are cut
+
+
+def test_a_bag_of_ngrams_keeps_whole_texts_and_a_network_cuts_the_longest():
+    p = profile_of([10] * 95 + [3000] * 5)  # 5% of the texts are long
+    lines = []
+    bag = resolve_auto(RunConfig(), p, lines.append)
+    assert bag.model == "nbsvm" and bag.text.max_length == 3008 == p.whole_length()
+    assert "the longest training text has 3,000 tokens" in lines[0]
+    network = resolve_auto(RunConfig().with_overrides({"model": "textcnn"}), p, lines.append)
+    assert network.text.max_length == p.max_length() < 3000
+    given = resolve_auto(RunConfig().with_overrides({"text.max_length": 64}), p, lines.append)
+    assert given.text.max_length == 64  # the user's choice stands
+    assert profile_of([BAG_LIMIT + 100] * 3).whole_length() == BAG_LIMIT
+    # autotune's trials: nbsvm's (its first two and any drawn later) keep whole texts too
+    for params in first_trials():
+        config = suggest(optuna.trial.FixedTrial(enqueued(params)), p, RunConfig())
+        whole = params["model"] == "nbsvm"
+        assert (config.text.max_length == 3008) == whole, params["model"]
 
 
 def test_more_data_fewer_epochs():

@@ -165,7 +165,8 @@ def _run_training(
 @click.option(
     "--max-length",
     type=int,
-    help="Tokens kept per text; longer texts are cut (default: 95% of the training texts fit).",
+    help="Tokens kept per text; longer texts are cut (default: whole texts for nbsvm, up to "
+    "20,000 tokens; for a network, 95% of the training texts fit).",
 )
 @click.option("--tokenizer", type=click.Choice(TOKENIZERS), help="How texts become tokens.")
 @click.option(

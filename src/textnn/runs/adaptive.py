@@ -32,6 +32,9 @@ Echo = Callable[[str], None]
 # least MIN_ROWS rows, and at most MAX_CELLS rows x classes (nbsvm's 2^22 rows for 2 classes)
 # beyond which n-grams share rows by their hash; fastText's table at most its default rows.
 MIN_ROWS, MAX_CELLS = 2**10, 2**23
+# The most tokens a bag of n-grams keeps per text (`DataProfile.whole_length`): whole texts,
+# unless one is longer than a short book.
+BAG_LIMIT = 20_000
 # model -> (its table's rows option, its longest n-gram option)
 SIZED_TABLES = {"nbsvm": ("buckets", "ngrams"), "fasttext": ("bigram_buckets", "word_ngrams")}
 
@@ -67,6 +70,13 @@ class DataProfile:
         multiple of 16, at least 16 and at most `limit` (longer texts are cut)."""
         wanted = self.length_p95 if quantile_length is None else quantile_length
         return int(min(limit, max(16, -(-wanted // 16) * 16)))
+
+    def whole_length(self) -> int:
+        """Tokens kept per text by a bag of n-grams (`nbsvm`): the longest training text's,
+        up to BAG_LIMIT. A network's cost and compiling grow with the padded length, so it
+        cuts the longest 5% (`max_length`); a bag's cost is its tokens (batches are bucketed
+        by length), and a cut drops what a long review says last, often its verdict."""
+        return self.max_length(self.length_max, limit=BAG_LIMIT)
 
     def epochs(self, model: str = "nbsvm") -> int:
         """An upper bound for early stopping: about 20,000 examples' worth of steps at least,
@@ -182,7 +192,14 @@ def resolve_auto(config: RunConfig, profile: DataProfile, echo: Echo) -> RunConf
             "words in the training texts)"
         )
     text = config.text
-    if text.max_length == AUTO:
+    if text.max_length == AUTO and model == "nbsvm":
+        text = dataclasses.replace(text, max_length=profile.whole_length())
+        cut = "" if profile.length_max <= BAG_LIMIT else f"; texts past {BAG_LIMIT:,} are cut"
+        chosen.append(
+            f"max_length {text.max_length} (whole texts for a bag of n-grams: the longest "
+            f"training text has {profile.length_max:,} tokens{cut})"
+        )
+    elif text.max_length == AUTO:
         text = dataclasses.replace(text, max_length=profile.max_length())
         chosen.append(
             f"max_length {text.max_length} (95% of training texts have at most "

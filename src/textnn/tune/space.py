@@ -44,7 +44,6 @@ DEFAULTS: dict[str, dict[str, Any]] = {
         "decay": "l2",
         "weight_decay": 1e-3,  # config.run_config.default_weight_decay
         "min_freq": 1,
-        "length": "p95",
     },
     "fasttext": {"word_ngrams": 2, "lr": 1e-2, "dim": 100, "batch": 64, "length": "p95"},
     "textcnn": {
@@ -126,15 +125,13 @@ def suggest(
             values["text.tokenizer"] = made_with(base.embeddings) or base.text.tokenizer
 
     family = trial.suggest_categorical("model", FAMILIES + ((FINETUNE,) if base.init else ()))
-    length_choice = trial.suggest_categorical("length", ["p50x2", "p95", "max"])
-    wanted = {
-        "p50x2": 2 * profile.length_p50,
-        "p95": profile.length_p95,
-        "max": profile.length_max,
-    }[length_choice]
     values: dict[str, Any] = {
         "model": family,
-        "text.max_length": profile.max_length(wanted),
+        # A bag of n-grams keeps whole texts (runs/adaptive.py's `whole_length` says why);
+        # the others cut them where the search draws.
+        "text.max_length": profile.whole_length()
+        if family == "nbsvm"
+        else profile.max_length(drawn_length(trial, profile)),
         "train.epochs": profile.epochs(),
         "train.patience": 2,
         "text.tokenizer": "words",
@@ -197,6 +194,17 @@ def suggest(
             "dropout": trial.suggest_float(name + "dropout", 0.0, 0.5),
         }
     return base.with_overrides(values)
+
+
+def drawn_length(trial: optuna.Trial, profile: DataProfile) -> int:
+    """The tokens a trial's texts are cut at, before rounding: twice the median, the 95th
+    percentile or the longest training text's."""
+    choice = trial.suggest_categorical("length", ["p50x2", "p95", "max"])
+    return {
+        "p50x2": 2 * profile.length_p50,
+        "p95": profile.length_p95,
+        "max": profile.length_max,
+    }[choice]
 
 
 def enqueued(params: dict[str, Any]) -> dict[str, Any]:
