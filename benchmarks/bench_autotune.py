@@ -25,6 +25,7 @@ measured. Only for methods whose result does not depend on the machine's speed: 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import statistics
 import sys
@@ -241,6 +242,12 @@ def main() -> None:
         parser.error(
             f"--methods: all of {', '.join(METHODS)}, or some of {', '.join(UNTIMED)} "
             "(time-budgeted methods are measured together)"
+        )
+    if "fasttext_autotune" in methods and importlib.util.find_spec("fasttext") is None:
+        # Found out before the first split, not after half an hour of autotune on it.
+        parser.error(
+            "fastText is not installed in this environment: `make .venv/.bench-installed` "
+            "(requirements-bench.txt) installs the benchmark extras"
         )
     budget = parse_budget(args.budget)
     folds = args.folds
