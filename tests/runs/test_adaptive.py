@@ -55,6 +55,18 @@ def test_a_bag_of_ngrams_keeps_whole_texts_and_a_network_cuts_the_longest():
         assert (config.text.max_length == 3008) == whole, params["model"]
 
 
+def test_train_help_states_the_bag_limit():
+    # The CLI keeps JAX out of its imports, so its help writes the limit as a number: this ties
+    # the two together.
+    from click.testing import CliRunner
+
+    from textnn.cli import main
+
+    result = CliRunner().invoke(main, ["train", "--help"], terminal_width=400)
+    assert result.exit_code == 0
+    assert f"up to {BAG_LIMIT:,} tokens" in " ".join(result.output.split())
+
+
 def test_more_data_fewer_epochs():
     small, large = profile_of([5] * 500), profile_of([5] * 200_000)
     assert small.epochs() == 20 and large.epochs() == 4
