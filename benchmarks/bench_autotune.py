@@ -262,7 +262,8 @@ def main() -> None:
             results[name] = measured_again(name, results.get(name), methods, budget, folds)
         else:  # a smoke run measures everything, whatever --methods says
             when = common.machine()["date"]
-            results[name] = {**run_dataset(name, budget, folds, args.quick), "date": when}
+            entry = run_dataset(name, budget, folds, args.quick)
+            results[name] = {**entry, "date": when, "machine": common.cpu()}
         if not args.quick:
             common.write("autotune", {"datasets": results})
     if args.quick:
@@ -280,11 +281,12 @@ def measured_again(
         sys.exit(f"{name}: its last run's budget was {last['budget_seconds']:.0f} s, not {budget}")
     earlier = [{m: r[m] for m in METHODS if m not in methods} for r in last["folds"]]
     entry = run_dataset(name, budget, folds, False, earlier)
-    when = common.machine()["date"]
+    when, cpu = common.machine()["date"], common.cpu()
     return {
         **entry,
         "date": last["date"],
         "measured_again": {**last.get("measured_again", {}), **dict.fromkeys(methods, when)},
+        "measured_again_on": {**last.get("measured_again_on", {}), **dict.fromkeys(methods, cpu)},
     }
 
 

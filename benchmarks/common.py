@@ -85,6 +85,13 @@ def machine() -> dict:
     }
 
 
+def cpu() -> dict:
+    """The machine's CPU as a results entry records it: a file's rows may come from runs on
+    different machines, and XLA's code (so the last bits of a result) follows the CPU."""
+    m = machine()
+    return {key: m[key] for key in ("cpu", "cpu_model", "vector_isa")}
+
+
 def in_subprocess(code: str, env: dict | None = None) -> dict:
     """Run Python code in a fresh interpreter (cold imports, own peak memory); it prints JSON."""
     out = subprocess.run(

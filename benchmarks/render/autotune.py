@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from keys import TARGETS
 
-from render.basics import machine_line
+from render.basics import cpu_name, machine_line
 
 NAMES = {
     "autotune": "textnn autotune",
@@ -236,7 +236,8 @@ def autotune(data: dict) -> list[str]:
     lines = [
         "## Your own data: autotune (`benchmarks/bench_autotune.py`)",
         "",
-        machine_line(data),
+        machine_line(data).removesuffix(".")
+        + " (the last run's; each dataset says which machine measured its rows).",
         "",
         "In each split every method sees the training part only; autotune and fastText's "
         "autotune get the same budget; fastText's judges on a validation split carved from the "
@@ -320,9 +321,19 @@ def autotune(data: dict) -> list[str]:
         ]
         if "chosen" in s["plain"]:  # measured since plain train may answer with a vote
             lines.append(f"Plain defaults answered with: {counted(s['plain']['chosen'])}.")
+        machine = result["machine"]
+        unknown = (
+            ""
+            if machine.get("vector_isa")
+            else " (its family and vector instructions were not recorded then)"
+        )
+        lines.append(f"Measured on: {cpu_name(machine)}{unknown}.")
+        again_on = result.get("measured_again_on", {})
         for method, when in result.get("measured_again", {}).items():
             lines.append(
-                f"{NAMES[method]}: measured again at {when} (`--methods {method}`: seeded, "
+                f"{NAMES[method]}: measured again at {when}"
+                + (f" on {cpu_name(again_on[method])}" if method in again_on else "")
+                + f" (`--methods {method}`: seeded, "
                 "no time budget; not always bit-equal to an earlier run: the section's "
                 "opening says how far); the other methods are "
                 f"from the run of {result['date']}."

@@ -4,12 +4,17 @@ explanations and the first result."""
 from __future__ import annotations
 
 
+def cpu_name(m: dict) -> str:
+    """A CPU as results record it: its name, and its family, model and vector instructions
+    (recorded since 2026-12-07: results differ in the last bits across them)."""
+    if m.get("vector_isa"):
+        return f"{m['cpu']} ({m['cpu_model']}, {m['vector_isa'].upper()})"
+    return m["cpu"]
+
+
 def machine_line(data: dict) -> str:
     m = data["machine"]
-    cpu = m["cpu"]
-    if "vector_isa" in m:  # recorded since 2026-12-07: results differ in the last bits across them
-        cpu += f" ({m['cpu_model']}, {m['vector_isa'].upper()})"
-    return f"Machine: {cpu}, {m['cores']} cores, Python {m['python']}, {m['date']}."
+    return f"Machine: {cpu_name(m)}, {m['cores']} cores, Python {m['python']}, {m['date']}."
 
 
 def foundation(data: dict) -> list[str]:
