@@ -156,17 +156,21 @@ def counted(choices: list[str]) -> str:
     return ", ".join(f"{k} ({v}x)" for k, v in sorted(tally.items()))
 
 
+def finished(result: dict, method: str) -> list[float]:
+    """`method`'s test accuracy on each split it finished."""
+    return [f[method]["accuracy"] for f in result["folds"] if f[method]["accuracy"] is not None]
+
+
 def autotune_finished(result: dict) -> bool:
     """Whether autotune finished on any of the dataset's splits."""
-    return any(f["autotune"]["accuracy"] is not None for f in result["folds"])
+    return bool(finished(result, "autotune"))
 
 
 def autotune_mean(result: dict) -> float:
     """autotune's mean test accuracy over every split it finished. A published figure is set
     beside this, not the mean over the splits where every method finished: which splits
     fastText's autotune finished says nothing about textnn's."""
-    values = [f["autotune"]["accuracy"] for f in result["folds"]]
-    values = [v for v in values if v is not None]
+    values = finished(result, "autotune")
     return sum(values) / len(values)
 
 
@@ -186,8 +190,8 @@ def all_splits(result: dict) -> str:
     """The mean accuracy of each method that finished on every split, over all of them."""
     means = []
     for method, label in NAMES.items():
-        values = [fold[method]["accuracy"] for fold in result["folds"]]
-        if all(v is not None for v in values):
+        values = finished(result, method)
+        if len(values) == len(result["folds"]):
             means.append(f"{label} {sum(values) / len(values):.4f}")
     return ", ".join(means)
 
@@ -202,8 +206,7 @@ def own_splits(result: dict) -> str:
     """Each method's mean accuracy over the splits it finished, and how many those were."""
     means = []
     for method, label in NAMES.items():
-        values = [f[method]["accuracy"] for f in result["folds"]]
-        values = [v for v in values if v is not None]
+        values = finished(result, method)
         mean = f"{sum(values) / len(values):.4f}" if values else "none finished"
         means.append(f"{label} {mean} ({len(values)} of {len(result['folds'])})")
     return ", ".join(means)
@@ -393,9 +396,9 @@ def autotune_targets(data: dict | None) -> list[tuple[str, str, str]]:
     older = [n for n, r in data["datasets"].items() if r["date"] < DEFAULTS_SINCE]
     caveat = f" ({', '.join(older)}: measured before {DEFAULTS_SINCE})" if older else ""
     caveat += f"; {', '.join(unseen)}: no split where every method finished" if unseen else ""
-    finished = {n: r for n, r in data["datasets"].items() if autotune_finished(r)}
+    done = {n: r for n, r in data["datasets"].items() if autotune_finished(r)}
     # Kim's and IMDb's figures are set beside autotune alone: over every split it finished
-    kim = {n: 100 * autotune_mean(finished[n]) - KIM[n] for n in KIM if n in finished}
+    kim = {n: 100 * autotune_mean(done[n]) - KIM[n] for n in KIM if n in done}
     rows = [
         (
             "autotune at or above the better of TF-IDF + LR and fastText's autotune, on every "
@@ -421,9 +424,9 @@ def autotune_targets(data: dict | None) -> list[tuple[str, str, str]]:
                 "met" if min(kim.values()) >= -WANT["kim_within_points"] else "**NOT met**",
             )
         )
-    if "imdb" in finished:
-        got = autotune_mean(finished["imdb"])
-        chosen = finished["imdb"]["summary"]["autotune"]["chosen"]
+    if "imdb" in done:
+        got = autotune_mean(done["imdb"])
+        chosen = done["imdb"]["summary"]["autotune"]["chosen"]
         rows.append(
             (
                 f"IMDb: autotune >= {WANT['imdb']:.3f}",
