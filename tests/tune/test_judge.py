@@ -65,13 +65,28 @@ def test_one_split_is_the_one_the_pipeline_carves():
     assert judged.probabilities.shape == (len(val), 2)
 
 
-def test_a_search_says_how_it_judges(tmp_path):
+def said_first(budget: float, folds: int) -> str:
+    """The line a search opens with. It is said before any trial, so a trial that a loaded
+    machine keeps from finishing in this small budget does not matter here."""
     lines: list[str] = []
-    autotune(RunConfig(), None, budget=6, dataset=small_dataset(), echo=lines.append, folds=1)
-    assert "(20% held out)" in next(line for line in lines if line.startswith("autotune on"))
-    lines.clear()
-    autotune(RunConfig(), None, budget=8, dataset=small_dataset(), echo=lines.append, folds=5)
-    said = next(line for line in lines if line.startswith("autotune on"))
+    try:
+        autotune(
+            RunConfig(),
+            None,
+            budget=budget,
+            dataset=small_dataset(),
+            echo=lines.append,
+            folds=folds,
+        )
+    except DataError as err:
+        if "no trial finished" not in str(err):
+            raise
+    return next(line for line in lines if line.startswith("autotune on"))
+
+
+def test_a_search_says_how_it_judges(tmp_path):
+    assert "(20% held out)" in said_first(6, folds=1)
+    said = said_first(8, folds=5)
     assert "5-fold cross-validation" in said and "held out" not in said
 
 
