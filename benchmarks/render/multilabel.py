@@ -28,6 +28,19 @@ def multilabel(data: dict) -> list[str]:
             f"| {name} | {row['macro_f1']:.4f} | {row['micro_f1']:.4f} | "
             f"{row['subset_accuracy']:.4f} | {row['seconds']} |"
         )
+    lines += autotune_lines(data["rows"])
+    when = {row["measured"] for row in data["rows"].values() if "measured" in row}
+    if len(when) > 1:
+        lines += [
+            "",
+            "Rows measured in different runs: "
+            + "; ".join(
+                f"{name} {row['measured']} ({row['machine']['cpu']})"
+                for name, row in data["rows"].items()
+            )
+            + ". The baselines run again beside every textnn row measured (their rows are the "
+            "last run's).",
+        ]
     best = max((r["macro_f1"], n) for n, r in data["rows"].items() if n.startswith("textnn"))
     verdict = "at or above" if best[0] >= published["biLSTM"] else "BELOW"
     lines += [
@@ -37,3 +50,23 @@ def multilabel(data: dict) -> list[str]:
         "",
     ]
     return lines
+
+
+def autotune_lines(rows: dict) -> list[str]:
+    """What autotune chose, and how it stands against the better baseline in its run."""
+    row = rows.get("textnn autotune")
+    if row is None:
+        return []
+    baselines = {n: r for n, r in rows.items() if not n.startswith("textnn")}
+    better = max(baselines, key=lambda n: baselines[n]["macro_f1"])
+    gap = 100 * (row["macro_f1"] - baselines[better]["macro_f1"])
+    trials = ", ".join(f"{count} {state}" for state, count in row["trials"].items())
+    return [
+        "",
+        f"textnn autotune: {row['budget']:.0f} s budget, judged by validation "
+        f"{row['metric']} (each label at its best-F1 threshold) on as many texts held out of "
+        f"train + validation as the validation split has; trials: {trials}; chosen: "
+        f"{' + '.join(row['chosen'])} (validation {row['metric']} {row['validation']:.4f}), "
+        f"{row['refitted']} refitted on all. Test macro F1 {gap:+.1f} points from the better "
+        f"baseline ({better}): " + ("at or above it." if gap >= 0 else "**below it**."),
+    ]

@@ -68,7 +68,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     `class_weights`, `patience`, `freeze`, `refit`, `seed`); and `devices`, `verbose`.
     `model="auto"` (the default) picks settings from the data as `textnn train` does; with a
     `budget` (seconds, or "10m") it searches as `textnn autotune` does instead, maximising the
-    validation `metric` (accuracy or macro_f1), and `predictor_` may be a soft vote.
+    validation `metric` (accuracy, macro_f1 or micro_f1; None: accuracy, or macro_f1 on
+    multi-label data), and `predictor_` may be a soft vote.
 
     After `fit`: `classes_` (the labels, sorted, in their own type), `predictor_` (the
     textnn Predictor), `history_` (one dict per epoch; a refit's marked `refit`) and
@@ -120,7 +121,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         checkpoint_minutes: float | None = _TRAIN.checkpoint_minutes,
         checkpoint_keep: int = _TRAIN.checkpoint_keep,
         budget: str | float | None = None,
-        metric: str = "accuracy",
+        metric: str | None = None,
     ):
         # scikit-learn's rule: store every parameter as given, validate in fit.
         for name, value in locals().items():
@@ -151,8 +152,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         )
         echo = print if self.verbose else _quiet
         self.classes_ = classes
-        if self.budget is not None and encoded.ndim == 2:
-            raise ValueError("budget (autotune) takes single-label data only for now")
         if self.budget is not None:
             return self._autotune(dataset, echo)
         result = train(
@@ -220,8 +219,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         path = Path(path)
         tuned = getattr(self, "autotune_", None)
         if tuned is not None:
-            summary = {"chosen": [m.number for m in tuned.members], "metric": self.metric}
-            write_autotune_run(path, tuned.members, tuned.trials, summary, None, "in-memory")
+            summary = {"chosen": [m.number for m in tuned.members], "metric": tuned.metric}
+            write_autotune_run(
+                path, tuned.members, tuned.trials, summary, None, "in-memory", tuned.thresholds
+            )
         elif getattr(self, "partner_configs_", None):
             configs = [self.config_, *self.partner_configs_]
             save_with_partners(path, self.predictor_, configs, "in-memory")

@@ -29,10 +29,11 @@ from textnn.errors import DataError
 )
 @click.option(
     "--metric",
-    type=click.Choice(["accuracy", "macro_f1"]),
-    default="accuracy",
-    show_default=True,
-    help="The validation score the search maximises (macro_f1 for unbalanced classes).",
+    type=click.Choice(["accuracy", "macro_f1", "micro_f1"]),
+    help="The validation score the search maximises: accuracy (the default; macro_f1 for "
+    "unbalanced classes). Multi-label data (several labels per text): macro_f1 by default, "
+    "or micro_f1, or accuracy (every label of a text right), each label decided at the "
+    "threshold that maximises its F1 on validation.",
 )
 @click.option(
     "--seed",
@@ -115,8 +116,10 @@ def autotune(
     minutes or more); the answer, the soft vote of plain train's four fits (the first
     trials) unless the best trial or a vote of the best two or three is better on validation
     by over three standard deviations, is refitted on all the training data when time
-    allows. The test split is read once, at the end. Writes a normal run directory (predict,
-    evaluate, explain, report and finetune read it) with every trial in autotune.jsonl.
+    allows. Multi-label data: the best trial or vote on validation, each label decided at
+    the threshold chosen there for it. The test split is read once, at the end. Writes a
+    normal run directory (predict, evaluate, explain, report and finetune read it) with every
+    trial in autotune.jsonl.
 
     \b
     Examples:
@@ -126,6 +129,7 @@ def autotune(
       textnn autotune --data reviews.csv --embeddings runs/vec.txt --out runs/best
       textnn autotune --data mr --init runs/imdb-sentences-textcnn --out runs/mr-auto
       textnn autotune --data tickets.jsonl --metric macro_f1 --budget 1h --out runs/tickets
+      textnn autotune --data goemotions --budget 20m --out runs/emotions   (multi-label)
       textnn autotune --data big.csv --budget 2h --workers 4 --out runs/big   (16 cores)
       textnn predict runs/best "a text to classify"
       textnn autotune --resume runs/best      (after a crash or Ctrl-C: goes on)

@@ -25,13 +25,17 @@ class Ensemble(Outputs):
 
     `names` (e.g. their run directories) name the predictors in errors; `weights` (one per
     predictor, at least 0, not all 0; default equal) weigh their votes, and a predictor of
-    weight 0 is not asked at all."""
+    weight 0 is not asked at all. Multi-label runs vote only with `thresholds`
+    (<float32>[classes], in the first one's class order): each label's cut chosen on
+    validation data for this vote, as autotune chooses them; each run's own were chosen for
+    it alone."""
 
     def __init__(
         self,
         predictors: Sequence[Outputs],
         names: Sequence[str] | None = None,
         weights: Sequence[float] | None = None,
+        thresholds: np.ndarray | None = None,
     ):
         if not predictors:
             raise ValueError("an ensemble needs at least one predictor")
@@ -42,14 +46,29 @@ class Ensemble(Outputs):
         self.weights = checked_weights(weights, len(predictors), ", ".join(map(str, names)))
         self.predictors = list(predictors)
         self.label_names = list(predictors[0].label_names)
-        if len(predictors) > 1 and any(getattr(p, "multilabel", False) for p in predictors):
+        kinds = {bool(getattr(p, "multilabel", False)) for p in predictors}
+        if len(kinds) > 1:
             raise DataError(
-                f"{', '.join(names)}: a vote of multi-label runs is not supported yet (each "
-                "label's thresholds were chosen for one model); use one run"
+                f"{', '.join(names)}: a vote needs runs of one kind, all multi-label or none"
+            )
+        if len(predictors) > 1 and kinds == {True} and thresholds is None:
+            raise DataError(
+                f"{', '.join(names)}: a vote of multi-label runs needs each label's threshold "
+                "chosen for the vote (each run's were chosen for it alone); autotune chooses "
+                "them on validation data, or use one run"
             )
         # An ensemble of one (a run alone, as the report sees it) decides as that run does.
-        self.multilabel = getattr(predictors[0], "multilabel", False)
+        self.multilabel = kinds == {True}
         self.thresholds = getattr(predictors[0], "thresholds", None)
+        if thresholds is not None:
+            thresholds = np.asarray(thresholds, np.float32)
+            if thresholds.shape != (len(self.label_names),) or not np.isfinite(thresholds).all():
+                raise DataError(
+                    f"{', '.join(names)}: the vote's thresholds must be {len(self.label_names)} "
+                    f"finite numbers, one per label, got shape {thresholds.shape}",
+                    field="thresholds",
+                )
+            self.thresholds = thresholds
         self.columns = []  # for each predictor, its column of each of our classes
         for predictor, name in zip(predictors, names, strict=True):
             if sorted(predictor.label_names) != sorted(self.label_names):
@@ -160,7 +179,28 @@ def load_outputs(run_dir: str | Path, vote_with: Sequence[str | Path] = ()) -> O
         [main, *(load(d) for d in others)],
         [str(d) for d in (run_dir, *others)],
         voter_weights(run_dir, len(vote_with)),
+        # chosen for the run's own vote: runs joining it would need their own
+        None if vote_with else vote_thresholds(run_dir),
     )
+
+
+def vote_thresholds(run_dir: Path) -> np.ndarray | None:
+    """The label thresholds a multi-label vote file gives (autotune's, chosen on validation
+    for the vote); None without them. The Ensemble checks their count."""
+    path = run_dir / VOTE_FILE
+    if not path.is_file():
+        return None
+    thresholds = read_document(path, VOTE_FORMAT, "vote").get("thresholds")
+    if thresholds is None:
+        return None
+    if not isinstance(thresholds, list) or not all(
+        isinstance(t, int | float) and not isinstance(t, bool) and 0 <= t <= 1 for t in thresholds
+    ):
+        raise DataError(
+            "damaged vote file: 'thresholds' must be a list of numbers from 0 to 1, one per label",
+            path=path,
+        )
+    return np.asarray(thresholds, np.float32)
 
 
 def voter_weights(run_dir: Path, joining: int = 0) -> list[float] | None:

@@ -6,7 +6,10 @@ validation texts picks the luckiest one, and it then does worse on new texts tha
 (benchmarks/choose_partners.py measured it for plain `train`'s answer, and
 benchmarks/choose_autotune.py for this one). So the search answers with the soft vote of its
 first trials, plain `train`'s own fits (tune/space.py), unless the vote grown greedily from its
-best trials is clearly better on validation (runs/partner.py's `clearly_better`)."""
+best trials is clearly better on validation (runs/partner.py's `clearly_better`). On
+multi-label data plain `train` fits one model (runs/adaptive.py), so there is no plain vote to
+prefer: the search answers with the grown vote, each label decided at the threshold chosen on
+validation for it (`answer_thresholds`)."""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from textnn.runs.ensemble import Ensemble, grown_vote, vote
 from textnn.runs.partner import clearly_better
 from textnn.runs.pipeline import train
 from textnn.runs.predictor import Outputs, Predictor
+from textnn.train.thresholds import tune_thresholds
 from textnn.tune.budget import Deadline
 from textnn.tune.scores import score
 from textnn.tune.space import PLAIN_TRIALS
@@ -74,6 +78,8 @@ def choose(kept: list[Candidate], labels: np.ndarray, metric: str, deviations: f
     `kept` (best first), unless `selected`'s answer is clearly better than it on the
     validation texts of `labels` <int>[n] (or fewer than two of those fits finished)."""
     greedy, best = selected(kept, labels, metric)
+    if labels.ndim == 2:
+        return greedy, best, "the best on validation; multi-label: plain train fits one model"
     fits = plain(kept)
     if len(fits) < 2 or {c.number for c in fits} == {c.number for c in greedy}:
         return greedy, best, "the best on validation"
@@ -124,10 +130,25 @@ def refit(members, train_all: Examples, trial_data, deadline: Deadline, echo) ->
     return done
 
 
-def outputs_of(members: list[Candidate]) -> Outputs:
+def answer_thresholds(members: list[Candidate], labels: np.ndarray) -> np.ndarray | None:
+    """<float32>[classes]: for multi-label `labels` <float32>[n, classes], each label's
+    best-F1 threshold for the members' vote on the validation texts (tune/scores.py judged
+    them so); None for single-label data."""
+    if labels.ndim == 1:
+        return None
+    return tune_thresholds(labels, vote([m.probabilities for m in members]))
+
+
+def outputs_of(members: list[Candidate], thresholds: np.ndarray | None = None) -> Outputs:
+    """The answer: the one member's model, or the soft vote of them all; `thresholds` (a
+    multi-label answer's, `answer_thresholds`) decide its labels."""
     if len(members) == 1:
+        if thresholds is not None:
+            members[0].predictor.thresholds = thresholds
         return members[0].predictor
-    return Ensemble([m.predictor for m in members], [f"trial {m.number}" for m in members])
+    return Ensemble(
+        [m.predictor for m in members], [f"trial {m.number}" for m in members], None, thresholds
+    )
 
 
 def _quiet(_: str) -> None:

@@ -33,14 +33,14 @@ from textnn.runs.transfer import source_run
 from textnn.text.tokenize import Tokenizer
 from textnn.train.signals import Interrupted
 from textnn.tune.budget import Deadline
-from textnn.tune.choose import Candidate, choose, outputs_of, reserve
+from textnn.tune.choose import Candidate, answer_thresholds, choose, outputs_of, reserve
 from textnn.tune.choose import refit as refit_members
 from textnn.tune.judge import FOLD_STEP, SMALL, Judge, folds_for
 from textnn.tune.output import write_autotune_run
 from textnn.tune.own_vectors import LazyVectors
 from textnn.tune.progress import SearchLog, load_state
 from textnn.tune.restore import restored
-from textnn.tune.scores import METRICS
+from textnn.tune.scores import METRICS, default_metric, epoch_score
 from textnn.tune.space import PLAIN_TRIALS, enqueued, first_trials, given_vectors, suggest
 from textnn.tune.table import TrialTable
 from textnn.tune.workers import Either, run_workers
@@ -62,8 +62,12 @@ class AutotuneResult:
     label_names: list[str] = field(default_factory=list)
     # the trials whose models were kept (best first), the members among them (refitted or not)
     candidates: list[Candidate] = field(default_factory=list)
-    # <int>[n]: the validation labels that the candidates' probabilities were judged on
+    # <int>[n] (multi-label: <float32>[n, classes]): the validation labels that the
+    # candidates' probabilities were judged on
     validation_labels: np.ndarray | None = None
+    # <float32>[classes]: a multi-label answer's thresholds, chosen on validation for it
+    thresholds: np.ndarray | None = None
+    metric: str = "accuracy"
 
 
 def autotune(
@@ -71,7 +75,7 @@ def autotune(
     out: str | Path | None,
     *,
     budget: float,
-    metric: str = "accuracy",
+    metric: str | None = None,
     dataset: Dataset | None = None,
     echo: Echo = print,
     overwrite: bool = False,
@@ -84,7 +88,8 @@ def autotune(
     """Search for `budget` seconds (wall clock, data loading and compiling included; a trial
     in hand stops at the deadline) for the model that scores best by `metric` on validation
     data, and write it to `out` as a run directory (None: write nothing). `config` gives the
-    data and the seed; its model settings are what the search replaces. `pruner`: Optuna's
+    data and the seed; its model settings are what the search replaces. `metric` (None:
+    accuracy, or macro F1 on multi-label data: `tune.scores.default_metric`). `pruner`: Optuna's
     pruner of trials by their epochs' validation accuracy (default: a 25th-percentile pruner).
     `stop` (a signal, `train.signals.stop_on_signals`): end the search after the step in hand
     with `Interrupted`; with `out`, `resume_autotune(out)` goes on from there. `workers`:
@@ -99,7 +104,7 @@ def autotune(
     for name, value in (("workers", workers), ("folds", 1 if folds is None else folds)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise DataError(f"{name} must be a whole number from 1, got {value!r}", field=name)
-    if metric not in METRICS:
+    if metric is not None and metric not in METRICS:
         raise DataError(
             f"metric must be one of {', '.join(METRICS)}, got {metric!r}", field="metric"
         )
@@ -164,7 +169,7 @@ def _autotune(
     config: RunConfig,
     out: str | Path | None,
     deadline: Deadline,
-    metric: str,
+    metric: str | None,
     dataset: Dataset | None,
     echo: Echo,
     overwrite: bool,
@@ -187,15 +192,12 @@ def _autotune(
             prepare_run_dir(out, overwrite)
     progress = SearchLog(out)
     dataset = dataset or named_dataset(config)
-    if dataset.multilabel:
-        raise DataError(
-            f"{config.data.name} is multi-label: autotune takes single-label data only for now; "
-            "train a model with `textnn train` (every family learns multi-label data)"
-        )
     whole = dataclasses.replace(config.data, validation_fraction=0.0)
     label_names, train_all, _, test = split_data(
         dataclasses.replace(config, data=whole), echo, dataset
     )
+    multilabel = train_all.labels.ndim == 2
+    metric = metric or default_metric(multilabel)
     seed = config.train.seed
     fraction = config.data.validation_fraction
     if len(train_all) < SMALL:
@@ -219,9 +221,10 @@ def _autotune(
     echo(
         f"autotune on {judge.describe()} texts"
         + (f" ({fraction:.0%} held out)" if folds == 1 else ")")
-        + f", {len(label_names)} classes; budget "
-        f"{deadline.left():.0f} s; judged by validation {metric}; the test split is read "
-        "once, at the end"
+        + f", {len(label_names)} {'labels (multi-label)' if multilabel else 'classes'}; budget "
+        f"{deadline.left():.0f} s; judged by validation {metric}"
+        + (" (each label at its best-F1 threshold)" if multilabel else "")
+        + "; the test split is read once, at the end"
     )
     # Trials see the training data only: the pipeline carves the same validation split.
     trial_data = Dataset(dataset.name, label_names, {"train": train_all})
@@ -279,7 +282,7 @@ def _autotune(
         record = {"trial": trial.number, "model": trial_config.model, "params": trial.params}
 
         def report(epoch_record: dict) -> None:
-            trial.report(epoch_record["val_accuracy"], epoch_record["epoch"])
+            trial.report(epoch_score(metric, epoch_record), epoch_record["epoch"])
             if trial.should_prune():
                 raise optuna.TrialPruned(f"pruned after epoch {epoch_record['epoch']}")
 
@@ -379,11 +382,12 @@ def _autotune(
         m.config = dataclasses.replace(
             m.config, data=data, train=dataclasses.replace(m.config.train, refit=m.refitted)
         )
-    outputs = outputs_of(members)
+    thresholds = answer_thresholds(members, judge.labels)
+    outputs = outputs_of(members, thresholds)
     report = None
     if test is not None:  # read here, once: every choice above was made on validation data
         probabilities = outputs.predict_proba(test.texts)
-        report = evaluate(test.labels, probabilities, label_names)
+        report = evaluate(test.labels, probabilities, label_names, thresholds)
     summary = {
         "chosen": [m.number for m in members],
         "validation": round(val_score, 5),
@@ -392,7 +396,7 @@ def _autotune(
         "seconds": round(deadline.elapsed(), 1),
     }
     if out is not None:
-        write_autotune_run(out, members, records, summary, report, config.data.name)
+        write_autotune_run(out, members, records, summary, report, config.data.name, thresholds)
         progress.remove()  # the run is complete: nothing left to resume
     seconds = deadline.elapsed()
     return AutotuneResult(
@@ -406,4 +410,6 @@ def _autotune(
         label_names,
         kept,
         judge.labels,
+        thresholds,
+        metric,
     )

@@ -1,0 +1,138 @@
+"""autotune on multi-label data made here: judged by macro F1 with each label at its best-F1
+threshold, a run directory whose answer decides with thresholds chosen on validation, a
+multi-label vote that keeps its own thresholds in vote.json, and the estimator's budget."""
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.helpers import multilabel_rows
+from textnn.config import RunConfig
+from textnn.data.dataset import Dataset, Examples
+from textnn.errors import DataError
+from textnn.estimator import TextClassifier
+from textnn.runs.ensemble import Ensemble, load_outputs
+from textnn.train.thresholds import decide, f1_scores, tune_thresholds
+from textnn.tune import autotune
+from textnn.tune.choose import answer_thresholds
+from textnn.tune.output import write_autotune_run
+from textnn.tune.scores import multilabel_score, score
+
+NAMES = ["billing", "bug", "praise"]
+BUDGET = 20.0
+
+
+def indicator(rows) -> Examples:
+    labels = np.array([[name in ls for name in NAMES] for _, ls in rows], np.float32)
+    return Examples([t for t, _ in rows], labels)
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    out = tmp_path_factory.mktemp("autotune-multilabel") / "run"
+    dataset = Dataset(
+        "tickets",
+        NAMES,
+        {"train": indicator(multilabel_rows(320, 0)), "test": indicator(multilabel_rows(80, 9))},
+    )
+    lines = []
+    result = autotune(RunConfig(), out, budget=BUDGET, dataset=dataset, echo=lines.append)
+    return result, out, lines
+
+
+def test_judged_by_macro_f1_at_each_labels_threshold(tuned):
+    result, _, lines = tuned
+    assert result.metric == "macro_f1"
+    assert any("judged by validation macro_f1 (each label at its best-F1 threshold)" in line
+               for line in lines)  # fmt: skip
+    assert result.validation_score > 0.9
+    assert result.report["multilabel"] and result.report["macro_f1"] > 0.9
+    # the score each kept trial was judged by is that of its validation probabilities
+    for c in result.candidates:
+        assert c.score == pytest.approx(
+            score("macro_f1", result.validation_labels, c.probabilities)
+        )
+
+
+def test_the_run_decides_with_thresholds_chosen_on_validation(tuned):
+    result, out, _ = tuned
+    expected = answer_thresholds(result.members, result.validation_labels)
+    assert result.thresholds.shape == (3,)
+    np.testing.assert_allclose(result.thresholds, expected)
+    outputs = load_outputs(out)
+    assert outputs.multilabel
+    np.testing.assert_allclose(outputs.thresholds, result.thresholds, rtol=1e-6)
+    predicted = outputs.predict(["my invoice crash today", "thanks awesome"])
+    assert [sorted(labels) for labels in predicted] == [["billing", "bug"], ["praise"]]
+
+
+def test_a_multilabel_vote_keeps_its_own_thresholds(tuned, tmp_path):
+    result, _, _ = tuned
+    members = result.candidates[:2]
+    assert len(members) == 2
+    thresholds = answer_thresholds(members, result.validation_labels)
+    summary = {"chosen": [m.number for m in members], "metric": "macro_f1"}
+    write_autotune_run(tmp_path / "vote", members, result.trials, summary, None, "t", thresholds)
+    vote_file = json.loads((tmp_path / "vote" / "vote.json").read_text())
+    np.testing.assert_allclose(vote_file["thresholds"], thresholds, rtol=1e-6)
+    outputs = load_outputs(tmp_path / "vote")
+    assert isinstance(outputs, Ensemble) and outputs.multilabel
+    texts = ["a refund for the broken charge", "love it thanks"]
+    probabilities = outputs.predict_proba(texts)
+    decided = decide(probabilities, outputs.thresholds)
+    assert outputs.predict(texts) == [
+        [NAMES[i] for i in np.argsort(-row, kind="stable") if chosen[i]]
+        for row, chosen in zip(probabilities, decided, strict=True)
+    ]
+    # joined by another run, the vote's thresholds no longer hold: it says so
+    with pytest.raises(DataError, match="threshold chosen for the vote"):
+        load_outputs(tmp_path / "vote", vote_with=[tmp_path / "vote"])
+
+
+def test_a_multilabel_vote_needs_thresholds_and_one_kind(tuned):
+    result, _, _ = tuned
+    predictors = [c.predictor for c in result.candidates[:2]]
+    with pytest.raises(DataError, match="threshold chosen for the vote"):
+        Ensemble(predictors)
+    with pytest.raises(DataError, match="one per label"):
+        Ensemble(predictors, thresholds=np.array([0.5, 0.5], np.float32))
+
+
+def test_the_estimator_searches_multilabel_data():
+    rows = multilabel_rows(240, 4)
+    clf = TextClassifier(budget=12, verbose=False)
+    clf.fit([t for t, _ in rows], [ls for _, ls in rows])
+    assert clf.autotune_.metric == "macro_f1"
+    assert sorted(clf.predict(["the invoice and a crash"])[0]) == ["billing", "bug"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.lists(st.booleans(), min_size=3, max_size=3), min_size=1, max_size=30),
+    st.integers(0, 2**31 - 1),
+)
+def test_multilabel_scores_follow_the_best_f1_decisions(rows, seed):
+    labels = np.array(rows, np.float32)
+    noise = np.random.default_rng(seed).random(labels.shape).astype(np.float32)
+    # probabilities that tell the labels apart exactly score 1 on every metric
+    exact = labels * 0.5 + 0.25
+    assert multilabel_score("accuracy", labels, exact) == 1.0
+    if labels.any():  # F1 counts a label with no positive and no prediction as 0
+        assert multilabel_score("micro_f1", labels, exact) == 1.0
+    if labels.any(axis=0).all():
+        assert multilabel_score("macro_f1", labels, exact) == 1.0
+    micro, macro = f1_scores(labels, decide(noise, tune_thresholds(labels, noise)))
+    assert multilabel_score("micro_f1", labels, noise) == pytest.approx(micro)
+    assert multilabel_score("macro_f1", labels, noise) == pytest.approx(macro)
+    subset = (decide(noise, tune_thresholds(labels, noise)) == (labels > 0.5)).all(1).mean()
+    assert multilabel_score("accuracy", labels, noise) == pytest.approx(subset)
+
+
+def test_micro_f1_of_single_label_data_is_its_accuracy():
+    labels = np.array([0, 1, 2, 1])
+    probabilities = np.eye(3, dtype=np.float32)[[0, 2, 2, 1]]
+    assert score("micro_f1", labels, probabilities) == score("accuracy", labels, probabilities)
+    assert score("accuracy", labels, probabilities) == 0.75
