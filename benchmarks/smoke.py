@@ -67,10 +67,12 @@ STEPS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("given_vectors", bench("bench_given_vectors", "--only", "cr", "--vectors", VECTORS),
      ("vectors",)),
     ("choose_autotune", [PY, "benchmarks/choose_autotune.py", "--quick"], ()),
+    ("multilabel_autotune", bench("bench_multilabel", "--only", "textnn autotune"), ()),
+    ("judge_autotune", [PY, "benchmarks/judge_autotune.py", "goemotions", "--quick"], ()),
 ]  # fmt: skip
 # Steps that run with no other beside them: autotune's quick budgets (8 to 12 s) are wall clock,
 # and a step beside them can leave no trial finished in time (seen with 3 steps on 2 cores).
-ALONE = {"autotune", "given_vectors", "choose_autotune"}
+ALONE = {"autotune", "given_vectors", "choose_autotune", "multilabel_autotune", "judge_autotune"}
 
 
 def run_step(name: str, command: list[str], logs: Path, env: dict, live: dict) -> tuple[int, float]:

@@ -18,6 +18,7 @@ from render.basics import explain, first_result, foundation, models, transfer
 from render.choices import autotune_choice, partners
 from render.given_run import given_run
 from render.given_vectors import given_vectors
+from render.judge import judged_settings
 from render.multilabel import multilabel
 from render.presets import presets
 from render.quantize import quantize
@@ -51,6 +52,7 @@ def render() -> None:
         ("given_vectors", given_vectors),
         ("given_run", given_run),
         ("multilabel", multilabel),
+        ("judge_autotune", judged_settings),
         ("quantize", quantize),
         ("serve", serve),
         ("speed", speed),

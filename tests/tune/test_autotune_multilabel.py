@@ -5,21 +5,26 @@ multi-label vote that keeps its own thresholds in vote.json, and the estimator's
 import json
 
 import numpy as np
+import optuna
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import multilabel_rows
+from tests.serve.server import Server
 from textnn.config import RunConfig
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
 from textnn.estimator import TextClassifier
+from textnn.runs.adaptive import DataProfile
 from textnn.runs.ensemble import Ensemble, load_outputs
+from textnn.text.tokenize import Tokenizer
 from textnn.train.thresholds import decide, f1_scores, tune_thresholds
 from textnn.tune import autotune
 from textnn.tune.choose import answer_thresholds
 from textnn.tune.output import write_autotune_run
 from textnn.tune.scores import multilabel_score, score
+from textnn.tune.space import enqueued, first_trials, suggest
 
 NAMES = ["billing", "bug", "praise"]
 BUDGET = 20.0
@@ -90,6 +95,18 @@ def test_a_multilabel_vote_keeps_its_own_thresholds(tuned, tmp_path):
     # joined by another run, the vote's thresholds no longer hold: it says so
     with pytest.raises(DataError, match="threshold chosen for the vote"):
         load_outputs(tmp_path / "vote", vote_with=[tmp_path / "vote"])
+    # the server, a real process on loopback, decides with the vote's thresholds too
+    server = Server(tmp_path / "vote", log=tmp_path / "serve.log")
+    try:
+        server.wait_ready()
+        status, body = server.post("/v1/predict", {"texts": texts})
+        assert status == 200
+        assert [p["labels"] for p in body["predictions"]] == outputs.predict(texts)
+        for prediction, row in zip(body["predictions"], probabilities, strict=True):
+            served = [prediction["probabilities"][name] for name in NAMES]
+            np.testing.assert_allclose(served, row, atol=1e-5)
+    finally:
+        assert server.stop() == 0
 
 
 def test_a_multilabel_vote_needs_thresholds_and_one_kind(tuned):
@@ -99,6 +116,27 @@ def test_a_multilabel_vote_needs_thresholds_and_one_kind(tuned):
         Ensemble(predictors)
     with pytest.raises(DataError, match="one per label"):
         Ensemble(predictors, thresholds=np.array([0.5, 0.5], np.float32))
+
+
+@pytest.mark.parametrize("multilabel", [False, True])
+def test_networks_train_as_plain_train_trains_them_on_multilabel_data_only(multilabel):
+    # On multi-label data plain `train` answers with one textcnn trained within the networks'
+    # bound: the search's first textcnn trial is that fit. On single-label data every trial
+    # keeps the linear model's shorter bound (tune/space.py says why).
+    rows = multilabel_rows(6_000, 1)
+    examples = indicator(rows)
+    labels = examples.labels if multilabel else examples.labels.argmax(axis=1)
+    profile = DataProfile.of(examples.texts, labels, Tokenizer("words"))
+    base = RunConfig()
+    bounds = {}
+    for params in first_trials():
+        config = suggest(optuna.trial.FixedTrial(enqueued(params)), profile, base)
+        bounds[config.model] = (config.train.epochs, config.train.patience)
+    linear = (profile.epochs("nbsvm"), 2)
+    assert bounds["nbsvm"] == bounds["fasttext"] == linear
+    network = (profile.epochs("textcnn"), 3) if multilabel else linear
+    assert bounds["textcnn"] == bounds["bilstm"] == network
+    assert profile.epochs("textcnn") > profile.epochs("nbsvm")
 
 
 def test_the_estimator_searches_multilabel_data():
