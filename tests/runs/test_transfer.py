@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from tests.helpers import BAD, GOOD, config, quiet, three_class_csv, toy_csv
+from tests.helpers import BAD, GOOD, config, multilabel_csv, quiet, three_class_csv, toy_csv
 from textnn.config import RunConfig
 from textnn.errors import DataError
 from textnn.models.params import parameter_arrays
@@ -219,3 +219,30 @@ def test_text_classifier_fine_tunes_by_the_same_rules(source, tmp_path):
     saved = RunConfig.load(tmp_path / "clf" / "config.json")
     assert saved.train.learning_rate == 1e-4
     assert saved.text == RunConfig.load(source / "config.json").text  # not max_length 7
+
+
+def test_a_single_label_run_fine_tunes_on_multilabel_data_and_back(source, tmp_path):
+    # The new head is sized and trained for the new data's labels: independent sigmoids with
+    # thresholds chosen on validation for multi-label data, a softmax again from such a run.
+    data = multilabel_csv(tmp_path / "tickets.csv", 400)
+    read = {"data.options": {"label_column": "labels", "label_separator": "|"}}
+    tuned = train(
+        finetune_config(data, source, "none", extend_vocab=True, **read),
+        tmp_path / "tickets",
+        echo=quiet,
+    )
+    assert tuned.report["multilabel"] and tuned.report["macro_f1"] > 0.9, tuned.report
+    run = load(tmp_path / "tickets")
+    assert run.multilabel and run.thresholds is not None and run.thresholds.shape == (3,)
+    assert [sorted(ls) for ls in run.predict(["my invoice crash today", "thanks awesome"])] == [
+        ["billing", "bug"],
+        ["praise"],
+    ]
+    back = train(
+        finetune_config(toy_csv(tmp_path / "toy.csv", 300, 3), tmp_path / "tickets", "none",
+                        extend_vocab=True),
+        tmp_path / "back",
+        echo=quiet,
+    )  # fmt: skip
+    assert not back.report.get("multilabel") and back.report["accuracy"] > 0.9, back.report
+    assert not load(tmp_path / "back").multilabel
