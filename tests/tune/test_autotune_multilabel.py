@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from tests.helpers import multilabel_rows
 from tests.serve.server import Server
+from tests.tune.test_autotune import StopAfterRows
 from textnn.config import RunConfig
 from textnn.data.dataset import Dataset, Examples
 from textnn.errors import DataError
@@ -19,11 +20,13 @@ from textnn.estimator import TextClassifier
 from textnn.runs.adaptive import DataProfile
 from textnn.runs.ensemble import Ensemble, load_outputs
 from textnn.text.tokenize import Tokenizer
+from textnn.train.signals import Interrupted
 from textnn.train.thresholds import decide, f1_scores, tune_thresholds
 from textnn.tune import autotune
 from textnn.tune.choose import answer_thresholds
 from textnn.tune.output import write_autotune_run
 from textnn.tune.scores import multilabel_score, score
+from textnn.tune.search import resume_autotune
 from textnn.tune.space import enqueued, first_trials, suggest
 
 NAMES = ["billing", "bug", "praise"]
@@ -116,6 +119,30 @@ def test_a_multilabel_vote_needs_thresholds_and_one_kind(tuned):
         Ensemble(predictors)
     with pytest.raises(DataError, match="one per label"):
         Ensemble(predictors, thresholds=np.array([0.5, 0.5], np.float32))
+
+
+def test_a_stopped_multilabel_search_resumes_with_its_metric_and_thresholds(tmp_path):
+    out = tmp_path / "run"
+    dataset = Dataset(
+        "tickets",
+        NAMES,
+        {"train": indicator(multilabel_rows(240, 2)), "test": indicator(multilabel_rows(60, 8))},
+    )
+    stop = StopAfterRows(2)
+    with pytest.raises(Interrupted, match="progress is saved"):
+        autotune(RunConfig(), out, budget=30, dataset=dataset, echo=stop.echo, stop=stop)
+    state = json.loads((out / "search" / "state.json").read_text())
+    assert state["metric"] == "macro_f1" and state["kept"]
+    done = [r["trial"] for r in state["records"]]
+    result = resume_autotune(out, dataset=dataset, echo=lambda _: None)
+    assert result.metric == "macro_f1"
+    assert [r["trial"] for r in result.trials][: len(done)] == done  # kept, in order
+    assert result.report["multilabel"] and result.report["macro_f1"] > 0.9
+    # the restored trials' validation probabilities chose the answer's thresholds
+    np.testing.assert_allclose(
+        result.thresholds, answer_thresholds(result.members, result.validation_labels)
+    )
+    np.testing.assert_allclose(load_outputs(out).thresholds, result.thresholds, rtol=1e-6)
 
 
 @pytest.mark.parametrize("multilabel", [False, True])

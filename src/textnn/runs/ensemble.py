@@ -187,20 +187,28 @@ def load_outputs(run_dir: str | Path, vote_with: Sequence[str | Path] = ()) -> O
 def vote_thresholds(run_dir: Path) -> np.ndarray | None:
     """The label thresholds a multi-label vote file gives (autotune's, chosen on validation
     for the vote); None without them. The Ensemble checks their count."""
-    path = run_dir / VOTE_FILE
-    if not path.is_file():
-        return None
-    thresholds = read_document(path, VOTE_FORMAT, "vote").get("thresholds")
+    thresholds = vote_entry(run_dir, "thresholds")
     if thresholds is None:
         return None
-    if not isinstance(thresholds, list) or not all(
-        isinstance(t, int | float) and not isinstance(t, bool) and 0 <= t <= 1 for t in thresholds
-    ):
+    if not numbers(thresholds) or not all(0 <= t <= 1 for t in thresholds):
         raise DataError(
             "damaged vote file: 'thresholds' must be a list of numbers from 0 to 1, one per label",
-            path=path,
+            path=run_dir / VOTE_FILE,
         )
     return np.asarray(thresholds, np.float32)
+
+
+def vote_entry(run_dir: Path, key: str):
+    """`key`'s value in the vote file of `run_dir` (None without the file or the key)."""
+    path = run_dir / VOTE_FILE
+    return read_document(path, VOTE_FORMAT, "vote").get(key) if path.is_file() else None
+
+
+def numbers(values) -> bool:
+    """Whether `values` (read from JSON) is a list of numbers (true and false are not)."""
+    return isinstance(values, list) and all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in values
+    )
 
 
 def voter_weights(run_dir: Path, joining: int = 0) -> list[float] | None:
@@ -208,16 +216,12 @@ def voter_weights(run_dir: Path, joining: int = 0) -> list[float] | None:
     its vote file gives them (None: equal), followed by `joining` runs that join the vote
     (`--vote-with`), each weighing as much as the run's voters do on average."""
     path = run_dir / VOTE_FILE
-    if not path.is_file():
-        return None
-    weights = read_document(path, VOTE_FORMAT, "vote").get("weights")
+    weights = vote_entry(run_dir, "weights")
     if weights is None:
         return None
     voters = 1 + len(vote_members(run_dir))
     try:
-        if not isinstance(weights, list) or not all(
-            isinstance(w, int | float) and not isinstance(w, bool) for w in weights
-        ):
+        if not numbers(weights):
             raise DataError("not a list of numbers")
         weights = checked_weights(weights, voters, str(path))
     except DataError:
