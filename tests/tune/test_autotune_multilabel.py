@@ -112,6 +112,24 @@ def test_a_multilabel_vote_keeps_its_own_thresholds(tuned, tmp_path):
         assert server.stop() == 0
 
 
+def test_damaged_vote_thresholds_are_refused(tuned, tmp_path):
+    from textnn.runs import manifest
+    from textnn.runs.directory import VOTE_FILE
+
+    result, _, _ = tuned
+    members = result.candidates[:2]
+    run = tmp_path / "vote"
+    summary = {"chosen": [m.number for m in members], "metric": "macro_f1"}
+    thresholds = answer_thresholds(members, result.validation_labels)
+    write_autotune_run(run, members, result.trials, summary, None, "t", thresholds)
+    document = json.loads((run / VOTE_FILE).read_text())
+    for bad in ([0.5, 0.5], [0.5, 0.5, 1.5], [0.5, True, 0.5], "0.5", [0.5, None, 0.5]):
+        document["thresholds"] = bad
+        manifest.commit(run, {VOTE_FILE: json.dumps(document).encode()}, finished=True)
+        with pytest.raises(DataError, match="thresholds"):
+            load_outputs(run)
+
+
 def test_a_multilabel_vote_needs_thresholds_and_one_kind(tuned):
     result, _, _ = tuned
     predictors = [c.predictor for c in result.candidates[:2]]
