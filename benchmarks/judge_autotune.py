@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("data", help="a built-in dataset with train and validation splits")
     parser.add_argument("--budget", type=float, default=BUDGET, help="seconds (default 600)")
     parser.add_argument("--label", default="", help="what this run's code is, for the file")
+    parser.add_argument("--seed", type=int, default=0, help="the search's seed (default 0)")
     parser.add_argument("--quick", action="store_true", help="smoke run; writes nothing")
     args = parser.parse_args()
     full = load_dataset(args.data)
@@ -55,7 +56,9 @@ def main() -> None:
     judge = full["validation"]
     searched = Dataset(full.name, full.label_names, {"train": full["train"]})
     # no test split carved from train: the judge is the official validation split
-    config = RunConfig().with_overrides({"data.name": full.name, "data.test_fraction": 0.0})
+    config = RunConfig().with_overrides(
+        {"data.name": full.name, "data.test_fraction": 0.0, "train.seed": args.seed}
+    )
     started = time.perf_counter()
     result = autotune(
         config, None, budget=12.0 if args.quick else args.budget, dataset=searched, echo=print
@@ -68,6 +71,7 @@ def main() -> None:
         "label": args.label,
         "revision": revision(),
         "budget": args.budget,
+        "seed": args.seed,
         "metric": result.metric,
         "judge": {k: report[k] for k in ("macro_f1", "micro_f1", "accuracy") if k in report},
         "validation": round(result.validation_score, 5),
