@@ -4,8 +4,8 @@ The chosen model (the vote's best member) is the run itself: `load`, `finetune` 
 report read it as they read any run. A soft vote adds its other members as runs under
 `members/` and names them in `vote.json` (a multi-label vote, its labels' thresholds too);
 `runs.ensemble.load_outputs` (what predict, evaluate, explain and serve call) then answers
-with the vote. `autotune.jsonl` holds a record
-per trial and a last line with the choice. All of them join the run's manifest.
+with the vote. `autotune.jsonl` holds a record per trial and a last line with the choice. All
+of them join the run's manifest.
 """
 
 from __future__ import annotations
